@@ -1,0 +1,1498 @@
+//! The layout rules: from a sequence of paragraphs (with their change marks) to the
+//! structured [`Document`]. Every reader (plain text, CriticMarkup, .docx) produces
+//! paragraphs and calls [`build`], so all readers give the same model.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::content::{Change, ChangeKind, Content, Span, View};
+use crate::document::{
+    Action, Annex, Block, Body, Collection, Contribution, Document, Enacting, EnvelopePart,
+    Finding, Footnote, Generic, History, Instrument, InstrumentKind, Item, Meeting, PartKind,
+    Proposal, RemovedMarker, Resolution, Revision, Section, SectionKind, TitleBlock,
+};
+use crate::ids;
+use crate::label::{
+    LabelKind, LabelMatch, LabelValue, Punctuation, Scheme, alpha_value, find_label, roman_value,
+};
+use crate::label::Label;
+use crate::span::SourceSpan;
+use crate::vocabulary;
+
+/// One paragraph as a reader found it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paragraph {
+    pub content: Content,
+    /// A change to the paragraph mark (paragraph inserted, or joined with the next).
+    pub mark: Option<Change>,
+    /// The paragraph style (.docx), which gives structure directly when known.
+    pub style: Option<String>,
+    /// A list label computed from automatic numbering (.docx).
+    pub list_label: Option<String>,
+    /// Set when the paragraph is a table row: its cells.
+    pub cells: Option<Vec<Content>>,
+    pub span: SourceSpan,
+}
+
+impl Paragraph {
+    pub fn new(content: Content, span: SourceSpan) -> Self {
+        Self {
+            content,
+            span,
+            ..Self::default()
+        }
+    }
+
+    /// The text used to classify the paragraph: its accepted text, or the rejected text
+    /// when the paragraph is gone from the accepted one.
+    fn key(&self) -> String {
+        let accepted = self.content.accepted();
+        let key = if accepted.trim().is_empty() {
+            self.content.rejected()
+        } else {
+            accepted
+        };
+        normalize_spaces(key.trim())
+    }
+
+    fn is_blank(&self) -> bool {
+        self.cells.is_none() && self.list_label.is_none() && self.content.written().trim().is_empty()
+    }
+
+    fn style_is(&self, names: &[&str]) -> bool {
+        self.style
+            .as_deref()
+            .is_some_and(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)))
+    }
+}
+
+/// What the reader knows beyond the paragraphs.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutInput {
+    pub paragraphs: Vec<Paragraph>,
+    pub footnotes: Vec<Footnote>,
+    pub removed_markers: Vec<RemovedMarker>,
+    /// The contribution's source given by the user (`--source`), overriding detection.
+    pub source: Option<String>,
+}
+
+fn normalize_spaces(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$",
+    )
+    .expect("title line pattern")
+});
+static UN_TITLE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\.\s+\S").expect("UN title pattern"));
+static REVISION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\((Rev\.[^)]*)\)").expect("revision pattern"));
+static PLACE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)").expect("place-year pattern")
+});
+static MARGIN_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(MOD|ADD|SUP|NOC)(?:\s+([A-Z]{2,6}/[\w/.-]+))?\s*$").expect("margin pattern")
+});
+static HISTORY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\(([^()]*(?:19|20)\d\d[^()]*)\)((?:\s*,?\s*\[?\d+\]?(?:bis|ter)?)*)\s*$")
+        .expect("history pattern")
+});
+static ENACTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^The\s+(.+?)(?:\s*\(([^)]*)\))?\s*,\s*$").expect("enacting pattern")
+});
+static DIVISION_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:SECTION|Section|PART|Part|CHAPTER|Chapter)\s+([0-9IVX]+(?:bis|ter|quater)?)\s*$")
+        .expect("division pattern")
+});
+static ANNEX_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)(?:\s+([A-Z0-9]{1,4}))?\s*(?:\(.*\))?\s*$")
+        .expect("annex pattern")
+});
+static ENVELOPE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Abstract|Summary|Introduction|Background|Proposals?|Discussion|Contact|Source|Title|Subject|Keywords|Purpose)\s*:?\s*(.*)$")
+        .expect("envelope heading pattern")
+});
+static FOOTNOTE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[(\d{1,4})\]\s*(.*)$").expect("footnote pattern"));
+static TABLE_RULE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[+|][-=+:| ]*[+|]$").expect("table rule pattern"));
+static LOST_HYPHEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)\b").expect("lost hyphen pattern")
+});
+
+/// Builds the document from the paragraphs a reader found.
+pub fn build(input: LayoutInput) -> Document {
+    let LayoutInput {
+        paragraphs,
+        mut footnotes,
+        removed_markers,
+        source,
+    } = input;
+    let mut paragraphs = paragraphs;
+
+    // Trailing `[n] text` paragraphs are footnotes (pandoc's plain text puts them there).
+    if footnotes.is_empty() {
+        footnotes = take_trailing_footnotes(&mut paragraphs);
+    }
+
+    let mut warnings = Vec::new();
+    let lost_hyphens = find_lost_hyphens(&paragraphs);
+    let classes: Vec<Class> = paragraphs.iter().map(classify).collect();
+
+    let titles: Vec<usize> = classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, Class::Title))
+        .map(|(i, _)| i)
+        .collect();
+
+    let body = if titles.is_empty() {
+        match un_resolution(&paragraphs, &classes) {
+            Some(resolution) => Body::Resolution(resolution),
+            None => Body::Generic(Generic {
+                blocks: blocks(&paragraphs, &classes, 0, paragraphs.len()),
+            }),
+        }
+    } else {
+        let first = titles[0];
+        let envelope_signals = classes[..first]
+            .iter()
+            .filter(|c| matches!(c, Class::EnvelopeHeading(_) | Class::Margin))
+            .count();
+        let has_contact = classes
+            .iter()
+            .any(|c| matches!(c, Class::EnvelopeHeading(PartKind::Contact)));
+        if envelope_signals > 0 || has_contact {
+            Body::Contribution(contribution(
+                &paragraphs,
+                &classes,
+                &titles,
+                source,
+                &mut warnings,
+            ))
+        } else if titles.len() > 1 {
+            let front_matter = blocks(&paragraphs, &classes, 0, first);
+            let mut resolutions = Vec::new();
+            for (n, &start) in titles.iter().enumerate() {
+                let end = titles.get(n + 1).copied().unwrap_or(paragraphs.len());
+                resolutions.push(resolution(&paragraphs, &classes, start, end, Vec::new()));
+            }
+            Body::Collection(Collection {
+                front_matter,
+                resolutions,
+            })
+        } else {
+            let front_matter = blocks(&paragraphs, &classes, 0, first);
+            Body::Resolution(resolution(
+                &paragraphs,
+                &classes,
+                first,
+                paragraphs.len(),
+                front_matter,
+            ))
+        }
+    };
+
+    let mut document = Document::new(body);
+    document.footnotes = footnotes;
+    document.removed_markers = removed_markers;
+    document.lost_hyphens = lost_hyphens;
+    document.warnings = warnings;
+    for resolution in document.resolutions_mut() {
+        ids::assign(resolution);
+    }
+    document
+}
+
+/// The role a paragraph can play, decided from its own text and style.
+#[derive(Debug, Clone, PartialEq)]
+enum Class {
+    Blank,
+    Title,
+    Margin,
+    EnvelopeHeading(PartKind),
+    Division,
+    Annex,
+    Heading(SectionKind),
+    Table,
+    Text,
+}
+
+fn classify(paragraph: &Paragraph) -> Class {
+    if paragraph.cells.is_some() {
+        return Class::Table;
+    }
+    if paragraph.is_blank() {
+        return Class::Blank;
+    }
+    let key = paragraph.key();
+    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"]) || TITLE_LINE.is_match(&key) {
+        return Class::Title;
+    }
+    if MARGIN_LINE.is_match(&key) {
+        return Class::Margin;
+    }
+    if paragraph.style_is(&["SectionNo"]) || DIVISION_LINE.is_match(&key) {
+        return Class::Division;
+    }
+    if paragraph.style_is(&["AnnexNo", "AppendixNo"]) || ANNEX_LINE.is_match(&key) {
+        return Class::Annex;
+    }
+    if TABLE_RULE.is_match(&key) || (key.starts_with('|') && key.ends_with('|')) {
+        return Class::Table;
+    }
+    if let Some(kind) = envelope_heading(&key) {
+        return Class::EnvelopeHeading(kind);
+    }
+    if paragraph.list_label.is_none()
+        && let Some(kind) = heading_kind(&key, paragraph.style_is(&["Call"]))
+    {
+        return Class::Heading(kind);
+    }
+    Class::Text
+}
+
+fn envelope_heading(key: &str) -> Option<PartKind> {
+    let caps = ENVELOPE_HEADING.captures(key)?;
+    let word = caps.get(1)?.as_str();
+    let rest = caps.get(2).map_or("", |m| m.as_str());
+    // A heading stands alone, or is followed by a colon and its text.
+    if !rest.is_empty() && !key[word.len()..].trim_start().starts_with(':') {
+        return None;
+    }
+    Some(match word {
+        "Abstract" | "Summary" => PartKind::Abstract,
+        "Introduction" | "Background" | "Purpose" => PartKind::Introduction,
+        "Proposal" | "Proposals" => PartKind::Proposal,
+        "Contact" => PartKind::Contact,
+        "Source" => PartKind::Source,
+        "Title" | "Subject" => PartKind::Title,
+        _ => PartKind::Other,
+    })
+}
+
+/// Whether `key` is a section heading, and of which part.
+fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
+    let first = key.split_whitespace().next()?;
+    let words = key.split_whitespace().count();
+    let lower_start = first.chars().next().is_some_and(char::is_lowercase);
+    if words > 16 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
+        return None;
+    }
+    if find_label(key, false).is_some() {
+        return None;
+    }
+    let word = first.to_lowercase();
+    if vocabulary::is_operative_opener(&word) {
+        // `further resolves`, `also decides`: only with a second operative word.
+        if matches!(word.as_str(), "further" | "also") {
+            let second = key.split_whitespace().nth(1)?.to_lowercase();
+            return vocabulary::is_operative_opener(&second).then_some(SectionKind::Operative);
+        }
+        return Some(SectionKind::Operative);
+    }
+    if vocabulary::is_preamble_opener(&word) {
+        return Some(SectionKind::Preamble);
+    }
+    styled.then_some(SectionKind::Operative)
+}
+
+fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
+    let mut start = paragraphs.len();
+    while start > 0 {
+        let p = &paragraphs[start - 1];
+        if p.is_blank() || FOOTNOTE_LINE.is_match(&p.key()) {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    let tail: Vec<Paragraph> = paragraphs.drain(start..).collect();
+    let mut footnotes = Vec::new();
+    for p in tail {
+        if p.is_blank() {
+            continue;
+        }
+        let content = p.content.clone().trimmed();
+        let written = content.written();
+        let Some(caps) = FOOTNOTE_LINE.captures(&written) else {
+            continue;
+        };
+        let marker = caps[1].to_string();
+        let text_start = caps.get(2).map_or(written.len(), |m| m.start());
+        let (_, text) = content.split_at_written(text_start);
+        footnotes.push(Footnote {
+            marker,
+            content: text,
+            span: p.span,
+        });
+    }
+    footnotes
+}
+
+fn find_lost_hyphens(paragraphs: &[Paragraph]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for p in paragraphs {
+        for span in &p.content.spans {
+            for m in LOST_HYPHEN.find_iter(&span.text) {
+                let at = span.src.map_or(p.span, |s| {
+                    SourceSpan::new(s.start + m.start(), s.start + m.end())
+                });
+                out.push(Finding {
+                    code: "lost-hyphen".into(),
+                    message: format!("`{}` has probably lost a non-breaking hyphen", m.as_str()),
+                    span: at,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Generic blocks for paragraphs `start..end`.
+fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut table: Option<(Vec<Vec<Content>>, SourceSpan)> = None;
+    for i in start..end {
+        let p = &paragraphs[i];
+        if classes[i] == Class::Table {
+            let (rows, span) = table.get_or_insert_with(|| (Vec::new(), p.span));
+            *span = span.join(p.span);
+            if let Some(cells) = &p.cells {
+                rows.push(cells.clone());
+            } else if let Some(cells) = text_table_row(&p.content) {
+                rows.push(cells);
+            }
+            continue;
+        }
+        if let Some((rows, span)) = table.take() {
+            out.push(Block::Table { rows, span });
+        }
+        if classes[i] == Class::Blank {
+            continue;
+        }
+        if let Some(label_text) = &p.list_label {
+            out.push(Block::ListItem {
+                label: label_from_list(label_text),
+                content: p.content.clone().trimmed(),
+                span: p.span,
+            });
+            continue;
+        }
+        if let Some((label, rest)) = split_label(&p.content, false)
+            && matches!(label.value.as_ref().map(|v| v.scheme), Some(Scheme::Bullet))
+        {
+            out.push(Block::ListItem {
+                label,
+                content: rest,
+                span: p.span,
+            });
+            continue;
+        }
+        let heading_level = p.style.as_deref().and_then(|s| {
+            let lower = s.to_ascii_lowercase();
+            lower
+                .strip_prefix("heading")
+                .and_then(|n| n.trim().parse::<u8>().ok())
+        });
+        match heading_level {
+            Some(level) => out.push(Block::Heading {
+                level,
+                content: p.content.clone().trimmed(),
+                span: p.span,
+            }),
+            None => out.push(Block::Paragraph {
+                content: p.content.clone().trimmed(),
+                mark: p.mark.clone(),
+                span: p.span,
+            }),
+        }
+    }
+    if let Some((rows, span)) = table.take() {
+        out.push(Block::Table { rows, span });
+    }
+    out
+}
+
+/// The cells of a plain-text grid-table row `| a | b |`; rule lines have none.
+fn text_table_row(content: &Content) -> Option<Vec<Content>> {
+    let text = content.written();
+    let trimmed = text.trim();
+    if TABLE_RULE.is_match(trimmed) && !trimmed.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let inner = trimmed.strip_prefix('|')?.strip_suffix('|').unwrap_or(trimmed);
+    Some(
+        inner
+            .split('|')
+            .map(|cell| Content::plain(cell.trim()))
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Contributions
+
+fn contribution(
+    paragraphs: &[Paragraph],
+    classes: &[Class],
+    titles: &[usize],
+    source_override: Option<String>,
+    warnings: &mut Vec<Finding>,
+) -> Contribution {
+    // Each proposal starts at its margin line, if one directly precedes the title.
+    let mut starts = Vec::new();
+    for &t in titles {
+        let mut start = t;
+        let mut j = t;
+        while j > 0 {
+            j -= 1;
+            match classes[j] {
+                Class::Blank => continue,
+                Class::Margin => start = j,
+                _ => {}
+            }
+            break;
+        }
+        starts.push(start);
+    }
+    // The contact block (or any envelope heading after the last title) ends the proposals.
+    let last_title = *titles.last().unwrap_or(&0);
+    let trailer_start = (last_title..paragraphs.len())
+        .find(|&i| matches!(classes[i], Class::EnvelopeHeading(_)))
+        .unwrap_or(paragraphs.len());
+
+    let envelope = envelope_parts(paragraphs, classes, 0, starts[0]);
+    let trailer = envelope_parts(paragraphs, classes, trailer_start, paragraphs.len());
+
+    // Source: `--source`, else a margin reference, else a group named in the envelope.
+    let margin_source = starts.iter().find_map(|&s| {
+        let key = paragraphs[s].key();
+        let caps = MARGIN_LINE.captures(&key)?;
+        let reference = caps.get(2)?.as_str();
+        let prefix = reference.split('/').next()?;
+        Some(
+            vocabulary::SOURCES
+                .iter()
+                .find(|(code, _)| *code == prefix)
+                .map_or(prefix.to_string(), |(_, group)| group.to_string()),
+        )
+    });
+    let named_source = || {
+        let parts = envelope.iter().chain(trailer.iter());
+        let ordered: Vec<&EnvelopePart> = parts
+            .clone()
+            .filter(|p| p.kind == PartKind::Proposal)
+            .chain(parts.clone().filter(|p| p.kind == PartKind::Contact))
+            .chain(parts.filter(|p| !matches!(p.kind, PartKind::Proposal | PartKind::Contact)))
+            .collect();
+        ordered.iter().find_map(|part| {
+            let text: String = part
+                .paragraphs
+                .iter()
+                .map(Content::accepted)
+                .collect::<Vec<_>>()
+                .join(" ");
+            vocabulary::SOURCES
+                .iter()
+                .find(|(name, _)| contains_word(&text, name))
+                .map(|(_, group)| group.to_string())
+        })
+    };
+    let source = source_override.or(margin_source).or_else(named_source);
+    if source.is_none() {
+        warnings.push(Finding {
+            code: "unknown-source".into(),
+            message: "no margin reference or regional group names the source of this contribution"
+                .into(),
+            span: paragraphs.first().map_or_else(SourceSpan::default, |p| p.span),
+        });
+    }
+    let envelope_text: String = envelope
+        .iter()
+        .flat_map(|p| p.paragraphs.iter().map(Content::accepted))
+        .collect::<Vec<_>>()
+        .join(" ");
+
+    let mut proposals = Vec::new();
+    for (n, (&start, &title)) in starts.iter().zip(titles).enumerate() {
+        let end = starts
+            .get(n + 1)
+            .copied()
+            .unwrap_or(trailer_start)
+            .min(trailer_start)
+            .max(title + 1);
+        let margin = (start < title).then(|| paragraphs[start].key());
+        let margin_action = margin.as_ref().and_then(|m| {
+            MARGIN_LINE
+                .captures(m)
+                .and_then(|c| Action::parse(c.get(1)?.as_str()))
+        });
+        let resolution = resolution(paragraphs, classes, title, end, Vec::new());
+        let (action, inferred) = match margin_action {
+            Some(action) => (action, false),
+            None => {
+                let action = infer_action(&envelope_text, &resolution);
+                warnings.push(Finding {
+                    code: "inferred-action".into(),
+                    message: format!(
+                        "no margin line (MOD, ADD, SUP, NOC) before {}; action inferred as {}",
+                        resolution.title_block.number_line.accepted().trim(),
+                        action.as_str()
+                    ),
+                    span: resolution.title_block.span,
+                });
+                (action, true)
+            }
+        };
+        let span = paragraphs[start].span.join(resolution.span);
+        proposals.push(Proposal {
+            action,
+            action_inferred: inferred,
+            margin,
+            instrument: resolution.title_block.instrument.clone(),
+            source: source.clone(),
+            resolution: Some(resolution),
+            span,
+        });
+    }
+    Contribution {
+        envelope,
+        proposals,
+        trailer,
+        source,
+    }
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// A proposal without a margin line: new if the text calls itself new, suppressed if it
+/// proposes suppression, otherwise a modification.
+fn infer_action(envelope_text: &str, resolution: &Resolution) -> Action {
+    let lower = envelope_text.to_lowercase();
+    if lower.contains("suppress") || lower.contains("deletion of resolution") {
+        Action::Suppress
+    } else if lower.contains("new resolution") || lower.contains("draft new") {
+        Action::Add
+    } else if resolution.title_block.revision.is_none() && !lower.contains("revis") {
+        Action::Add
+    } else {
+        Action::Modify
+    }
+}
+
+fn envelope_parts(
+    paragraphs: &[Paragraph],
+    classes: &[Class],
+    start: usize,
+    end: usize,
+) -> Vec<EnvelopePart> {
+    let mut parts: Vec<EnvelopePart> = Vec::new();
+    for i in start..end {
+        let p = &paragraphs[i];
+        match &classes[i] {
+            Class::Blank => {}
+            Class::EnvelopeHeading(kind) => {
+                let content = p.content.clone().trimmed();
+                let written = content.written();
+                // `Abstract: text` keeps its text as the part's first paragraph.
+                let (heading, rest) = match written.find(':') {
+                    Some(colon) if written[colon + 1..].trim().is_empty() => (content, None),
+                    Some(colon) => {
+                        let (h, r) = content.split_at_written(colon + 1);
+                        (h, Some(r.trimmed()))
+                    }
+                    None => (content, None),
+                };
+                parts.push(EnvelopePart {
+                    kind: *kind,
+                    heading: Some(heading),
+                    paragraphs: rest.into_iter().collect(),
+                    span: p.span,
+                });
+            }
+            _ => {
+                let content = match &classes[i] {
+                    Class::Table => text_table_row(&p.content)
+                        .map(|cells| join_cells(&cells))
+                        .unwrap_or_default(),
+                    _ => p.content.clone().trimmed(),
+                };
+                if content.is_empty() {
+                    continue;
+                }
+                match parts.last_mut() {
+                    Some(part) => {
+                        part.paragraphs.push(content);
+                        part.span = part.span.join(p.span);
+                    }
+                    None => parts.push(EnvelopePart {
+                        kind: if classes[i] == Class::Table {
+                            PartKind::Other
+                        } else {
+                            PartKind::Title
+                        },
+                        heading: None,
+                        paragraphs: vec![content],
+                        span: p.span,
+                    }),
+                }
+            }
+        }
+    }
+    parts
+}
+
+fn join_cells(cells: &[Content]) -> Content {
+    let mut out = Content::new();
+    for (n, cell) in cells.iter().enumerate() {
+        if n > 0 {
+            out.push(Span::plain("\t"));
+        }
+        out = out.concat(cell.clone());
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Resolutions
+
+fn resolution(
+    paragraphs: &[Paragraph],
+    classes: &[Class],
+    start: usize,
+    end: usize,
+    front_matter: Vec<Block>,
+) -> Resolution {
+    let title_paragraph = &paragraphs[start];
+    let number_line = title_paragraph.content.clone().trimmed();
+    let key = title_paragraph.key();
+    let (instrument, revision) = parse_title_line(&key);
+
+    // Title lines run to the history line or the enacting formula.
+    let mut i = start + 1;
+    let mut title = Content::new();
+    let mut history = None;
+    let mut enacting = None;
+    let mut block_span = title_paragraph.span;
+    while i < end {
+        let p = &paragraphs[i];
+        let k = p.key();
+        match classes[i] {
+            Class::Blank => {
+                i += 1;
+                continue;
+            }
+            Class::Text => {}
+            _ => break,
+        }
+        if let Some(caps) = HISTORY_LINE.captures(&k) {
+            history = Some(History {
+                content: p.content.clone().trimmed(),
+                meetings: parse_meetings(&caps[1]),
+                footnote_markers: parse_markers(caps.get(2).map_or("", |m| m.as_str())),
+            });
+            block_span = block_span.join(p.span);
+            i += 1;
+            continue;
+        }
+        if let Some(e) = parse_enacting(p, &k) {
+            enacting = Some(e);
+            i += 1;
+            break;
+        }
+        if history.is_some() || p.style_is(&["Call", "Normalaftertitle"]) {
+            break;
+        }
+        if find_label(&k, false).is_some() || title_is_long(&title, &k) {
+            break;
+        }
+        if !title.is_empty() {
+            title.push(Span::plain(" "));
+        }
+        title = title.concat(p.content.clone().trimmed());
+        block_span = block_span.join(p.span);
+        i += 1;
+    }
+
+    let mut instrument = instrument;
+    if let Some(e) = &enacting
+        && instrument.body.is_none()
+    {
+        instrument.body = e.body.as_deref().and_then(vocabulary::body_in).map(String::from);
+    }
+
+    // Annexes end the sections.
+    let annex_start = (i..end)
+        .find(|&j| classes[j] == Class::Annex)
+        .unwrap_or(end);
+    let sections = sections(paragraphs, classes, i, annex_start);
+    let annexes = annexes(paragraphs, classes, annex_start, end);
+    let span = paragraphs[start..end]
+        .iter()
+        .map(|p| p.span)
+        .fold(title_paragraph.span, SourceSpan::join);
+
+    Resolution {
+        front_matter,
+        title_block: TitleBlock {
+            number_line,
+            instrument,
+            revision,
+            title,
+            history,
+            span: block_span,
+        },
+        enacting,
+        sections,
+        annexes,
+        span,
+    }
+}
+
+fn title_is_long(title: &Content, next: &str) -> bool {
+    title.written().split_whitespace().count() + next.split_whitespace().count() > 60
+}
+
+fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
+    let mut kind = InstrumentKind::Resolution;
+    let mut number = String::new();
+    if let Some(caps) = TITLE_LINE.captures(key) {
+        let word = caps
+            .get(1)
+            .or_else(|| caps.get(2))
+            .map_or("", |m| m.as_str());
+        kind = match word.to_ascii_uppercase().as_str() {
+            "DECISION" => InstrumentKind::Decision,
+            "RECOMMENDATION" => InstrumentKind::Recommendation,
+            "OPINION" => InstrumentKind::Opinion,
+            _ => InstrumentKind::Resolution,
+        };
+        let rest = caps.get(3).map_or("", |m| m.as_str());
+        number = rest.split('(').next().unwrap_or("").trim().to_string();
+    } else if let Some(caps) = UN_TITLE_LINE.captures(key) {
+        number = caps[1].to_string();
+    }
+    let revision = REVISION.captures(key).map(|caps| {
+        let as_written = caps[1].to_string();
+        let (place, year) = last_place_year(&as_written);
+        Revision {
+            as_written,
+            place,
+            year,
+        }
+    });
+    (
+        Instrument {
+            body: None,
+            kind,
+            number,
+        },
+        revision,
+    )
+}
+
+/// The last `Place, Year` of a stamp (the new one, when flattening glued two).
+fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
+    let text = text.trim_start_matches("Rev.").trim();
+    let mut place = None;
+    let mut year = None;
+    for caps in PLACE_YEAR.captures_iter(text) {
+        year = caps[2].parse().ok();
+        place = caps.get(1).map(|m| {
+            // A glued stamp `2012Hammamet`: the place starts after the digits.
+            m.as_str().trim().to_string()
+        });
+    }
+    (place.filter(|p| !p.is_empty()), year)
+}
+
+fn parse_meetings(text: &str) -> Vec<Meeting> {
+    text.split(';')
+        .filter_map(|part| {
+            let part = part.trim();
+            if part.is_empty() {
+                return None;
+            }
+            let (place, year) = last_place_year(part);
+            Some(Meeting {
+                place: place.unwrap_or_else(|| part.to_string()),
+                year,
+            })
+        })
+        .collect()
+}
+
+fn parse_markers(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|m| m.trim().trim_start_matches('[').replace(']', ""))
+        .filter(|m| !m.is_empty())
+        .collect()
+}
+
+fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
+    let caps = ENACTING_LINE.captures(key)?;
+    let body_text = caps.get(1)?.as_str();
+    let named = vocabulary::body_in(body_text);
+    if named.is_none() && caps.get(2).is_none() {
+        return None;
+    }
+    let meeting = caps.get(2).map(|m| {
+        let (place, year) = last_place_year(m.as_str());
+        Meeting {
+            place: place.unwrap_or_else(|| m.as_str().to_string()),
+            year,
+        }
+    });
+    Some(Enacting {
+        content: p.content.clone().trimmed(),
+        body: Some(body_text.to_string()),
+        meeting,
+        span: p.span,
+    })
+}
+
+fn sections(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Section> {
+    let mut out: Vec<Section> = Vec::new();
+    let mut builder: Option<SectionBuilder> = None;
+    let mut i = start;
+    while i < end {
+        let p = &paragraphs[i];
+        match &classes[i] {
+            Class::Blank => {}
+            Class::Heading(kind) => {
+                if let Some(b) = builder.take() {
+                    out.push(b.finish());
+                }
+                builder = Some(SectionBuilder::new(
+                    *kind,
+                    p.content.clone().trimmed(),
+                    p.mark.clone(),
+                    p.span,
+                ));
+            }
+            Class::Division => {
+                if let Some(b) = builder.take() {
+                    out.push(b.finish());
+                }
+                let mut b = SectionBuilder::new(
+                    SectionKind::Division,
+                    p.content.clone().trimmed(),
+                    p.mark.clone(),
+                    p.span,
+                );
+                // The division's title is the next unlabelled paragraph.
+                let mut j = i + 1;
+                while j < end && classes[j] == Class::Blank {
+                    j += 1;
+                }
+                if j < end
+                    && classes[j] == Class::Text
+                    && paragraphs[j].list_label.is_none()
+                    && find_label(&paragraphs[j].key(), false).is_none()
+                    && !paragraphs[j].key().ends_with(['.', ';', ','])
+                {
+                    b.section.title = Some(paragraphs[j].content.clone().trimmed());
+                    b.section.span = b.section.span.join(paragraphs[j].span);
+                    i = j;
+                }
+                builder = Some(b);
+            }
+            _ => {
+                let b = builder.get_or_insert_with(|| {
+                    SectionBuilder::new(SectionKind::Preamble, Content::new(), None, p.span)
+                });
+                b.add(p, &classes[i]);
+            }
+        }
+        i += 1;
+    }
+    if let Some(b) = builder.take() {
+        out.push(b.finish());
+    }
+    out
+}
+
+fn annexes(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Annex> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < end {
+        if classes[i] != Class::Annex {
+            i += 1;
+            continue;
+        }
+        let next = (i + 1..end)
+            .find(|&j| classes[j] == Class::Annex)
+            .unwrap_or(end);
+        let span = paragraphs[i..next]
+            .iter()
+            .map(|p| p.span)
+            .fold(paragraphs[i].span, SourceSpan::join);
+        out.push(Annex {
+            eid: String::new(),
+            heading: paragraphs[i].content.clone().trimmed(),
+            blocks: blocks(paragraphs, classes, i + 1, next),
+            span,
+        });
+        i = next;
+    }
+    out
+}
+
+/// Which list a label belongs to: siblings share a family.
+#[derive(Debug, Clone, PartialEq)]
+enum Family {
+    Alpha(Punctuation),
+    Roman(Punctuation),
+    Number(Punctuation),
+    Decimal(usize),
+    Bullet,
+    /// Unlabelled paragraphs.
+    None,
+}
+
+struct Level {
+    family: Family,
+    /// The last ordinal seen on this level (alphabet position for letters).
+    last: Option<u32>,
+}
+
+struct SectionBuilder {
+    section: Section,
+    /// Path of the open items: indexes into the nested child lists.
+    levels: Vec<Level>,
+}
+
+impl SectionBuilder {
+    fn new(kind: SectionKind, heading: Content, mark: Option<Change>, span: SourceSpan) -> Self {
+        Self {
+            section: Section {
+                eid: String::new(),
+                wid: String::new(),
+                kind,
+                heading,
+                title: None,
+                items: Vec::new(),
+                mark,
+                span,
+            },
+            levels: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, p: &Paragraph, class: &Class) {
+        self.section.span = self.section.span.join(p.span);
+        let (label, content) = if let Some(list_label) = &p.list_label {
+            (Some(label_from_list(list_label)), p.content.clone().trimmed())
+        } else if *class == Class::Text {
+            match split_label(&p.content, true) {
+                Some((label, rest)) => (Some(label), rest),
+                None => (None, p.content.clone().trimmed()),
+            }
+        } else {
+            (None, p.content.clone().trimmed())
+        };
+        let mark = p.mark.clone().or_else(|| whole_paragraph_mark(&p.content));
+        let mut item = Item {
+            eid: String::new(),
+            wid: String::new(),
+            label,
+            content,
+            children: Vec::new(),
+            mark,
+            span: p.span,
+        };
+        let Some(label) = item.label.as_mut() else {
+            // Unlabelled paragraphs stand at the section's top level.
+            self.levels.clear();
+            self.levels.push(Level {
+                family: Family::None,
+                last: None,
+            });
+            self.section.items.push(item);
+            return;
+        };
+        let depth = self.place(label);
+        let list = self.list_at(depth);
+        list.push(item);
+    }
+
+    /// Decides the label's family and depth, fixing its scheme; returns the depth.
+    fn place(&mut self, label: &mut Label) -> usize {
+        let candidates = label_families(label);
+        // A sibling continues a list already open; the deepest match wins.
+        let mut found = None;
+        'outer: for depth in (0..self.levels.len()).rev() {
+            for (family, ordinal) in &candidates {
+                if &self.levels[depth].family == family {
+                    // A letter that is both alphabetic and roman continues the alphabet
+                    // only when it follows its predecessor (`i)` after `h)`).
+                    if candidates.len() > 1
+                        && matches!(family, Family::Alpha(_))
+                        && self.levels[depth].last.map(|l| l + 1) != *ordinal
+                    {
+                        continue;
+                    }
+                    found = Some((depth, family.clone(), *ordinal));
+                    break 'outer;
+                }
+            }
+        }
+        let (depth, family, ordinal) = match found {
+            Some(f) => f,
+            None => {
+                // A new, deeper list: prefer roman for `i)` when no alphabet continues.
+                let (family, ordinal) = candidates
+                    .iter()
+                    .find(|(f, _)| matches!(f, Family::Roman(_)))
+                    .or(candidates.first())
+                    .cloned()
+                    .unwrap_or((Family::None, None));
+                let depth = if self.levels.is_empty()
+                    || self.levels.last().is_some_and(|l| l.family == Family::None)
+                {
+                    0
+                } else {
+                    self.levels.len()
+                };
+                (depth, family, ordinal)
+            }
+        };
+        self.levels.truncate(depth);
+        self.levels.push(Level {
+            family: family.clone(),
+            last: ordinal.or(label_last_letter(label)),
+        });
+        if let Some(value) = label.value.as_mut() {
+            value.scheme = match family {
+                Family::Alpha(_) => Scheme::LowerAlpha,
+                Family::Roman(_) => Scheme::LowerRoman,
+                _ => value.scheme,
+            };
+            if let Some(o) = ordinal {
+                value.numbers = vec![o];
+            }
+        }
+        depth
+    }
+
+    fn list_at(&mut self, depth: usize) -> &mut Vec<Item> {
+        let mut list = &mut self.section.items;
+        for _ in 0..depth {
+            if list.is_empty() {
+                break;
+            }
+            let last = list.len() - 1;
+            list = &mut list[last].children;
+        }
+        list
+    }
+
+    fn finish(self) -> Section {
+        self.section
+    }
+}
+
+/// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.
+fn label_last_letter(label: &Label) -> Option<u32> {
+    let text = label.text();
+    let c = text.chars().rev().find(|c| c.is_ascii_lowercase())?;
+    alpha_value(&c.to_string())
+}
+
+/// The families a label may belong to, with its ordinal in each.
+fn label_families(label: &Label) -> Vec<(Family, Option<u32>)> {
+    let Some(value) = &label.value else {
+        // Suspect letter labels (`bd)`, `b) a)`) stay in the alphabet.
+        return vec![(Family::Alpha(Punctuation::Paren), None)];
+    };
+    let p = value.punctuation;
+    match value.scheme {
+        Scheme::LowerAlpha | Scheme::UpperAlpha => {
+            let letters = label.text().to_ascii_lowercase();
+            let letters: String = letters.chars().filter(char::is_ascii_lowercase).collect();
+            let letters = letters
+                .strip_suffix(value.suffix.as_deref().unwrap_or(""))
+                .unwrap_or(&letters)
+                .to_string();
+            let mut out = vec![(Family::Alpha(p), alpha_value(&letters))];
+            if let Some(r) = roman_value(&letters) {
+                out.push((Family::Roman(p), Some(r)));
+            }
+            out
+        }
+        Scheme::LowerRoman | Scheme::UpperRoman => {
+            let letters: String = label
+                .text()
+                .to_ascii_lowercase()
+                .chars()
+                .filter(char::is_ascii_lowercase)
+                .collect();
+            let letters = letters
+                .strip_suffix(value.suffix.as_deref().unwrap_or(""))
+                .unwrap_or(&letters)
+                .to_string();
+            let mut out = vec![(Family::Roman(p), roman_value(&letters))];
+            if let Some(a) = alpha_value(&letters) {
+                out.insert(0, (Family::Alpha(p), Some(a)));
+            }
+            out
+        }
+        Scheme::Arabic => vec![(Family::Number(p), Some(value.ordinal()))],
+        Scheme::Decimal => vec![(Family::Decimal(value.numbers.len()), Some(value.ordinal()))],
+        Scheme::Bullet => vec![(Family::Bullet, None)],
+    }
+}
+
+/// A label from automatic numbering (.docx), parsed like a written one.
+fn label_from_list(text: &str) -> Label {
+    let trimmed = text.trim();
+    let probe = format!("{trimmed} x");
+    match find_label(&probe, true) {
+        Some(m) if m.len == trimmed.len() => label_from_match(Content::plain(trimmed), &m),
+        _ => Label {
+            written: Content::plain(trimmed),
+            value: None,
+            suspect: false,
+            suspect_reason: None,
+        },
+    }
+}
+
+fn label_from_match(written: Content, m: &LabelMatch) -> Label {
+    match &m.kind {
+        LabelKind::Letters {
+            letters,
+            punctuation,
+            suffix,
+        } => {
+            let lower = letters.to_ascii_lowercase();
+            let upper = letters.chars().all(|c| c.is_ascii_uppercase());
+            let alpha = alpha_value(&lower);
+            let roman = roman_value(&lower);
+            let scheme = match (alpha, roman, upper) {
+                (_, Some(_), false) if lower.len() > 1 => Scheme::LowerRoman,
+                (_, Some(_), true) if lower.len() > 1 => Scheme::UpperRoman,
+                (Some(_), _, false) => Scheme::LowerAlpha,
+                (Some(_), _, true) => Scheme::UpperAlpha,
+                (None, Some(_), _) => Scheme::LowerRoman,
+                (None, None, _) => {
+                    return Label {
+                        written,
+                        value: None,
+                        suspect: true,
+                        suspect_reason: Some(format!(
+                            "`{letters}` is neither a letter nor a roman numeral: two labels run together?"
+                        )),
+                    };
+                }
+            };
+            let ordinal = match scheme {
+                Scheme::LowerRoman | Scheme::UpperRoman => roman,
+                _ => alpha,
+            }
+            .unwrap_or(0);
+            Label {
+                written,
+                value: Some(LabelValue {
+                    scheme,
+                    numbers: vec![ordinal],
+                    suffix: suffix.clone(),
+                    punctuation: *punctuation,
+                }),
+                suspect: false,
+                suspect_reason: None,
+            }
+        }
+        LabelKind::Number {
+            numbers,
+            suffix,
+            punctuation,
+        } => Label {
+            written,
+            value: Some(LabelValue {
+                scheme: if numbers.len() > 1 {
+                    Scheme::Decimal
+                } else {
+                    Scheme::Arabic
+                },
+                numbers: numbers.clone(),
+                suffix: suffix.clone(),
+                punctuation: *punctuation,
+            }),
+            suspect: false,
+            suspect_reason: None,
+        },
+        LabelKind::Double { first, second } => Label {
+            written,
+            value: None,
+            suspect: true,
+            suspect_reason: Some(format!(
+                "two labels in a row (`{first})` and `{second})`): an old and a new label?"
+            )),
+        },
+        LabelKind::Bullet => Label {
+            written,
+            value: Some(LabelValue {
+                scheme: Scheme::Bullet,
+                numbers: Vec::new(),
+                suffix: None,
+                punctuation: Punctuation::Bare,
+            }),
+            suspect: false,
+            suspect_reason: None,
+        },
+    }
+}
+
+/// Splits a paragraph into its label and the rest, following the label through change
+/// marks: `{--b--}{++d++})` is one label, `d)` accepted and `b)` rejected.
+pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Content)> {
+    let accepted = content.view(View::Accepted);
+    let rejected = content.view(View::Rejected);
+    let a = accepted.trim_start();
+    let r = rejected.trim_start();
+    let match_a = find_label(a, bare_numbers);
+    let match_r = find_label(r, bare_numbers);
+    let primary = match (&match_a, &match_r) {
+        (Some(m), _) if !a.is_empty() => m.clone(),
+        (_, Some(m)) if a.is_empty() => m.clone(),
+        (None, Some(m)) => m.clone(),
+        (None, None) | (Some(_), None) => return None,
+        (Some(m), Some(_)) => m.clone(),
+    };
+    let need_a = match_a.as_ref().map_or(0, |m| m.len);
+    let need_r = match_r.as_ref().map_or(0, |m| m.len);
+
+    // Walk the written text, counting characters of each view after leading whitespace.
+    let mut seen_a = 0usize;
+    let mut seen_r = 0usize;
+    let mut started = false;
+    let mut split = None;
+    let mut offset = 0usize;
+    'spans: for span in &content.spans {
+        let in_a = span.in_accepted();
+        let in_r = span.in_rejected();
+        for (i, ch) in span.text.char_indices() {
+            if !started && ch.is_whitespace() {
+                continue;
+            }
+            started = true;
+            if seen_a >= need_a && seen_r >= need_r {
+                split = Some(offset + i);
+                break 'spans;
+            }
+            if in_a {
+                seen_a += ch.len_utf8();
+            }
+            if in_r {
+                seen_r += ch.len_utf8();
+            }
+        }
+        offset += span.text.len();
+    }
+    let split = split.unwrap_or(offset);
+    let (label_part, rest) = content.split_at_written(split);
+    let label = label_from_match(label_part.trimmed(), &primary);
+    Some((label, rest.trimmed()))
+}
+
+/// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.
+fn whole_paragraph_mark(content: &Content) -> Option<Change> {
+    let spans: Vec<&Span> = content
+        .spans
+        .iter()
+        .filter(|s| !s.text.trim().is_empty())
+        .collect();
+    let first = spans.first()?.change.clone()?;
+    if !matches!(
+        first.kind,
+        ChangeKind::Insertion | ChangeKind::Deletion | ChangeKind::MoveFrom | ChangeKind::MoveTo
+    ) {
+        return None;
+    }
+    spans
+        .iter()
+        .all(|s| s.kind() == Some(first.kind))
+        .then_some(first)
+}
+
+// ---------------------------------------------------------------------------
+// UN General Assembly layout
+
+/// A UN resolution: `The General Assembly,` then unnumbered preambular paragraphs and
+/// numbered operative paragraphs (`1.`).
+fn un_resolution(paragraphs: &[Paragraph], classes: &[Class]) -> Option<Resolution> {
+    let enacting_at = paragraphs.iter().position(|p| {
+        let k = p.key();
+        k.starts_with("The General Assembly") && k.ends_with(',')
+    })?;
+    let first_operative = (enacting_at + 1..paragraphs.len()).find(|&i| {
+        let k = paragraphs[i].key();
+        matches!(find_label(&k, false).map(|m| m.kind), Some(LabelKind::Number { ref numbers, punctuation: Punctuation::Dot, .. }) if numbers.len() == 1)
+    })?;
+    // The title is the nearest non-blank paragraph before the enacting formula.
+    let title_at = (0..enacting_at).rev().find(|&i| classes[i] != Class::Blank);
+    let (number_line, instrument, title, span) = match title_at {
+        Some(t) => {
+            let k = paragraphs[t].key();
+            let (instrument, _) = parse_title_line(&k);
+            (
+                paragraphs[t].content.clone().trimmed(),
+                instrument,
+                Content::new(),
+                paragraphs[t].span,
+            )
+        }
+        None => (
+            Content::new(),
+            Instrument {
+                body: None,
+                kind: InstrumentKind::Resolution,
+                number: String::new(),
+            },
+            Content::new(),
+            paragraphs[enacting_at].span,
+        ),
+    };
+    let front_end = title_at.unwrap_or(enacting_at);
+    let front_matter = blocks(paragraphs, classes, 0, front_end);
+    let enacting_p = &paragraphs[enacting_at];
+    let enacting = Enacting {
+        content: enacting_p.content.clone().trimmed(),
+        body: Some("General Assembly".into()),
+        meeting: None,
+        span: enacting_p.span,
+    };
+    let mut instrument = instrument;
+    instrument.body = Some("UNGA".into());
+    let mut preamble = SectionBuilder::new(SectionKind::Preamble, Content::new(), None, enacting_p.span);
+    for i in enacting_at + 1..first_operative {
+        if classes[i] != Class::Blank {
+            preamble.add(&paragraphs[i], &Class::Heading(SectionKind::Preamble));
+        }
+    }
+    let mut operative = SectionBuilder::new(
+        SectionKind::Operative,
+        Content::new(),
+        None,
+        paragraphs[first_operative].span,
+    );
+    let annex_start = (first_operative..paragraphs.len())
+        .find(|&j| classes[j] == Class::Annex)
+        .unwrap_or(paragraphs.len());
+    for i in first_operative..annex_start {
+        if classes[i] != Class::Blank {
+            operative.add(&paragraphs[i], &Class::Text);
+        }
+    }
+    let sections = vec![preamble.finish(), operative.finish()];
+    let full = paragraphs
+        .iter()
+        .map(|p| p.span)
+        .fold(span, SourceSpan::join);
+    Some(Resolution {
+        front_matter,
+        title_block: TitleBlock {
+            number_line,
+            instrument,
+            revision: None,
+            title,
+            history: None,
+            span,
+        },
+        enacting: Some(enacting),
+        sections,
+        annexes: annexes(paragraphs, classes, annex_start, paragraphs.len()),
+        span: full,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(text: &str) -> Vec<Paragraph> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for line in text.split('\n') {
+            let span = SourceSpan::new(offset, offset + line.len());
+            out.push(Paragraph::new(
+                Content::from_spans(vec![Span::plain(line).with_src(span)]),
+                span,
+            ));
+            offset += line.len() + 1;
+        }
+        out
+    }
+
+    fn parse(text: &str) -> Document {
+        build(LayoutInput {
+            paragraphs: paragraphs(text),
+            ..LayoutInput::default()
+        })
+    }
+
+    const SMALL: &str = "RESOLUTION 12 (Rev. Dubai, 2012)\nA title\n(Geneva, 2008; Dubai, 2012)\nThe World Telecommunication Standardization Assembly (Dubai, 2012),\nconsidering\na) one;\nb) two:\ni)\tsub one;\nii)\tsub two;\nc) three,\nresolves\n1\tto act;\n2\tto act again.";
+
+    #[test]
+    fn builds_a_small_resolution() {
+        let doc = parse(SMALL);
+        let Body::Resolution(res) = &doc.body else {
+            panic!("expected a resolution, got {}", doc.kind());
+        };
+        assert_eq!(res.title_block.instrument.number, "12");
+        assert_eq!(res.title_block.instrument.body.as_deref(), Some("WTSA"));
+        let rev = res.title_block.revision.as_ref().expect("revision");
+        assert_eq!(rev.place.as_deref(), Some("Dubai"));
+        assert_eq!(rev.year, Some(2012));
+        assert_eq!(res.title_block.history.as_ref().map(|h| h.meetings.len()), Some(2));
+        assert_eq!(res.sections.len(), 2);
+        let considering = &res.sections[0];
+        assert_eq!(considering.kind, SectionKind::Preamble);
+        assert_eq!(considering.items.len(), 3);
+        assert_eq!(considering.items[1].children.len(), 2);
+        assert_eq!(considering.items[1].children[1].eid, "preamble__considering__item_b__item_ii");
+        assert_eq!(res.sections[1].kind, SectionKind::Operative);
+        assert_eq!(res.sections[1].items[1].content.accepted(), "to act again.");
+    }
+
+    #[test]
+    fn i_after_h_continues_the_alphabet() {
+        let text = "RESOLUTION 1\nT\n(Geneva, 2000)\nThe World Telecommunication Standardization Assembly (Geneva, 2000),\nconsidering\na) a;\nb) b;\nc) c;\nd) d;\ne) e;\nf) f;\ng) g;\nh) h;\ni) i;\nj) j,";
+        let doc = parse(text);
+        let res = &doc.resolutions()[0];
+        assert_eq!(res.sections[0].items.len(), 10);
+    }
+
+    #[test]
+    fn no_structure_gives_a_generic_document() {
+        let doc = parse("Hello\n\nworld");
+        assert_eq!(doc.kind(), "generic");
+        let Body::Generic(g) = &doc.body else { unreachable!() };
+        assert_eq!(g.blocks.len(), 2);
+    }
+
+    #[test]
+    fn labels_follow_change_marks() {
+        let content = Content::from_spans(vec![
+            Span::marked("b", Change::deletion()),
+            Span::marked("d", Change::insertion()),
+            Span::plain(")\tthe text"),
+        ]);
+        let (label, rest) = split_label(&content, false).expect("label");
+        assert_eq!(label.written.accepted(), "d)");
+        assert_eq!(label.written.rejected(), "b)");
+        assert_eq!(rest.accepted(), "the text");
+    }
+}

@@ -1,0 +1,101 @@
+//! The words that open section headings, and the bodies that enact resolutions.
+//! Open-ended: a short lower-case line opening with a participle also counts.
+
+/// First words of operative headings (`resolves`, `instructs the Director ...`).
+pub const OPERATIVE_OPENERS: &[&str] = &[
+    "resolves",
+    "resolve",
+    "decides",
+    "decide",
+    "instructs",
+    "instruct",
+    "requests",
+    "request",
+    "encourages",
+    "encourage",
+    "invites",
+    "invite",
+    "urges",
+    "urge",
+    "calls",
+    "appeals",
+    "recommends",
+    "approves",
+    "endorses",
+    "agrees",
+    "adopts",
+    "authorizes",
+    "charges",
+    "directs",
+    "entrusts",
+    "further",
+    "also",
+    "accepts",
+    "confirms",
+    "declares",
+];
+
+/// First words of preamble headings that are not participles in `-ing`.
+pub const PREAMBLE_OPENERS: &[&str] = &[
+    "aware",
+    "convinced",
+    "mindful",
+    "cognizant",
+    "conscious",
+    "concerned",
+    "guided",
+    "having",
+    "bearing",
+    "desirous",
+    "persuaded",
+    "deeply",
+    "alarmed",
+    "determined",
+    "taking",
+];
+
+/// Bodies named in enacting formulas, longest first, with their short names.
+pub const BODIES: &[(&str, &str)] = &[
+    ("World Telecommunication Standardization Assembly", "WTSA"),
+    ("World Telecommunication Development Conference", "WTDC"),
+    ("World Radiocommunication Conference", "WRC"),
+    ("Radiocommunication Assembly", "RA"),
+    ("Plenipotentiary Conference", "PP"),
+    ("Council", "Council"),
+    ("General Assembly", "UNGA"),
+    ("World Conference on International Telecommunications", "WCIT"),
+];
+
+/// Regional groups and their margin-reference prefixes.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("CITEL", "CITEL"),
+    ("IAP", "CITEL"),
+    ("CEPT", "CEPT"),
+    ("ECP", "CEPT"),
+    ("APT", "APT"),
+    ("ACP", "APT"),
+    ("ATU", "ATU"),
+    ("AFCP", "ATU"),
+    ("ASMG", "ASMG"),
+    ("ARB", "ASMG"),
+    ("Arab States", "ASMG"),
+    ("RCC", "RCC"),
+];
+
+/// The short name of a body named in `text`.
+pub fn body_in(text: &str) -> Option<&'static str> {
+    BODIES
+        .iter()
+        .find(|(name, _)| text.contains(name))
+        .map(|(_, short)| *short)
+}
+
+/// Whether a word opens an operative heading.
+pub fn is_operative_opener(word: &str) -> bool {
+    OPERATIVE_OPENERS.contains(&word)
+}
+
+/// Whether a word opens a preamble heading.
+pub fn is_preamble_opener(word: &str) -> bool {
+    PREAMBLE_OPENERS.contains(&word) || (word.len() > 5 && word.ends_with("ing"))
+}
