@@ -63,7 +63,10 @@ impl ChangeKind {
     pub fn changes_text(self) -> bool {
         matches!(
             self,
-            ChangeKind::Insertion | ChangeKind::Deletion | ChangeKind::MoveFrom | ChangeKind::MoveTo
+            ChangeKind::Insertion
+                | ChangeKind::Deletion
+                | ChangeKind::MoveFrom
+                | ChangeKind::MoveTo
         )
     }
 

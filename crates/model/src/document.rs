@@ -45,7 +45,11 @@ impl Document {
     pub fn resolutions(&self) -> Vec<&Resolution> {
         match &self.body {
             Body::Resolution(r) => vec![r],
-            Body::Contribution(c) => c.proposals.iter().filter_map(|p| p.resolution.as_ref()).collect(),
+            Body::Contribution(c) => c
+                .proposals
+                .iter()
+                .filter_map(|p| p.resolution.as_ref())
+                .collect(),
             Body::Collection(c) => c.resolutions.iter().collect(),
             Body::Generic(_) => Vec::new(),
         }
@@ -68,6 +72,7 @@ impl Document {
 /// What kind of document this is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // One body per document: boxing buys nothing.
 pub enum Body {
     Resolution(Resolution),
     Contribution(Contribution),

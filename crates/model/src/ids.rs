@@ -116,9 +116,6 @@ mod tests {
         assert_eq!(slug("b)bis"), "b_bis");
         assert_eq!(slug("b) a)"), "b_a");
         assert_eq!(slug("1.11.3"), "1.11.3");
-        assert_eq!(
-            slug("instructs the Director"),
-            "instructs_the_director"
-        );
+        assert_eq!(slug("instructs the Director"), "instructs_the_director");
     }
 }

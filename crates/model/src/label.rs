@@ -123,7 +123,10 @@ pub enum LabelKind {
         punctuation: Punctuation,
     },
     /// Two labels in a row (`b) a)`), left by flattening a relettered item.
-    Double { first: String, second: String },
+    Double {
+        first: String,
+        second: String,
+    },
     Bullet,
 }
 
@@ -412,7 +415,13 @@ mod tests {
             matches!(m.kind, LabelKind::Number { ref numbers, .. } if numbers == &vec![1, 11, 3])
         );
         let m = find_label("1bis.1.1.4 Annexes", false).expect("label");
-        assert!(matches!(m.kind, LabelKind::Number { suffix: Some(_), .. }));
+        assert!(matches!(
+            m.kind,
+            LabelKind::Number {
+                suffix: Some(_),
+                ..
+            }
+        ));
         assert!(find_label("2030 Agenda", true).is_none());
         assert!(find_label("3. Decides", false).is_some());
     }

@@ -13,10 +13,10 @@ use crate::document::{
     Proposal, RemovedMarker, Resolution, Revision, Section, SectionKind, TitleBlock,
 };
 use crate::ids;
+use crate::label::Label;
 use crate::label::{
     LabelKind, LabelMatch, LabelValue, Punctuation, Scheme, alpha_value, find_label, roman_value,
 };
-use crate::label::Label;
 use crate::span::SourceSpan;
 use crate::vocabulary;
 
@@ -57,7 +57,9 @@ impl Paragraph {
     }
 
     fn is_blank(&self) -> bool {
-        self.cells.is_none() && self.list_label.is_none() && self.content.written().trim().is_empty()
+        self.cells.is_none()
+            && self.list_label.is_none()
+            && self.content.written().trim().is_empty()
     }
 
     fn style_is(&self, names: &[&str]) -> bool {
@@ -105,8 +107,10 @@ static ENACTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^The\s+(.+?)(?:\s*\(([^)]*)\))?\s*,\s*$").expect("enacting pattern")
 });
 static DIVISION_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:SECTION|Section|PART|Part|CHAPTER|Chapter)\s+([0-9IVX]+(?:bis|ter|quater)?)\s*$")
-        .expect("division pattern")
+    Regex::new(
+        r"^(?:SECTION|Section|PART|Part|CHAPTER|Chapter)\s+([0-9IVX]+(?:bis|ter|quater)?)\s*$",
+    )
+    .expect("division pattern")
 });
 static ANNEX_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)(?:\s+([A-Z0-9]{1,4}))?\s*(?:\(.*\))?\s*$")
@@ -425,7 +429,10 @@ fn text_table_row(content: &Content) -> Option<Vec<Content>> {
     if TABLE_RULE.is_match(trimmed) && !trimmed.chars().any(char::is_alphanumeric) {
         return None;
     }
-    let inner = trimmed.strip_prefix('|')?.strip_suffix('|').unwrap_or(trimmed);
+    let inner = trimmed
+        .strip_prefix('|')?
+        .strip_suffix('|')
+        .unwrap_or(trimmed);
     Some(
         inner
             .split('|')
@@ -509,7 +516,9 @@ fn contribution(
             code: "unknown-source".into(),
             message: "no margin reference or regional group names the source of this contribution"
                 .into(),
-            span: paragraphs.first().map_or_else(SourceSpan::default, |p| p.span),
+            span: paragraphs
+                .first()
+                .map_or_else(SourceSpan::default, |p| p.span),
         });
     }
     let envelope_text: String = envelope
@@ -582,9 +591,10 @@ fn infer_action(envelope_text: &str, resolution: &Resolution) -> Action {
     let lower = envelope_text.to_lowercase();
     if lower.contains("suppress") || lower.contains("deletion of resolution") {
         Action::Suppress
-    } else if lower.contains("new resolution") || lower.contains("draft new") {
-        Action::Add
-    } else if resolution.title_block.revision.is_none() && !lower.contains("revis") {
+    } else if lower.contains("new resolution")
+        || lower.contains("draft new")
+        || (resolution.title_block.revision.is_none() && !lower.contains("revis"))
+    {
         Action::Add
     } else {
         Action::Modify
@@ -729,7 +739,11 @@ fn resolution(
     if let Some(e) = &enacting
         && instrument.body.is_none()
     {
-        instrument.body = e.body.as_deref().and_then(vocabulary::body_in).map(String::from);
+        instrument.body = e
+            .body
+            .as_deref()
+            .and_then(vocabulary::body_in)
+            .map(String::from);
     }
 
     // Annexes end the sections.
@@ -993,7 +1007,10 @@ impl SectionBuilder {
     fn add(&mut self, p: &Paragraph, class: &Class) {
         self.section.span = self.section.span.join(p.span);
         let (label, content) = if let Some(list_label) = &p.list_label {
-            (Some(label_from_list(list_label)), p.content.clone().trimmed())
+            (
+                Some(label_from_list(list_label)),
+                p.content.clone().trimmed(),
+            )
         } else if *class == Class::Text {
             match split_label(&p.content, true) {
                 Some((label, rest)) => (Some(label), rest),
@@ -1376,7 +1393,8 @@ fn un_resolution(paragraphs: &[Paragraph], classes: &[Class]) -> Option<Resoluti
     };
     let mut instrument = instrument;
     instrument.body = Some("UNGA".into());
-    let mut preamble = SectionBuilder::new(SectionKind::Preamble, Content::new(), None, enacting_p.span);
+    let mut preamble =
+        SectionBuilder::new(SectionKind::Preamble, Content::new(), None, enacting_p.span);
     for i in enacting_at + 1..first_operative {
         if classes[i] != Class::Blank {
             preamble.add(&paragraphs[i], &Class::Heading(SectionKind::Preamble));
@@ -1456,13 +1474,19 @@ mod tests {
         let rev = res.title_block.revision.as_ref().expect("revision");
         assert_eq!(rev.place.as_deref(), Some("Dubai"));
         assert_eq!(rev.year, Some(2012));
-        assert_eq!(res.title_block.history.as_ref().map(|h| h.meetings.len()), Some(2));
+        assert_eq!(
+            res.title_block.history.as_ref().map(|h| h.meetings.len()),
+            Some(2)
+        );
         assert_eq!(res.sections.len(), 2);
         let considering = &res.sections[0];
         assert_eq!(considering.kind, SectionKind::Preamble);
         assert_eq!(considering.items.len(), 3);
         assert_eq!(considering.items[1].children.len(), 2);
-        assert_eq!(considering.items[1].children[1].eid, "preamble__considering__item_b__item_ii");
+        assert_eq!(
+            considering.items[1].children[1].eid,
+            "preamble__considering__item_b__item_ii"
+        );
         assert_eq!(res.sections[1].kind, SectionKind::Operative);
         assert_eq!(res.sections[1].items[1].content.accepted(), "to act again.");
     }
@@ -1479,7 +1503,9 @@ mod tests {
     fn no_structure_gives_a_generic_document() {
         let doc = parse("Hello\n\nworld");
         assert_eq!(doc.kind(), "generic");
-        let Body::Generic(g) = &doc.body else { unreachable!() };
+        let Body::Generic(g) = &doc.body else {
+            unreachable!()
+        };
         assert_eq!(g.blocks.len(), 2);
     }
 

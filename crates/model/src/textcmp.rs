@@ -66,7 +66,14 @@ pub fn first_difference(a: &str, b: &str) -> Option<String> {
         return None;
     }
     let from = common.saturating_sub(8);
-    let show = |t: &[String]| t.iter().skip(from).take(20).cloned().collect::<Vec<_>>().join(" ");
+    let show = |t: &[String]| {
+        t.iter()
+            .skip(from)
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     Some(format!(
         "texts differ at token {common} (of {} and {}):\n  left:  {}\n  right: {}",
         ta.len(),

@@ -63,7 +63,10 @@ pub const BODIES: &[(&str, &str)] = &[
     ("Plenipotentiary Conference", "PP"),
     ("Council", "Council"),
     ("General Assembly", "UNGA"),
-    ("World Conference on International Telecommunications", "WCIT"),
+    (
+        "World Conference on International Telecommunications",
+        "WCIT",
+    ),
 ];
 
 /// Regional groups and their margin-reference prefixes.

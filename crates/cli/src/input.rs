@@ -1,0 +1,126 @@
+//! Reading input files: bytes from a path or standard input, the format recognised from
+//! the extension and the content, and errors that name the file and position.
+
+use std::io::Read;
+use std::path::Path;
+
+use amend_model::{Document, LineIndex};
+use amend_text::{Markup, ReadOptions};
+
+/// The largest input read (bytes): larger files are refused rather than exhausting memory.
+pub const MAX_INPUT: u64 = 256 * 1024 * 1024;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Plain text in the ITU or UN layout (flattened text included).
+    Text,
+    /// The plain-text layout with CriticMarkup.
+    Md,
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: larger than the {limit} byte limit")]
+    TooLarge { file: String, limit: u64 },
+    #[error("{file}:{line}:{column}: not valid UTF-8 text (byte {offset})")]
+    NotUtf8 {
+        file: String,
+        line: usize,
+        column: usize,
+        offset: usize,
+    },
+    #[error("{file}: empty input")]
+    Empty { file: String },
+    #[error("{file}:1:1: binary content (NUL byte at offset {offset}); not a text document")]
+    Binary { file: String, offset: usize },
+}
+
+/// A loaded input.
+pub struct Input {
+    pub name: String,
+    pub text: String,
+    pub format: Format,
+}
+
+/// Reads `path` (`-` for standard input) and recognises its format.
+pub fn load(path: &str, forced: Option<Format>) -> Result<Input, InputError> {
+    let name = if path == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string()
+    };
+    let io = |source| InputError::Io {
+        file: name.clone(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        file.take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(InputError::TooLarge {
+            file: name,
+            limit: MAX_INPUT,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty { file: name });
+    }
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(InputError::Binary { file: name, offset });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let at = LineIndex::new(&valid).line_column(offset);
+            return Err(InputError::NotUtf8 {
+                file: name,
+                line: at.line,
+                column: at.column,
+                offset,
+            });
+        }
+    };
+    let format = forced.unwrap_or_else(|| detect(path, &text));
+    Ok(Input { name, text, format })
+}
+
+/// The format from the extension, else from the content.
+pub fn detect(path: &str, text: &str) -> Format {
+    let ext = Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("md" | "markdown" | "critic") => Format::Md,
+        Some("txt" | "text") => Format::Text,
+        _ if amend_text::has_critic_marks(text) => Format::Md,
+        _ => Format::Text,
+    }
+}
+
+/// Parses a loaded input into the model.
+pub fn parse(input: &Input, options: &ReadOptions) -> Document {
+    let markup = match input.format {
+        Format::Text => Markup::Plain,
+        Format::Md => Markup::Critic,
+    };
+    amend_text::read(&input.text, markup, options)
+}

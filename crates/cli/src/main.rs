@@ -1,0 +1,160 @@
+//! The `amend` command line. Thin: it parses arguments, reads files, and calls the
+//! library crates.
+
+mod input;
+mod outline;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use amend_model::{Document, View};
+use amend_text::{JsonOptions, ReadOptions};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use input::{Format, Input};
+
+#[derive(Parser)]
+#[command(
+    name = "amend",
+    version,
+    about = "Draft, amend, compare and consolidate resolutions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Output formats of `parse`, `accept` and `reject`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    /// The structure as JSON (see docs/document.schema.json).
+    Json,
+    /// Plain text: one paragraph per line.
+    Text,
+    /// The plain-text layout with CriticMarkup for changes.
+    Md,
+    /// An indented outline of the structure.
+    Outline,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Input file, or `-` for standard input.
+    file: String,
+    /// Output format.
+    #[arg(long = "to", value_enum)]
+    to: Option<Output>,
+    /// Force the input format instead of recognising it.
+    #[arg(long, value_enum)]
+    from: Option<Format>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<String>,
+    /// The contribution's source (e.g. CITEL), overriding detection.
+    #[arg(long)]
+    source: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read a document and show its structure (JSON by default).
+    Parse(Common),
+    /// Accept all changes (text by default).
+    Accept(Common),
+    /// Reject all changes (text by default).
+    Reject(Common),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("amend: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Parse(args) => {
+            let (input, doc) = read(&args)?;
+            let out = render(&doc, &input, args.to.unwrap_or(Output::Json), None);
+            emit(&args.output, &out)
+        }
+        Command::Accept(args) => view_command(&args, View::Accepted),
+        Command::Reject(args) => view_command(&args, View::Rejected),
+    }
+}
+
+fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
+    let (input, doc) = read(args)?;
+    let out = match args.to.unwrap_or(Output::Text) {
+        Output::Text => amend_text::write_text(&doc, Some(view)),
+        other => {
+            // Re-read the chosen text so the structure shows the accepted/rejected state.
+            let text = amend_text::write_text(&doc, Some(view));
+            let clean = amend_text::read_plain(&text, &options(args));
+            let input = Input {
+                name: input.name.clone(),
+                text,
+                format: Format::Text,
+            };
+            render(&clean, &input, other, None)
+        }
+    };
+    emit(&args.output, &out)
+}
+
+fn options(args: &Common) -> ReadOptions {
+    ReadOptions {
+        source: args.source.clone(),
+    }
+}
+
+fn read(args: &Common) -> anyhow::Result<(Input, Document)> {
+    let input = input::load(&args.file, args.from)?;
+    let doc = input::parse(&input, &options(args));
+    Ok((input, doc))
+}
+
+fn render(doc: &Document, input: &Input, to: Output, view: Option<View>) -> String {
+    match to {
+        Output::Json => amend_text::write_json(
+            doc,
+            JsonOptions {
+                source: Some(&input.text),
+            },
+        ),
+        Output::Text => amend_text::write_text(doc, view),
+        Output::Md => amend_text::write_markdown(doc),
+        Output::Outline => outline::outline(doc),
+    }
+}
+
+fn emit(output: &Option<String>, text: &str) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{path}: cannot write: {e}"))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()) {
+                // A closed pipe (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(Into::into),
+            }
+        }
+    }
+}

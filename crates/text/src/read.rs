@@ -1,0 +1,299 @@
+//! The plain-text reader (ITU layout, UN layout, generic fallback) and the CriticMarkup
+//! reader. Both cut the input into paragraphs (one per line) with change-marked spans
+//! and hand them to the layout rules of the model.
+
+use std::sync::LazyLock;
+
+use amend_model::layout::{self, LayoutInput, Paragraph};
+use amend_model::{
+    Change, ChangeKind, Content, Document, Finding, RemovedMarker, SourceSpan, Span,
+};
+use regex::Regex;
+
+/// How to read marks in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// Plain text: braces are text.
+    Plain,
+    /// CriticMarkup: `{++ins++}`, `{--del--}`, `{~~old~>new~~}`, `{>>comment<<}`, `{==hi==}`.
+    Critic,
+}
+
+/// Options of the text readers.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The contribution's source, overriding detection (`--source`).
+    pub source: Option<String>,
+}
+
+static MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[bookmark: [^\]\n]*\]").expect("marker pattern"));
+
+/// Reads plain text in the ITU or UN layout; anything else becomes a generic document.
+pub fn read_plain(text: &str, options: &ReadOptions) -> Document {
+    read(text, Markup::Plain, options)
+}
+
+/// Reads the plain-text layout with CriticMarkup inline.
+pub fn read_critic(text: &str, options: &ReadOptions) -> Document {
+    read(text, Markup::Critic, options)
+}
+
+/// Reads `text` with the given markup.
+pub fn read(text: &str, markup: Markup, options: &ReadOptions) -> Document {
+    let scan = scan(text, markup);
+    let mut document = layout::build(LayoutInput {
+        paragraphs: scan.paragraphs,
+        footnotes: Vec::new(),
+        removed_markers: scan.removed,
+        source: options.source.clone(),
+    });
+    document.warnings.extend(scan.warnings);
+    document
+}
+
+/// A run of the input under one mark.
+struct Segment {
+    start: usize,
+    end: usize,
+    kind: Option<ChangeKind>,
+}
+
+struct Scan {
+    paragraphs: Vec<Paragraph>,
+    removed: Vec<RemovedMarker>,
+    warnings: Vec<Finding>,
+}
+
+/// Cuts the input into marked segments, then into paragraphs at line ends.
+fn scan(text: &str, markup: Markup) -> Scan {
+    let mut warnings = Vec::new();
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let segments = match markup {
+        Markup::Plain => vec![Segment {
+            start: body_start,
+            end: text.len(),
+            kind: None,
+        }],
+        Markup::Critic => critic_segments(text, body_start, &mut warnings),
+    };
+
+    let mut paragraphs = Vec::new();
+    let mut removed = Vec::new();
+    let mut current = Content::new();
+    let mut para_start = body_start;
+    for segment in &segments {
+        let mut pos = segment.start;
+        while pos < segment.end {
+            let slice = &text[pos..segment.end];
+            // Comments keep their line ends: they are not paragraph breaks.
+            let line_end = if segment.kind == Some(ChangeKind::Comment) {
+                None
+            } else {
+                slice.find(['\n', '\r'])
+            };
+            let stop = line_end.map_or(segment.end, |i| pos + i);
+            push_text(text, pos, stop, segment.kind, &mut current, &mut removed);
+            let Some(_) = line_end else {
+                pos = stop;
+                continue;
+            };
+            let newline_len = if text[stop..].starts_with("\r\n") {
+                2
+            } else {
+                1
+            };
+            let mark = match segment.kind {
+                Some(ChangeKind::Insertion) => Some(Change::new(ChangeKind::Insertion)),
+                Some(ChangeKind::Deletion) => Some(Change::new(ChangeKind::Deletion)),
+                _ => None,
+            };
+            let mut paragraph = Paragraph::new(
+                std::mem::take(&mut current),
+                SourceSpan::new(para_start, stop),
+            );
+            paragraph.mark = mark;
+            paragraphs.push(paragraph);
+            pos = stop + newline_len;
+            para_start = pos;
+        }
+    }
+    if !current.is_empty() || para_start < text.len() {
+        paragraphs.push(Paragraph::new(
+            current,
+            SourceSpan::new(para_start, text.len()),
+        ));
+    }
+    Scan {
+        paragraphs,
+        removed,
+        warnings,
+    }
+}
+
+/// Adds `text[start..stop]` to the paragraph, cutting out extractor markers.
+fn push_text(
+    text: &str,
+    start: usize,
+    stop: usize,
+    kind: Option<ChangeKind>,
+    current: &mut Content,
+    removed: &mut Vec<RemovedMarker>,
+) {
+    let slice = &text[start..stop];
+    let mut last = 0;
+    let emit = |from: usize, to: usize, current: &mut Content| {
+        if from < to {
+            let span = Span {
+                text: slice[from..to].to_string(),
+                change: kind.map(Change::new),
+                src: Some(SourceSpan::new(start + from, start + to)),
+            };
+            current.push(span);
+        }
+    };
+    for m in MARKER.find_iter(slice) {
+        emit(last, m.start(), current);
+        removed.push(RemovedMarker {
+            text: m.as_str().to_string(),
+            span: SourceSpan::new(start + m.start(), start + m.end()),
+        });
+        last = m.end();
+    }
+    emit(last, slice.len(), current);
+}
+
+/// Finds CriticMarkup marks. An unclosed mark is kept as text, with a warning.
+fn critic_segments(text: &str, start: usize, warnings: &mut Vec<Finding>) -> Vec<Segment> {
+    let bytes = text.as_bytes();
+    let mut segments = Vec::new();
+    let mut plain_start = start;
+    let mut i = start;
+    while i + 2 < bytes.len() {
+        if bytes[i] != b'{' {
+            i += 1;
+            continue;
+        }
+        let opener = &text[i..i + 3];
+        let (close, kind) = match opener {
+            "{++" => ("++}", ChangeKind::Insertion),
+            "{--" => ("--}", ChangeKind::Deletion),
+            "{~~" => ("~~}", ChangeKind::Deletion),
+            "{>>" => ("<<}", ChangeKind::Comment),
+            "{==" => ("==}", ChangeKind::Highlight),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let Some(rel) = text[i + 3..].find(close) else {
+            warnings.push(Finding {
+                code: "unclosed-mark".into(),
+                message: format!("`{opener}` is never closed by `{close}`; kept as text"),
+                span: SourceSpan::new(i, i + 3),
+            });
+            i += 3;
+            continue;
+        };
+        let inner_start = i + 3;
+        let inner_end = inner_start + rel;
+        if plain_start < i {
+            segments.push(Segment {
+                start: plain_start,
+                end: i,
+                kind: None,
+            });
+        }
+        if opener == "{~~" {
+            let inner = &text[inner_start..inner_end];
+            match inner.find("~>") {
+                Some(arrow) => {
+                    segments.push(Segment {
+                        start: inner_start,
+                        end: inner_start + arrow,
+                        kind: Some(ChangeKind::Deletion),
+                    });
+                    segments.push(Segment {
+                        start: inner_start + arrow + 2,
+                        end: inner_end,
+                        kind: Some(ChangeKind::Insertion),
+                    });
+                }
+                None => {
+                    warnings.push(Finding {
+                        code: "substitution-without-arrow".into(),
+                        message: "`{~~` without `~>`: read as a deletion".into(),
+                        span: SourceSpan::new(i, inner_end + 3),
+                    });
+                    segments.push(Segment {
+                        start: inner_start,
+                        end: inner_end,
+                        kind: Some(ChangeKind::Deletion),
+                    });
+                }
+            }
+        } else {
+            segments.push(Segment {
+                start: inner_start,
+                end: inner_end,
+                kind: Some(kind),
+            });
+        }
+        i = inner_end + 3;
+        plain_start = i;
+    }
+    if plain_start < text.len() {
+        segments.push(Segment {
+            start: plain_start,
+            end: text.len(),
+            kind: None,
+        });
+    }
+    segments
+}
+
+/// Whether a text carries CriticMarkup marks.
+pub fn has_critic_marks(text: &str) -> bool {
+    ["{++", "{--", "{~~", "{>>", "{=="]
+        .iter()
+        .any(|opener| text.contains(opener))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_split_at_any_line_end_and_markers_are_removed() {
+        let scan = scan("\u{feff}a\r\nb\rc\n[bookmark: _GoBack]d", Markup::Plain);
+        let texts: Vec<String> = scan
+            .paragraphs
+            .iter()
+            .map(|p| p.content.written())
+            .collect();
+        assert_eq!(texts, vec!["a", "b", "c", "d"]);
+        assert_eq!(scan.removed.len(), 1);
+        assert_eq!(scan.removed[0].text, "[bookmark: _GoBack]");
+        assert_eq!(scan.paragraphs[1].span, SourceSpan::new(6, 7));
+    }
+
+    #[test]
+    fn critic_marks_become_spans_and_paragraph_marks() {
+        let scan = scan("a {++new\n++}b{~~x~>y~~}{>>why\nnot<<}", Markup::Critic);
+        assert_eq!(scan.paragraphs.len(), 2);
+        assert_eq!(
+            scan.paragraphs[0].mark.as_ref().map(|c| c.kind),
+            Some(ChangeKind::Insertion)
+        );
+        let second = &scan.paragraphs[1].content;
+        assert_eq!(second.accepted(), "by");
+        assert_eq!(second.rejected(), "bx");
+    }
+
+    #[test]
+    fn unclosed_marks_are_text_with_a_warning() {
+        let scan = scan("a {++b", Markup::Critic);
+        assert_eq!(scan.paragraphs[0].content.written(), "a {++b");
+        assert_eq!(scan.warnings.len(), 1);
+    }
+}
