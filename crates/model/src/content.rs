@@ -104,6 +104,33 @@ pub struct Change {
     /// Free description for format/numbering changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// How the change was found, when it was recovered rather than recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// What a recovered change rests on, and how sure it is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    /// Confidence in percent (100: exact).
+    pub confidence: u8,
+}
+
+/// The kinds of evidence for a recovered change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// The text is absent from the base (insertions) or aligned against it.
+    BaseAlignment,
+    /// An old and a new text of the same shape side by side (stamps, years, labels).
+    ReplacementPattern,
+    /// The structure: label sequences, items repeated beside their replacements.
+    Structure,
+    /// The clean new text was given: exact.
+    NewText,
+    /// The evidence does not decide: marked undecided, not guessed.
+    Undecided,
 }
 
 impl Change {
@@ -115,6 +142,7 @@ impl Change {
             source: None,
             move_id: None,
             detail: None,
+            evidence: None,
         }
     }
 

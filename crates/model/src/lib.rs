@@ -28,7 +28,7 @@ pub mod textcmp;
 pub mod tokenize;
 pub mod vocabulary;
 
-pub use content::{Change, ChangeKind, Content, Span, View};
+pub use content::{Change, ChangeKind, Content, Evidence, EvidenceKind, Span, View};
 pub use document::*;
 pub use label::{Label, LabelValue, Punctuation, Scheme};
 pub use span::{LineColumn, LineIndex, SourceSpan};
