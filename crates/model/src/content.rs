@@ -316,7 +316,12 @@ impl Content {
     }
 
     /// Drops leading and trailing whitespace of the written text, whatever its mark.
-    pub fn trimmed(mut self) -> Self {
+    pub fn trimmed(self) -> Self {
+        self.trim_start().trim_end()
+    }
+
+    /// Drops leading whitespace, whatever its mark.
+    pub fn trim_start(mut self) -> Self {
         while let Some(first) = self.spans.first_mut() {
             let trimmed = first.text.trim_start();
             if trimmed.is_empty() {
@@ -332,6 +337,11 @@ impl Content {
             }
             break;
         }
+        self
+    }
+
+    /// Drops trailing whitespace, whatever its mark.
+    pub fn trim_end(mut self) -> Self {
         while let Some(last) = self.spans.last_mut() {
             let trimmed_len = last.text.trim_end().len();
             if trimmed_len == 0 {

@@ -171,8 +171,10 @@ pub fn find_label(text: &str, bare_numbers: bool) -> Option<LabelMatch> {
         return Some(m);
     }
     let first = text.chars().next()?;
-    if matches!(first, '•' | '–' | '—' | '-' | '·' | '▪' | '\u{f0b7}' | '*')
-        && text[first.len_utf8()..].starts_with([' ', '\t', '\u{a0}'])
+    if matches!(
+        first,
+        '•' | '–' | '—' | '−' | '-' | '·' | '▪' | '\u{f0b7}' | '*'
+    ) && text[first.len_utf8()..].starts_with([' ', '\t', '\u{a0}'])
     {
         let len = first.len_utf8();
         return Some(LabelMatch {

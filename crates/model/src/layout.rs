@@ -62,6 +62,17 @@ impl Paragraph {
             && self.content.written().trim().is_empty()
     }
 
+    /// The content without its leading blanks; a paragraph whose mark changed keeps its
+    /// trailing blanks, which separate it from the paragraph it joins.
+    fn body(&self) -> Content {
+        let content = self.content.clone().trim_start();
+        if self.mark.is_some() {
+            content
+        } else {
+            content.trim_end()
+        }
+    }
+
     fn style_is(&self, names: &[&str]) -> bool {
         self.style
             .as_deref()
@@ -392,7 +403,7 @@ fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize)
         {
             out.push(Block::ListItem {
                 label,
-                content: rest,
+                content: rest.trim_end(),
                 span: p.span,
             });
             continue;
@@ -410,7 +421,7 @@ fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize)
                 span: p.span,
             }),
             None => out.push(Block::Paragraph {
-                content: p.content.clone().trimmed(),
+                content: p.body(),
                 mark: p.mark.clone(),
                 span: p.span,
             }),
@@ -1006,18 +1017,17 @@ impl SectionBuilder {
 
     fn add(&mut self, p: &Paragraph, class: &Class) {
         self.section.span = self.section.span.join(p.span);
+        // A paragraph whose line end changed keeps its trailing blanks (see `body`).
+        let keep_end = |c: Content| if p.mark.is_some() { c } else { c.trim_end() };
         let (label, content) = if let Some(list_label) = &p.list_label {
-            (
-                Some(label_from_list(list_label)),
-                p.content.clone().trimmed(),
-            )
+            (Some(label_from_list(list_label)), p.body())
         } else if *class == Class::Text {
             match split_label(&p.content, true) {
-                Some((label, rest)) => (Some(label), rest),
-                None => (None, p.content.clone().trimmed()),
+                Some((label, rest)) => (Some(label), keep_end(rest)),
+                None => (None, p.body()),
             }
         } else {
-            (None, p.content.clone().trimmed())
+            (None, p.body())
         };
         let mark = p.mark.clone().or_else(|| whole_paragraph_mark(&p.content));
         let mut item = Item {
@@ -1030,13 +1040,19 @@ impl SectionBuilder {
             span: p.span,
         };
         let Some(label) = item.label.as_mut() else {
-            // Unlabelled paragraphs stand at the section's top level.
-            self.levels.clear();
-            self.levels.push(Level {
-                family: Family::None,
-                last: None,
-            });
-            self.section.items.push(item);
+            // An unlabelled paragraph continues the open item (a paragraph under
+            // `1.13 Voting`); with no open item it stands at the section's top level.
+            let depth = self.levels.len();
+            if depth == 0 || self.section.items.is_empty() {
+                self.levels.clear();
+                self.levels.push(Level {
+                    family: Family::None,
+                    last: None,
+                });
+                self.section.items.push(item);
+            } else {
+                self.list_at(depth).push(item);
+            }
             return;
         };
         let depth = self.place(label);
@@ -1291,37 +1307,70 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
     let need_a = match_a.as_ref().map_or(0, |m| m.len);
     let need_r = match_r.as_ref().map_or(0, |m| m.len);
 
-    // Walk the written text, counting characters of each view after leading whitespace.
+    // Walk the written text after leading blanks. A character joins the label while a
+    // view that shows it still needs label characters; text of one view only that comes
+    // before that view's label is done (`{--continues here--}{++c)++}`) goes to the rest,
+    // which keeps each view's order.
     let mut seen_a = 0usize;
     let mut seen_r = 0usize;
     let mut started = false;
-    let mut split = None;
-    let mut offset = 0usize;
-    'spans: for span in &content.spans {
+    let mut label = Content::new();
+    let mut rest = Content::new();
+    for span in &content.spans {
         let in_a = span.in_accepted();
         let in_r = span.in_rejected();
+        let mut to_label = None;
+        let mut piece_start = 0;
         for (i, ch) in span.text.char_indices() {
             if !started && ch.is_whitespace() {
+                piece_start = i + ch.len_utf8();
                 continue;
             }
             started = true;
-            if seen_a >= need_a && seen_r >= need_r {
-                split = Some(offset + i);
-                break 'spans;
+            let done = seen_a >= need_a && seen_r >= need_r;
+            let wanted = !done && ((in_a && seen_a < need_a) || (in_r && seen_r < need_r));
+            if to_label != Some(wanted) {
+                if let Some(was) = to_label {
+                    push_piece(
+                        span,
+                        piece_start,
+                        i,
+                        if was { &mut label } else { &mut rest },
+                    );
+                }
+                piece_start = i;
+                to_label = Some(wanted);
             }
-            if in_a {
-                seen_a += ch.len_utf8();
-            }
-            if in_r {
-                seen_r += ch.len_utf8();
+            if wanted {
+                if in_a {
+                    seen_a += ch.len_utf8();
+                }
+                if in_r {
+                    seen_r += ch.len_utf8();
+                }
             }
         }
-        offset += span.text.len();
+        if let Some(was) = to_label {
+            let target = if was { &mut label } else { &mut rest };
+            push_piece(span, piece_start, span.text.len(), target);
+        }
     }
-    let split = split.unwrap_or(offset);
-    let (label_part, rest) = content.split_at_written(split);
-    let label = label_from_match(label_part.trimmed(), &primary);
-    Some((label, rest.trimmed()))
+    let label = label_from_match(label.trimmed(), &primary);
+    Some((label, rest.trim_start()))
+}
+
+/// Appends `span.text[from..to]` with its mark and source to `target`.
+fn push_piece(span: &Span, from: usize, to: usize, target: &mut Content) {
+    if from >= to {
+        return;
+    }
+    target.push(Span {
+        text: span.text[from..to].to_string(),
+        change: span.change.clone(),
+        src: span
+            .src
+            .map(|s| SourceSpan::new(s.start + from, s.start + to)),
+    });
 }
 
 /// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.

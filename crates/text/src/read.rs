@@ -93,6 +93,25 @@ fn scan(text: &str, markup: Markup) -> Scan {
                 slice.find(['\n', '\r'])
             };
             let stop = line_end.map_or(segment.end, |i| pos + i);
+            // After a changed line end, leading blanks belong to the joined text: move
+            // them before the line end so that joining keeps the space.
+            if current.is_empty()
+                && paragraphs
+                    .last()
+                    .is_some_and(|p: &Paragraph| p.mark.is_some())
+            {
+                let blanks =
+                    text[pos..stop].len() - text[pos..stop].trim_start_matches([' ', '\t']).len();
+                if blanks > 0 {
+                    if let Some(last) = paragraphs.last_mut() {
+                        let span = Span::plain(&text[pos..pos + blanks])
+                            .with_src(SourceSpan::new(pos, pos + blanks));
+                        last.content.push(span);
+                    }
+                    pos += blanks;
+                    para_start = pos;
+                }
+            }
             push_text(text, pos, stop, segment.kind, &mut current, &mut removed);
             let Some(_) = line_end else {
                 pos = stop;
