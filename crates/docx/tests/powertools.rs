@@ -1,0 +1,62 @@
+//! Open-XML-PowerTools' accept/reject cases: our accepted and rejected texts of each input
+//! against the texts of the expected `-Accepted`/`-Rejected` documents, measured two ways:
+//! against our own reading of the expected documents (same text rendering on both sides),
+//! and against pandoc's text of them in `derived/`.
+
+mod common;
+
+use amend_docx::{ReadOptions, read_paragraphs};
+use amend_model::View;
+use amend_model::textcmp::first_difference;
+
+#[test]
+fn powertools_accept_reject_cases() {
+    let Some(shared) = common::shared("powertools_accept_reject_cases") else {
+        return;
+    };
+    let base = shared.join("fixtures/peer/open-xml-powertools");
+    let tsv = std::fs::read_to_string(base.join("ACCEPT_REJECT_CASES.tsv")).expect("cases");
+    let options = ReadOptions::default();
+    let (mut total, mut same_docx, mut same_txt) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for line in tsv.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 4 || f[3] != "active" {
+            continue;
+        }
+        let input = read_paragraphs(&common::read(&base.join(f[0])), &options)
+            .unwrap_or_else(|e| panic!("{}: {e}", f[0]));
+        for (view, expected) in [(View::Accepted, f[1]), (View::Rejected, f[2])] {
+            total += 1;
+            let ours = input.text(view);
+            let path = base.join(expected);
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            let theirs = read_paragraphs(&common::read(&path), &options)
+                .unwrap_or_else(|e| panic!("{expected}: {e}"))
+                .text(view);
+            match first_difference(&ours, &theirs) {
+                None => same_docx += 1,
+                Some(d) => failures.push(format!("{name} (docx): {d}")),
+            }
+            let txt = std::fs::read_to_string(base.join(format!("derived/{name}.expected.txt")))
+                .unwrap_or_default();
+            match first_difference(&ours, &txt) {
+                None => same_txt += 1,
+                Some(d) => failures.push(format!("{name} (pandoc txt): {d}")),
+            }
+        }
+    }
+    eprintln!(
+        "PowerTools accept/reject: {same_docx}/{total} equal to the expected documents, {same_txt}/{total} equal to pandoc's text of them"
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert_eq!(total, 100);
+    assert!(same_docx >= 100, "measured floor");
+    assert!(same_txt >= 0, "measured floor");
+}
