@@ -1,6 +1,7 @@
 //! The `amend` command line. Thin: it parses arguments, reads files, and calls the
 //! library crates.
 
+mod check_cmd;
 mod input;
 mod outline;
 
@@ -63,6 +64,12 @@ enum Command {
     Accept(Common),
     /// Reject all changes (text by default).
     Reject(Common),
+    /// Check a resolution or contribution: numbering, flattening damage, citations,
+    /// title block, structure; exit 1 on errors.
+    Check(check_cmd::CheckArgs),
+    /// Show the bundled example: the seed (CITEL's flattened proposal on Resolution 75)
+    /// as an outline, then as JSON.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -95,6 +102,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Accept(args) => view_command(&args, View::Accepted),
         Command::Reject(args) => view_command(&args, View::Rejected),
+        Command::Check(args) => check_cmd::run(&args),
+        Command::Demo => demo(),
     }
 }
 
@@ -115,6 +124,22 @@ fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
         }
     };
     emit(&args.output, &out)
+}
+
+/// The seed, embedded so that the demo needs no file.
+const SEED: &str = include_str!("../../../tests/data/seed-citel-res75.txt");
+
+fn demo() -> anyhow::Result<()> {
+    let input = Input {
+        name: "seed-citel-res75.txt".into(),
+        text: SEED.to_string(),
+        format: Format::Text,
+    };
+    let doc = input::parse(&input, &ReadOptions::default());
+    let mut out = outline::outline(&doc);
+    out.push('\n');
+    out.push_str(&render(&doc, &input, Output::Json, None));
+    emit(&None, &out)
 }
 
 fn options(args: &Common) -> ReadOptions {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for a few seconds each (default 15) on stable Rust, without
+# sanitizers (`-s none`): panics and aborts are still found.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds="${1:-15}"
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked --quiet
+fi
+mkdir -p corpus
+for target in $(cargo fuzz list); do
+  mkdir -p "corpus/$target"
+  # Seed each corpus with the repository's own test texts.
+  cp ../tests/data/*.txt "corpus/$target/" 2>/dev/null || true
+  cp ../tests/data/critic/*.md "corpus/$target/" 2>/dev/null || true
+  echo "fuzzing $target for ${seconds}s"
+  cargo fuzz run -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 2>&1 | tail -n 3
+done
