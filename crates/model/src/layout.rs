@@ -1043,7 +1043,8 @@ impl SectionBuilder {
             // An unlabelled paragraph continues the open item (a paragraph under
             // `1.13 Voting`); with no open item it stands at the section's top level.
             let depth = self.levels.len();
-            if depth == 0 || self.section.items.is_empty() {
+            let open_item = self.levels.last().is_some_and(|l| l.family != Family::None);
+            if !open_item || self.section.items.is_empty() {
                 self.levels.clear();
                 self.levels.push(Level {
                     family: Family::None,

@@ -15,7 +15,11 @@ pub fn generate(bytes: usize) -> String {
     let mut out = String::with_capacity(bytes + BASE.len());
     let mut n = 0u32;
     while out.len() < bytes {
-        let source = if n.is_multiple_of(2) { BASE } else { seed_resolution };
+        let source = if n.is_multiple_of(2) {
+            BASE
+        } else {
+            seed_resolution
+        };
         let number = 100 + n;
         let text = source
             .replace("RESOLUTION 75", &format!("RESOLUTION {number}"))
