@@ -1,0 +1,222 @@
+//! The alignment step: which node of the old version corresponds to which node of the
+//! new one. Exact matches first (imara-diff over node fingerprints), then, inside each
+//! gap between exact matches, pairs by word similarity in order (a small weighted LCS),
+//! so that an edited item stays paired with its old self and a deleted item does not
+//! turn everything after it into a rewrite.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use amend_model::tokenize::tokens;
+use imara_diff::{Algorithm, Diff, InternedInput, Interner};
+
+/// One step of an alignment of two sequences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pair {
+    /// `old[i]` corresponds to `new[j]`.
+    Matched(usize, usize),
+    /// `old[i]` has no counterpart.
+    Deleted(usize),
+    /// `new[j]` has no counterpart.
+    Inserted(usize),
+}
+
+/// The words of a text, for similarity: lower-cased word hashes, sorted, deduplicated.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    words: Vec<u64>,
+    /// Number of word tokens (with repeats).
+    pub len: usize,
+}
+
+impl Profile {
+    pub fn new(text: &str) -> Self {
+        let mut words: Vec<u64> = Vec::new();
+        let mut len = 0;
+        for t in tokens(text) {
+            if !t.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            len += 1;
+            let mut h = DefaultHasher::new();
+            t.to_lowercase().hash(&mut h);
+            words.push(h.finish());
+        }
+        words.sort_unstable();
+        words.dedup();
+        Self { words, len }
+    }
+
+    /// Dice coefficient of the two word sets (0 to 1).
+    pub fn similarity(&self, other: &Profile) -> f64 {
+        let total = self.words.len() + other.words.len();
+        if total == 0 {
+            return 1.0;
+        }
+        let (mut i, mut j, mut common) = (0, 0, 0);
+        while i < self.words.len() && j < other.words.len() {
+            match self.words[i].cmp(&other.words[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    common += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        2.0 * common as f64 / total as f64
+    }
+}
+
+/// Largest gap (old × new) paired by the quadratic weighted LCS; larger gaps pair by
+/// position only, so very different inputs stay fast.
+const MAX_GAP_CELLS: usize = 40_000;
+
+/// Aligns two sequences by their keys, then pairs the rest by `similar` (which returns
+/// a score in 0..=1; pairs below `threshold` are never made).
+pub fn align<K: Hash + Eq + Copy>(
+    old_keys: &[K],
+    new_keys: &[K],
+    similar: &dyn Fn(usize, usize) -> f64,
+    threshold: f64,
+) -> Vec<Pair> {
+    let mut input: InternedInput<K> = InternedInput {
+        before: Vec::with_capacity(old_keys.len()),
+        after: Vec::with_capacity(new_keys.len()),
+        interner: Interner::new(old_keys.len() + new_keys.len()),
+    };
+    input.update_before(old_keys.iter().copied());
+    input.update_after(new_keys.iter().copied());
+    let diff = Diff::compute(Algorithm::Histogram, &input);
+    let mut out = Vec::with_capacity(old_keys.len().max(new_keys.len()));
+    let (mut i, mut j) = (0usize, 0usize);
+    for hunk in diff.hunks() {
+        let (os, oe) = (hunk.before.start as usize, hunk.before.end as usize);
+        let (ns, ne) = (hunk.after.start as usize, hunk.after.end as usize);
+        while i < os {
+            out.push(Pair::Matched(i, j));
+            i += 1;
+            j += 1;
+        }
+        pair_gap(os..oe, ns..ne, similar, threshold, &mut out);
+        i = oe;
+        j = ne;
+    }
+    while i < old_keys.len() {
+        out.push(Pair::Matched(i, j));
+        i += 1;
+        j += 1;
+    }
+    out
+}
+
+/// Pairs the items of one gap by similarity, in order; the rest are deleted and inserted
+/// (deletions first, as an editor writes them).
+fn pair_gap(
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+    similar: &dyn Fn(usize, usize) -> f64,
+    threshold: f64,
+    out: &mut Vec<Pair>,
+) {
+    let m = old.len();
+    let n = new.len();
+    let mut matches: Vec<(usize, usize)> = Vec::new();
+    if m > 0 && n > 0 {
+        if m * n <= MAX_GAP_CELLS {
+            // Weighted LCS: score[i][j] over old[..i], new[..j].
+            let w = n + 1;
+            let mut score = vec![0f64; (m + 1) * (n + 1)];
+            let mut sims = vec![0f64; m * n];
+            for a in 0..m {
+                for b in 0..n {
+                    let s = similar(old.start + a, new.start + b);
+                    sims[a * n + b] = if s >= threshold { s } else { -1.0 };
+                }
+            }
+            for a in 1..=m {
+                for b in 1..=n {
+                    let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
+                    let s = sims[(a - 1) * n + (b - 1)];
+                    if s > 0.0 {
+                        best = best.max(score[(a - 1) * w + b - 1] + s);
+                    }
+                    score[a * w + b] = best;
+                }
+            }
+            let (mut a, mut b) = (m, n);
+            while a > 0 && b > 0 {
+                let s = sims[(a - 1) * n + (b - 1)];
+                if s > 0.0 && (score[a * w + b] - (score[(a - 1) * w + b - 1] + s)).abs() < 1e-9 {
+                    matches.push((old.start + a - 1, new.start + b - 1));
+                    a -= 1;
+                    b -= 1;
+                } else if score[(a - 1) * w + b] >= score[a * w + b - 1] {
+                    a -= 1;
+                } else {
+                    b -= 1;
+                }
+            }
+            matches.reverse();
+        } else {
+            for k in 0..m.min(n) {
+                if similar(old.start + k, new.start + k) >= threshold {
+                    matches.push((old.start + k, new.start + k));
+                }
+            }
+        }
+    }
+    let (mut i, mut j) = (old.start, new.start);
+    for (a, b) in matches
+        .into_iter()
+        .chain(std::iter::once((old.end, new.end)))
+    {
+        while i < a {
+            out.push(Pair::Deleted(i));
+            i += 1;
+        }
+        while j < b {
+            out.push(Pair::Inserted(j));
+            j += 1;
+        }
+        if a < old.end {
+            out.push(Pair::Matched(a, b));
+            i = a + 1;
+            j = b + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deleted_item_does_not_shift_the_rest() {
+        let old = ["one two three", "four five six", "seven eight", "nine ten"];
+        let new = ["one two three", "seven eight", "nine ten eleven"];
+        let po: Vec<Profile> = old.iter().map(|t| Profile::new(t)).collect();
+        let pn: Vec<Profile> = new.iter().map(|t| Profile::new(t)).collect();
+        let pairs = align(&old, &new, &|i, j| po[i].similarity(&pn[j]), 0.5);
+        assert_eq!(
+            pairs,
+            vec![
+                Pair::Matched(0, 0),
+                Pair::Deleted(1),
+                Pair::Matched(2, 1),
+                Pair::Matched(3, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn dissimilar_items_are_replaced() {
+        let old = ["alpha beta gamma"];
+        let new = ["delta epsilon zeta"];
+        let po: Vec<Profile> = old.iter().map(|t| Profile::new(t)).collect();
+        let pn: Vec<Profile> = new.iter().map(|t| Profile::new(t)).collect();
+        let pairs = align(&old, &new, &|i, j| po[i].similarity(&pn[j]), 0.5);
+        assert_eq!(pairs, vec![Pair::Deleted(0), Pair::Inserted(0)]);
+    }
+}

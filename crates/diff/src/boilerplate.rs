@@ -1,0 +1,165 @@
+//! Boilerplate changes: the ones an editor makes mechanically when a text is revised by a
+//! new meeting (meeting stamps, revision stamps in citations, relettering and renumbering),
+//! as opposed to substantive changes. Tagged in the change's `detail` as
+//! `boilerplate:<kind>` so every writer and renderer can see them.
+
+use std::sync::LazyLock;
+
+use amend_model::Change;
+use regex::Regex;
+use serde::Serialize;
+
+/// The kinds of boilerplate change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Boilerplate {
+    /// `Dubai, 2012` → `Hammamet, 2016` in a title, history line or enacting formula.
+    MeetingStamp,
+    /// A revision stamp in a citation: `Resolution 140 (Rev. Guadalajara, 2010)` →
+    /// `(Rev. Busan, 2014)`, or `Council Resolution 1332` gaining `(Rev. 2016)`.
+    RevisionStamp,
+    /// A label changed because items before it were inserted or deleted.
+    Renumbering,
+}
+
+impl Boilerplate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Boilerplate::MeetingStamp => "meeting-stamp",
+            Boilerplate::RevisionStamp => "revision-stamp",
+            Boilerplate::Renumbering => "renumbering",
+        }
+    }
+
+    /// The value stored in [`Change::detail`].
+    pub fn detail(self) -> String {
+        format!("boilerplate:{}", self.as_str())
+    }
+
+    fn from_str(s: &str) -> Option<Self> {
+        match s {
+            "meeting-stamp" => Some(Boilerplate::MeetingStamp),
+            "revision-stamp" => Some(Boilerplate::RevisionStamp),
+            "renumbering" => Some(Boilerplate::Renumbering),
+            _ => None,
+        }
+    }
+}
+
+/// The boilerplate kind a change mark was tagged with, if any.
+pub fn boilerplate_of(change: &Change) -> Option<Boilerplate> {
+    change
+        .detail
+        .as_deref()?
+        .strip_prefix("boilerplate:")
+        .and_then(Boilerplate::from_str)
+}
+
+/// `Dubai, 2012`, `Rev. Guadalajara 2010`, `2015`, `Sharm el-Sheikh, 2019`.
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:Rev\.\s*)?(?:\p{Lu}[\p{L}'’.\-]*(?:\s+[\p{L}'’.\-]+){0,3},?\s*)?(?:19|20)\d\d$",
+    )
+    .expect("stamp pattern")
+});
+/// `; Hammamet, 2016` appended to a history line.
+static HISTORY_ADD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[;,]\s*\p{Lu}[\p{L}'’.\-]*(?:\s+[\p{L}'’.\-]+){0,3},?\s*(?:19|20)\d\d$")
+        .expect("history pattern")
+});
+/// `(Rev. 2016)` or `Rev. Busan, 2014` added to or removed from a citation.
+static REV_STAMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\(?Rev\.\s*[^()]*\)?$").expect("revision stamp pattern"));
+/// Text before a stamp that makes it a citation's: `Resolution 140 (Rev. `.
+static CITATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:Resolution|Decision|Recommendation|Opinion)\s+(?:ITU-[RTD]\s+)?[\w/]+\s*\(?(?:Rev\.\s*)?(?:\p{Lu}[\p{L}'’.\- ]*,?\s*)?$")
+        .expect("citation pattern")
+});
+/// `WTDC-10` → `WTDC-14`: a meeting acronym's two-digit year.
+static ACRONYM_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b[A-Z]{2,}-$").expect("acronym pattern"));
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')'))
+}
+
+/// Classifies a replacement of `old` by `new` (either may be empty) that follows the
+/// unchanged text `before` in the same paragraph.
+pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
+    let (o, n) = (trim(old), trim(new));
+    let citation = CITATION_BEFORE.is_match(before.trim_end());
+    let kind = if citation {
+        Boilerplate::RevisionStamp
+    } else {
+        Boilerplate::MeetingStamp
+    };
+    match (o.is_empty(), n.is_empty()) {
+        (false, false) => {
+            let bare = |s: &str| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit());
+            if STAMP.is_match(o) && STAMP.is_match(n) {
+                // A bare year is a stamp only where stamps are written: `(2012`,
+                // `Rev. 2012`, `Geneva, 2012`.
+                let b = before.trim_end_matches(' ');
+                if !(bare(o) || bare(n)) || b.ends_with(['(', ',', '.']) {
+                    return Some(kind);
+                }
+            }
+            let two_digits = |s: &str| s.len() == 2 && s.chars().all(|c| c.is_ascii_digit());
+            if two_digits(o) && two_digits(n) && ACRONYM_BEFORE.is_match(before) {
+                return Some(Boilerplate::MeetingStamp);
+            }
+            None
+        }
+        (true, true) => None,
+        _ => {
+            let added = if o.is_empty() { n } else { o };
+            if HISTORY_ADD.is_match(added) {
+                return Some(Boilerplate::MeetingStamp);
+            }
+            if REV_STAMP.is_match(added) {
+                return Some(Boilerplate::RevisionStamp);
+            }
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_stamps() {
+        assert_eq!(
+            classify("RESOLUTION 75 (Rev. ", "Dubai, 2012", "Hammamet, 2016"),
+            Some(Boilerplate::MeetingStamp)
+        );
+        assert_eq!(
+            classify("(Johannesburg, 2008; Dubai, 2012", "", "; Hammamet, 2016"),
+            Some(Boilerplate::MeetingStamp)
+        );
+        assert_eq!(
+            classify(
+                "in accordance with Resolution 140 (Rev. ",
+                "Guadalajara 2010",
+                "Busan, 2014"
+            ),
+            Some(Boilerplate::RevisionStamp)
+        );
+        assert_eq!(
+            classify("a)\tCouncil Resolution 1332", "", " (Rev. 2016)"),
+            Some(Boilerplate::RevisionStamp)
+        );
+        assert_eq!(
+            classify("decisions of WTDC-", "10", "14"),
+            Some(Boilerplate::MeetingStamp)
+        );
+        assert_eq!(
+            classify("Resolution ITU-R 61 (Rev. Geneva, ", "2012", "2015"),
+            Some(Boilerplate::RevisionStamp)
+        );
+        assert_eq!(classify("the Union for ", "2012", "2016"), None);
+        assert_eq!(classify("to ", "ensure", "improve"), None);
+        assert_eq!(classify("the ", "2030 Agenda", ""), None);
+    }
+}

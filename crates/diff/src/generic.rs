@@ -1,0 +1,94 @@
+//! The text-level diff for generic documents, front matter, annexes and whole texts:
+//! paragraphs aligned first (exact, then by similarity inside gaps), then word-diffed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+
+use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
+
+use crate::align::{Pair, Profile, align};
+use crate::marks::{Marks, Part};
+
+/// Paragraphs whose word sets overlap this much are the same paragraph, edited.
+pub(crate) const PARAGRAPH_THRESHOLD: f64 = 0.5;
+
+pub(crate) fn key(text: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    for word in text.split_whitespace() {
+        word.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The paragraphs of blocks as text lines (labels before a tab, table cells by tabs).
+pub(crate) fn block_lines(blocks: &[Block]) -> Vec<String> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } => out.push(content.accepted()),
+            Block::Paragraph { content, mark, .. } => {
+                if mark.as_ref().is_none_or(|m| m.kind.in_accepted()) {
+                    out.push(content.accepted());
+                }
+            }
+            Block::ListItem { label, content, .. } => {
+                out.push(format!("{}\t{}", label.text().trim(), content.accepted()));
+            }
+            Block::Table { rows, .. } => {
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(Content::accepted).collect();
+                    out.push(cells.join("\t"));
+                }
+            }
+        }
+    }
+    out.retain(|l| !l.trim().is_empty());
+    out
+}
+
+/// The lines of a whole document as its accepted plain text shows them.
+pub(crate) fn document_lines(document: &Document) -> Vec<String> {
+    amend_text::write_text(document, Some(View::Accepted))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Diffs two sequences of paragraphs into change-marked paragraph blocks.
+pub(crate) fn diff_lines(marks: &Marks<'_>, old: &[String], new: &[String]) -> Vec<Block> {
+    let old_keys: Vec<u64> = old.iter().map(|l| key(l)).collect();
+    let new_keys: Vec<u64> = new.iter().map(|l| key(l)).collect();
+    let old_profiles: Vec<Profile> = old.iter().map(|l| Profile::new(l)).collect();
+    let new_profiles: Vec<Profile> = new.iter().map(|l| Profile::new(l)).collect();
+    let pairs = align(
+        &old_keys,
+        &new_keys,
+        &|i, j| old_profiles[i].similarity(&new_profiles[j]),
+        PARAGRAPH_THRESHOLD,
+    );
+    let paragraph = |content: Content, mark| Block::Paragraph {
+        content,
+        mark,
+        span: SourceSpan::default(),
+    };
+    pairs
+        .into_iter()
+        .map(|pair| match pair {
+            Pair::Matched(i, j) => paragraph(marks.text(&old[i], &new[j], Part::Text), None),
+            Pair::Deleted(i) => {
+                let change = marks.change(ChangeKind::Deletion, None);
+                paragraph(marks.whole(&old[i], &change), Some(change))
+            }
+            Pair::Inserted(j) => {
+                let change = marks.change(ChangeKind::Insertion, None);
+                paragraph(marks.whole(&new[j], &change), Some(change))
+            }
+        })
+        .collect()
+}
+
+/// Diffs two lists of blocks.
+pub(crate) fn diff_blocks(marks: &Marks<'_>, old: &[Block], new: &[Block]) -> Vec<Block> {
+    diff_lines(marks, &block_lines(old), &block_lines(new))
+}

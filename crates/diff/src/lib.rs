@@ -1,0 +1,215 @@
+//! # amend-diff
+//!
+//! The redline: a structure-aware comparison of two versions of a resolution, as a
+//! careful editor would mark it. Alignment comes first (sections by heading; items by
+//! content, so relettering after a deleted item shows one deletion and label changes;
+//! moved items as moves), then a word diff inside every matched node (imara-diff,
+//! Histogram, with a cleanup pass: whole-word replacements, no one-stop-word islands).
+//! Meeting stamps, citation revision stamps and renumbering are tagged as boilerplate.
+//!
+//! The result is the document model with change marks, so every writer serves it
+//! (accept/reject, CriticMarkup, JSON, .docx), plus a change list. Pure: no I/O.
+//!
+//! ```
+//! use amend_diff::{diff, DiffOptions};
+//! use amend_model::View;
+//! use amend_text::{read_plain, write_markdown, write_text, ReadOptions};
+//! let old = read_plain("RESOLUTION 1 (Rev. Dubai, 2012)\nT\n(Dubai, 2012)\n\
+//!     The World Telecommunication Standardization Assembly (Dubai, 2012),\n\
+//!     considering\na)\tone thing;\nb)\tanother thing;\nc)\ta third thing,\n", &ReadOptions::default());
+//! let new = read_plain("RESOLUTION 1 (Rev. Hammamet, 2016)\nT\n(Dubai, 2012; Hammamet, 2016)\n\
+//!     The World Telecommunication Standardization Assembly (Hammamet, 2016),\n\
+//!     considering\na)\tone thing;\nb)\ta third thing,\n", &ReadOptions::default());
+//! let redline = diff(&old, &new, &DiffOptions::default());
+//! assert!(write_markdown(&redline.document).contains("{--c--}{++b++})\ta third thing,"));
+//! assert_eq!(write_text(&redline.document, Some(View::Accepted)), write_text(&new, Some(View::Accepted)));
+//! ```
+
+pub mod align;
+pub mod boilerplate;
+mod changes;
+mod generic;
+mod marks;
+mod structure;
+pub mod words;
+
+use amend_model::{Body, Collection, Content, Document, Footnote, Generic, Resolution};
+use serde::Serialize;
+
+pub use boilerplate::{Boilerplate, boilerplate_of};
+pub use changes::{ChangeRecord, RecordKind, records};
+pub use words::{Edit, diff_words};
+
+use marks::{Marks, Part};
+
+/// Options of a diff.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// The author recorded on every change mark (`--author`).
+    pub author: Option<String>,
+    /// The date recorded on every change mark (`--date`, ISO 8601).
+    pub date: Option<String>,
+    /// Show boilerplate changes (stamps, renumbering) as plain new text, unmarked.
+    pub hide_boilerplate: bool,
+    /// Detect moved items (on by default).
+    pub detect_moves: bool,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        Self {
+            author: None,
+            date: None,
+            hide_boilerplate: false,
+            detect_moves: true,
+        }
+    }
+}
+
+/// Counts of a redline's changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub insertions: usize,
+    pub deletions: usize,
+    pub replacements: usize,
+    pub nodes_inserted: usize,
+    pub nodes_deleted: usize,
+    pub moves: usize,
+    pub boilerplate: usize,
+    pub substantive: usize,
+}
+
+/// The result of a diff: the merged, change-marked document and its change list.
+#[derive(Debug, Clone)]
+pub struct Redline {
+    /// Accepting its changes gives the new version, rejecting them the old.
+    pub document: Document,
+    /// Every change, in document order.
+    pub changes: Vec<ChangeRecord>,
+}
+
+impl Redline {
+    fn new(document: Document) -> Self {
+        let changes = records(&document);
+        Self { document, changes }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.changes {
+            match c.kind {
+                RecordKind::Insertion => s.insertions += 1,
+                RecordKind::Deletion => s.deletions += 1,
+                RecordKind::Replacement => s.replacements += 1,
+                RecordKind::NodeInserted => s.nodes_inserted += 1,
+                RecordKind::NodeDeleted => s.nodes_deleted += 1,
+                RecordKind::MovedTo => s.moves += 1,
+                RecordKind::MovedFrom => {}
+            }
+            if c.kind != RecordKind::MovedFrom {
+                if c.is_boilerplate() {
+                    s.boilerplate += 1;
+                } else {
+                    s.substantive += 1;
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Compares two documents. Resolutions (and collections of them) are compared by
+/// structure; anything else paragraph by paragraph. Each side is read in its accepted
+/// view (marks already in the inputs are applied first).
+pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> Redline {
+    let marks = Marks { options };
+    let (body, footnotes) = match (&old.body, &new.body) {
+        (Body::Resolution(o), Body::Resolution(n)) => (
+            Body::Resolution(structure::diff_resolution(&marks, o, n)),
+            footnotes(&marks, &old.footnotes, &new.footnotes),
+        ),
+        (Body::Collection(o), Body::Collection(n)) => (
+            Body::Collection(collection(&marks, o, n)),
+            footnotes(&marks, &old.footnotes, &new.footnotes),
+        ),
+        _ => (
+            Body::Generic(Generic {
+                blocks: generic::diff_lines(
+                    &marks,
+                    &generic::document_lines(old),
+                    &generic::document_lines(new),
+                ),
+            }),
+            Vec::new(),
+        ),
+    };
+    let mut document = Document::new(body);
+    document.footnotes = footnotes;
+    document.removed_markers = new.removed_markers.clone();
+    document.lost_hyphens = new.lost_hyphens.clone();
+    document.warnings = new.warnings.clone();
+    Redline::new(document)
+}
+
+/// Compares two plain texts paragraph by paragraph (one paragraph per line), then word
+/// by word: the diff for texts with no structure.
+pub fn diff_text(old: &str, new: &str, options: &DiffOptions) -> Redline {
+    let marks = Marks { options };
+    let lines = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let blocks = generic::diff_lines(&marks, &lines(old), &lines(new));
+    Redline::new(Document::new(Body::Generic(Generic { blocks })))
+}
+
+fn footnotes(marks: &Marks<'_>, old: &[Footnote], new: &[Footnote]) -> Vec<Footnote> {
+    let n = old.len().max(new.len());
+    (0..n)
+        .map(|k| {
+            let (o, nw) = (old.get(k), new.get(k));
+            let base = nw.or(o).expect("one side exists");
+            Footnote {
+                marker: base.marker.clone(),
+                content: marks
+                    .optional(o.map(|f| &f.content), nw.map(|f| &f.content))
+                    .unwrap_or_default(),
+                span: base.span,
+            }
+        })
+        .collect()
+}
+
+fn collection(marks: &Marks<'_>, old: &Collection, new: &Collection) -> Collection {
+    let number = |r: &Resolution| generic::key(&r.title_block.instrument.number);
+    let old_keys: Vec<u64> = old.resolutions.iter().map(number).collect();
+    let new_keys: Vec<u64> = new.resolutions.iter().map(number).collect();
+    let pairs = align::align(&old_keys, &new_keys, &|_, _| 0.0, 1.0);
+    let resolutions = pairs
+        .into_iter()
+        .map(|p| match p {
+            align::Pair::Matched(i, j) => {
+                structure::diff_resolution(marks, &old.resolutions[i], &new.resolutions[j])
+            }
+            align::Pair::Deleted(i) => {
+                let o = &old.resolutions[i];
+                structure::diff_resolution(marks, o, &structure::empty_like(o))
+            }
+            align::Pair::Inserted(j) => {
+                let n = &new.resolutions[j];
+                structure::diff_resolution(marks, &structure::empty_like(n), n)
+            }
+        })
+        .collect();
+    Collection {
+        front_matter: generic::diff_blocks(marks, &old.front_matter, &new.front_matter),
+        resolutions,
+    }
+}
+
+/// The word diff of two texts as change-marked content (for callers diffing fragments).
+pub fn diff_content(old: &str, new: &str, options: &DiffOptions) -> Content {
+    Marks { options }.text(old, new, Part::Text)
+}

@@ -1,0 +1,91 @@
+//! Turning word diffs into change-marked content, with the options' author and date and
+//! the boilerplate tags.
+
+use amend_model::{Change, ChangeKind, Content, Span};
+
+use crate::DiffOptions;
+use crate::boilerplate::{self, Boilerplate};
+use crate::words::{Edit, diff_words};
+
+/// Which part of a node a text belongs to (labels are boilerplate when they change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Label,
+    Text,
+}
+
+/// Mark factory for one diff.
+pub(crate) struct Marks<'o> {
+    pub options: &'o DiffOptions,
+}
+
+impl Marks<'_> {
+    pub fn change(&self, kind: ChangeKind, detail: Option<String>) -> Change {
+        Change {
+            kind,
+            author: self.options.author.clone(),
+            date: self.options.date.clone(),
+            source: None,
+            move_id: None,
+            detail,
+            evidence: None,
+        }
+    }
+
+    pub fn moved(&self, kind: ChangeKind, move_id: &str) -> Change {
+        let mut c = self.change(kind, None);
+        c.move_id = Some(move_id.to_string());
+        c
+    }
+
+    /// The word diff of two texts as marked content.
+    pub fn text(&self, old: &str, new: &str, part: Part) -> Content {
+        let mut out = Content::new();
+        let mut before = String::new();
+        for edit in diff_words(old, new) {
+            match edit {
+                Edit::Equal(t) => {
+                    out.push(Span::plain(t));
+                    before.push_str(t);
+                }
+                Edit::Replace { old: o, new: n } => {
+                    let tag = match part {
+                        Part::Label => Some(Boilerplate::Renumbering),
+                        Part::Text => boilerplate::classify(&before, o, n),
+                    };
+                    if self.options.hide_boilerplate && tag.is_some() {
+                        out.push(Span::plain(n));
+                    } else {
+                        let detail = tag.map(Boilerplate::detail);
+                        out.push(Span::marked(
+                            o,
+                            self.change(ChangeKind::Deletion, detail.clone()),
+                        ));
+                        out.push(Span::marked(n, self.change(ChangeKind::Insertion, detail)));
+                    }
+                    before.push_str(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// A whole text under one mark.
+    pub fn whole(&self, text: &str, change: &Change) -> Content {
+        Content::from_spans(vec![Span::marked(text, change.clone())])
+    }
+
+    /// Optional contents on both sides: diffed, or wholly inserted or deleted.
+    pub fn optional(&self, old: Option<&Content>, new: Option<&Content>) -> Option<Content> {
+        match (old, new) {
+            (Some(o), Some(n)) => Some(self.text(&o.accepted(), &n.accepted(), Part::Text)),
+            (None, Some(n)) => {
+                Some(self.whole(&n.accepted(), &self.change(ChangeKind::Insertion, None)))
+            }
+            (Some(o), None) => {
+                Some(self.whole(&o.accepted(), &self.change(ChangeKind::Deletion, None)))
+            }
+            (None, None) => None,
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! The structural diff of two resolutions: sections by heading, items by content (so a
+//! relettered item keeps its partner and only its label changes), children recursively,
+//! moves across the whole resolution, then the word step inside every matched node.
+
+use std::collections::HashMap;
+
+use amend_model::{
+    Annex, Change, ChangeKind, Content, Enacting, History, Item, Label, Resolution, Section,
+    TitleBlock,
+};
+
+use crate::align::{Pair, Profile, align};
+use crate::generic::{PARAGRAPH_THRESHOLD, diff_blocks, key};
+use crate::marks::{Marks, Part};
+
+/// Items this similar are the same item, edited in place.
+const ITEM_THRESHOLD: f64 = 0.5;
+/// An unmatched old item and an unmatched new item this similar are one moved item.
+const MOVE_THRESHOLD: f64 = 0.75;
+/// Moves need some substance: at least this many words.
+const MOVE_MIN_WORDS: usize = 4;
+/// Largest pool (old × new) searched for moves.
+const MAX_MOVE_CELLS: usize = 250_000;
+
+/// Items that exist in the accepted view (already-deleted ones are left out).
+fn live(items: &[Item]) -> Vec<&Item> {
+    items
+        .iter()
+        .filter(|i| i.mark.as_ref().is_none_or(|m| m.kind.in_accepted()))
+        .collect()
+}
+
+fn label_text(item: &Item) -> Option<String> {
+    item.label
+        .as_ref()
+        .map(|l| l.written.accepted().trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// An item's whole text (label and content), for similarity and the change list.
+pub(crate) fn item_text(item: &Item) -> String {
+    match label_text(item) {
+        Some(l) => format!("{l}\t{}", item.content.accepted()),
+        None => item.content.accepted(),
+    }
+}
+
+/// The alignment of a list of items, before moves are known.
+enum Node<'a> {
+    Matched {
+        old: &'a Item,
+        new: &'a Item,
+        children: Vec<Node<'a>>,
+    },
+    Deleted {
+        old: &'a Item,
+        slot: usize,
+    },
+    Inserted {
+        new: &'a Item,
+        slot: usize,
+    },
+}
+
+enum SectionNode<'a> {
+    Matched {
+        old: &'a Section,
+        new: &'a Section,
+        items: Vec<Node<'a>>,
+    },
+    Deleted {
+        old: &'a Section,
+        items: Vec<Node<'a>>,
+    },
+    Inserted {
+        new: &'a Section,
+        items: Vec<Node<'a>>,
+    },
+}
+
+/// One half of a move: its id and the wid of the moved node.
+struct Move {
+    id: String,
+    wid: String,
+}
+
+struct Candidate<'a> {
+    slot: usize,
+    item: &'a Item,
+    profile: Profile,
+    order: usize,
+}
+
+#[derive(Default)]
+struct Aligner<'a> {
+    slots: usize,
+    old_pool: Vec<Candidate<'a>>,
+    new_pool: Vec<Candidate<'a>>,
+}
+
+impl<'a> Aligner<'a> {
+    fn slot(&mut self) -> usize {
+        self.slots += 1;
+        self.slots
+    }
+
+    fn deleted(&mut self, item: &'a Item) -> Node<'a> {
+        let slot = self.slot();
+        let order = self.old_pool.len();
+        self.old_pool.push(Candidate {
+            slot,
+            item,
+            profile: Profile::new(&item.content.accepted()),
+            order,
+        });
+        Node::Deleted { old: item, slot }
+    }
+
+    fn inserted(&mut self, item: &'a Item) -> Node<'a> {
+        let slot = self.slot();
+        let order = self.new_pool.len();
+        self.new_pool.push(Candidate {
+            slot,
+            item,
+            profile: Profile::new(&item.content.accepted()),
+            order,
+        });
+        Node::Inserted { new: item, slot }
+    }
+
+    fn items(&mut self, old: &'a [Item], new: &'a [Item]) -> Vec<Node<'a>> {
+        self.item_refs(&live(old), &live(new))
+    }
+
+    fn item_refs(&mut self, old: &[&'a Item], new: &[&'a Item]) -> Vec<Node<'a>> {
+        let old_keys: Vec<u64> = old.iter().map(|i| key(&i.content.accepted())).collect();
+        let new_keys: Vec<u64> = new.iter().map(|i| key(&i.content.accepted())).collect();
+        let old_profiles: Vec<Profile> = old
+            .iter()
+            .map(|i| Profile::new(&i.content.accepted()))
+            .collect();
+        let new_profiles: Vec<Profile> = new
+            .iter()
+            .map(|i| Profile::new(&i.content.accepted()))
+            .collect();
+        let similar = |a: usize, b: usize| {
+            let s = old_profiles[a].similarity(&new_profiles[b]);
+            // Same label and some common words: the same item, rewritten.
+            if s >= 0.3 && label_text(old[a]) == label_text(new[b]) {
+                s.max(ITEM_THRESHOLD)
+            } else {
+                s
+            }
+        };
+        let pairs = align(&old_keys, &new_keys, &similar, ITEM_THRESHOLD);
+        pairs
+            .into_iter()
+            .map(|pair| match pair {
+                Pair::Matched(i, j) => {
+                    let children = self.item_refs(&live(&old[i].children), &live(&new[j].children));
+                    Node::Matched {
+                        old: old[i],
+                        new: new[j],
+                        children,
+                    }
+                }
+                Pair::Deleted(i) => self.deleted(old[i]),
+                Pair::Inserted(j) => self.inserted(new[j]),
+            })
+            .collect()
+    }
+
+    fn sections(&mut self, old: &'a [Section], new: &'a [Section]) -> Vec<SectionNode<'a>> {
+        let heading = |s: &Section| {
+            s.heading
+                .accepted()
+                .trim()
+                .trim_end_matches([',', ':', ';', '.'])
+                .to_lowercase()
+        };
+        let old_keys: Vec<u64> = old.iter().map(|s| key(&heading(s))).collect();
+        let new_keys: Vec<u64> = new.iter().map(|s| key(&heading(s))).collect();
+        let body = |s: &Section| {
+            s.items
+                .iter()
+                .flat_map(Item::walk)
+                .map(|i| i.content.accepted())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let old_profiles: Vec<(Profile, Profile)> = old
+            .iter()
+            .map(|s| (Profile::new(&heading(s)), Profile::new(&body(s))))
+            .collect();
+        let new_profiles: Vec<(Profile, Profile)> = new
+            .iter()
+            .map(|s| (Profile::new(&heading(s)), Profile::new(&body(s))))
+            .collect();
+        let similar = |a: usize, b: usize| {
+            if old[a].kind != new[b].kind {
+                return 0.0;
+            }
+            let h = old_profiles[a].0.similarity(&new_profiles[b].0);
+            let c = old_profiles[a].1.similarity(&new_profiles[b].1);
+            (h + c) / 2.0
+        };
+        let pairs = align(&old_keys, &new_keys, &similar, PARAGRAPH_THRESHOLD);
+        pairs
+            .into_iter()
+            .map(|pair| match pair {
+                Pair::Matched(i, j) => SectionNode::Matched {
+                    old: &old[i],
+                    new: &new[j],
+                    items: self.items(&old[i].items, &new[j].items),
+                },
+                Pair::Deleted(i) => SectionNode::Deleted {
+                    old: &old[i],
+                    items: live(&old[i].items)
+                        .into_iter()
+                        .map(|it| self.deleted(it))
+                        .collect(),
+                },
+                Pair::Inserted(j) => SectionNode::Inserted {
+                    new: &new[j],
+                    items: live(&new[j].items)
+                        .into_iter()
+                        .map(|it| self.inserted(it))
+                        .collect(),
+                },
+            })
+            .collect()
+    }
+
+    /// Pairs unmatched old and new items that are the same text in another place.
+    fn moves(&self) -> HashMap<usize, Move> {
+        let mut out = HashMap::new();
+        if self.old_pool.len() * self.new_pool.len() > MAX_MOVE_CELLS {
+            return out;
+        }
+        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        for (a, o) in self.old_pool.iter().enumerate() {
+            if o.profile.len < MOVE_MIN_WORDS {
+                continue;
+            }
+            for (b, n) in self.new_pool.iter().enumerate() {
+                if n.profile.len < MOVE_MIN_WORDS {
+                    continue;
+                }
+                let s = o.profile.similarity(&n.profile);
+                if s >= MOVE_THRESHOLD {
+                    pairs.push((s, a, b));
+                }
+            }
+        }
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let mut used_old = vec![false; self.old_pool.len()];
+        let mut used_new = vec![false; self.new_pool.len()];
+        let mut chosen: Vec<(usize, usize)> = Vec::new();
+        for (_, a, b) in pairs {
+            if used_old[a] || used_new[b] {
+                continue;
+            }
+            used_old[a] = true;
+            used_new[b] = true;
+            chosen.push((a, b));
+        }
+        // Number moves in the order of the new text.
+        chosen.sort_by_key(|&(_, b)| self.new_pool[b].order);
+        for (n, (a, b)) in chosen.into_iter().enumerate() {
+            let id = format!("move{}", n + 1);
+            let wid = self.old_pool[a].item.wid.clone();
+            out.insert(
+                self.old_pool[a].slot,
+                Move {
+                    id: id.clone(),
+                    wid: wid.clone(),
+                },
+            );
+            out.insert(self.new_pool[b].slot, Move { id, wid });
+        }
+        out
+    }
+}
+
+/// Builds merged nodes from an alignment.
+struct Builder<'m, 'o> {
+    marks: &'m Marks<'o>,
+    moves: HashMap<usize, Move>,
+}
+
+impl Builder<'_, '_> {
+    /// A whole item (and its children) under one mark, keeping its old wid.
+    fn whole_item(&self, item: &Item, change: &Change) -> Item {
+        Item {
+            eid: String::new(),
+            wid: item.wid.clone(),
+            label: item.label.as_ref().map(|l| Label {
+                written: self.marks.whole(l.written.accepted().trim(), change),
+                ..l.clone()
+            }),
+            content: self.marks.whole(&item.content.accepted(), change),
+            children: live(&item.children)
+                .into_iter()
+                .map(|c| self.whole_item(c, change))
+                .collect(),
+            mark: Some(change.clone()),
+            span: item.span,
+        }
+    }
+
+    fn node(&self, node: &Node<'_>) -> Item {
+        match node {
+            Node::Matched { old, new, children } => {
+                let label = match (&old.label, &new.label) {
+                    (Some(o), Some(n)) => Some(Label {
+                        written: self.marks.text(
+                            o.written.accepted().trim(),
+                            n.written.accepted().trim(),
+                            Part::Label,
+                        ),
+                        ..n.clone()
+                    }),
+                    (None, Some(n)) => Some(Label {
+                        written: self.marks.whole(
+                            n.written.accepted().trim(),
+                            &self.marks.change(ChangeKind::Insertion, None),
+                        ),
+                        ..n.clone()
+                    }),
+                    (Some(o), None) => Some(Label {
+                        written: self.marks.whole(
+                            o.written.accepted().trim(),
+                            &self.marks.change(ChangeKind::Deletion, None),
+                        ),
+                        ..o.clone()
+                    }),
+                    (None, None) => None,
+                };
+                Item {
+                    eid: String::new(),
+                    wid: old.wid.clone(),
+                    label,
+                    content: self.marks.text(
+                        &old.content.accepted(),
+                        &new.content.accepted(),
+                        Part::Text,
+                    ),
+                    children: children.iter().map(|c| self.node(c)).collect(),
+                    mark: None,
+                    span: new.span,
+                }
+            }
+            Node::Deleted { old, slot } => {
+                let change = match self.moves.get(slot) {
+                    Some(m) => self.marks.moved(ChangeKind::MoveFrom, &m.id),
+                    None => self.marks.change(ChangeKind::Deletion, None),
+                };
+                self.whole_item(old, &change)
+            }
+            Node::Inserted { new, slot } => {
+                let (change, wid) = match self.moves.get(slot) {
+                    Some(m) => (self.marks.moved(ChangeKind::MoveTo, &m.id), m.wid.clone()),
+                    None => (
+                        self.marks.change(ChangeKind::Insertion, None),
+                        String::new(),
+                    ),
+                };
+                let mut item = self.whole_item(new, &change);
+                if change.kind == ChangeKind::Insertion {
+                    clear_wids(&mut item.children);
+                }
+                item.wid = wid;
+                item
+            }
+        }
+    }
+
+    fn section(&self, node: &SectionNode<'_>) -> Section {
+        match node {
+            SectionNode::Matched { old, new, items } => Section {
+                eid: String::new(),
+                wid: old.wid.clone(),
+                kind: new.kind,
+                heading: self.marks.text(
+                    &old.heading.accepted(),
+                    &new.heading.accepted(),
+                    Part::Text,
+                ),
+                title: self.marks.optional(old.title.as_ref(), new.title.as_ref()),
+                items: items.iter().map(|n| self.node(n)).collect(),
+                mark: None,
+                span: new.span,
+            },
+            SectionNode::Deleted { old, items } => {
+                let change = self.marks.change(ChangeKind::Deletion, None);
+                Section {
+                    eid: String::new(),
+                    wid: old.wid.clone(),
+                    kind: old.kind,
+                    heading: self.marks.whole(&old.heading.accepted(), &change),
+                    title: old
+                        .title
+                        .as_ref()
+                        .map(|t| self.marks.whole(&t.accepted(), &change)),
+                    items: items.iter().map(|n| self.node(n)).collect(),
+                    mark: (!old.heading.is_empty()).then_some(change),
+                    span: old.span,
+                }
+            }
+            SectionNode::Inserted { new, items } => {
+                let change = self.marks.change(ChangeKind::Insertion, None);
+                Section {
+                    eid: String::new(),
+                    wid: String::new(),
+                    kind: new.kind,
+                    heading: self.marks.whole(&new.heading.accepted(), &change),
+                    title: new
+                        .title
+                        .as_ref()
+                        .map(|t| self.marks.whole(&t.accepted(), &change)),
+                    items: items.iter().map(|n| self.node(n)).collect(),
+                    mark: (!new.heading.is_empty()).then_some(change),
+                    span: new.span,
+                }
+            }
+        }
+    }
+}
+
+fn clear_wids(items: &mut [Item]) {
+    for item in items {
+        item.wid.clear();
+        clear_wids(&mut item.children);
+    }
+}
+
+fn title_block(marks: &Marks<'_>, old: &TitleBlock, new: &TitleBlock) -> TitleBlock {
+    TitleBlock {
+        number_line: marks.text(
+            &old.number_line.accepted(),
+            &new.number_line.accepted(),
+            Part::Text,
+        ),
+        instrument: new.instrument.clone(),
+        revision: new.revision.clone(),
+        title: marks.text(&old.title.accepted(), &new.title.accepted(), Part::Text),
+        history: match (&old.history, &new.history) {
+            (None, None) => None,
+            (o, n) => {
+                let content = marks
+                    .optional(
+                        o.as_ref().map(|h| &h.content),
+                        n.as_ref().map(|h| &h.content),
+                    )
+                    .unwrap_or_default();
+                let base = n.as_ref().or(o.as_ref());
+                Some(History {
+                    content,
+                    meetings: base.map(|h| h.meetings.clone()).unwrap_or_default(),
+                    footnote_markers: base.map(|h| h.footnote_markers.clone()).unwrap_or_default(),
+                })
+            }
+        },
+        span: new.span,
+    }
+}
+
+fn enacting(marks: &Marks<'_>, old: Option<&Enacting>, new: Option<&Enacting>) -> Option<Enacting> {
+    let content = marks.optional(old.map(|e| &e.content), new.map(|e| &e.content))?;
+    let base = new.or(old)?;
+    Some(Enacting {
+        content,
+        ..base.clone()
+    })
+}
+
+fn annexes(marks: &Marks<'_>, old: &[Annex], new: &[Annex]) -> Vec<Annex> {
+    let n = old.len().max(new.len());
+    (0..n)
+        .map(|k| {
+            let (o, nw) = (old.get(k), new.get(k));
+            let base = nw.or(o).expect("one side exists");
+            Annex {
+                eid: base.eid.clone(),
+                heading: marks
+                    .optional(o.map(|a| &a.heading), nw.map(|a| &a.heading))
+                    .unwrap_or_default(),
+                blocks: diff_blocks(
+                    marks,
+                    o.map_or(&[][..], |a| &a.blocks),
+                    nw.map_or(&[][..], |a| &a.blocks),
+                ),
+                span: base.span,
+            }
+        })
+        .collect()
+}
+
+/// Collects the wids the builder set, in document order.
+fn collect_wids(resolution: &Resolution) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &resolution.sections {
+        out.push(s.wid.clone());
+        for item in &s.items {
+            for i in item.walk() {
+                out.push(i.wid.clone());
+            }
+        }
+    }
+    out
+}
+
+fn restore_wids(resolution: &mut Resolution, wids: &[String]) {
+    fn items(list: &mut [Item], wids: &[String], k: &mut usize) {
+        for item in list {
+            if let Some(w) = wids.get(*k).filter(|w| !w.is_empty()) {
+                item.wid = w.clone();
+            }
+            *k += 1;
+            items(&mut item.children, wids, k);
+        }
+    }
+    let mut k = 0;
+    for s in &mut resolution.sections {
+        if let Some(w) = wids.get(k).filter(|w| !w.is_empty()) {
+            s.wid = w.clone();
+        }
+        k += 1;
+        items(&mut s.items, wids, &mut k);
+    }
+}
+
+/// The merged, change-marked resolution of two versions.
+pub(crate) fn diff_resolution(marks: &Marks<'_>, old: &Resolution, new: &Resolution) -> Resolution {
+    let mut aligner = Aligner::default();
+    let sections = aligner.sections(&old.sections, &new.sections);
+    let moves = if marks.options.detect_moves {
+        aligner.moves()
+    } else {
+        HashMap::new()
+    };
+    let builder = Builder { marks, moves };
+    let mut merged = Resolution {
+        front_matter: diff_blocks(marks, &old.front_matter, &new.front_matter),
+        title_block: title_block(marks, &old.title_block, &new.title_block),
+        enacting: enacting(marks, old.enacting.as_ref(), new.enacting.as_ref()),
+        sections: sections.iter().map(|s| builder.section(s)).collect(),
+        annexes: annexes(marks, &old.annexes, &new.annexes),
+        span: new.span,
+    };
+    let wids = collect_wids(&merged);
+    amend_model::ids::assign(&mut merged);
+    restore_wids(&mut merged, &wids);
+    merged
+}
+
+/// An empty resolution: the other side of a resolution inserted or deleted whole.
+pub(crate) fn empty_like(r: &Resolution) -> Resolution {
+    Resolution {
+        front_matter: Vec::new(),
+        title_block: TitleBlock {
+            number_line: Content::new(),
+            instrument: r.title_block.instrument.clone(),
+            revision: None,
+            title: Content::new(),
+            history: None,
+            span: Default::default(),
+        },
+        enacting: None,
+        sections: Vec::new(),
+        annexes: Vec::new(),
+        span: Default::default(),
+    }
+}
