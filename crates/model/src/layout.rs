@@ -114,6 +114,10 @@ static HISTORY_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\(([^()]*(?:19|20)\d\d[^()]*)\)((?:\s*,?\s*\[?\d+\]?(?:bis|ter)?)*)\s*$")
         .expect("history pattern")
 });
+static MERGED_HISTORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\S.*?\s(\((?:[^();,]+,\s*(?:19|20)\d\d)(?:;\s*[^();,]+,\s*(?:19|20)\d\d)*\))\s*$")
+        .expect("merged history pattern")
+});
 static ENACTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^The\s+(.+?)(?:\s*\(([^)]*)\))?\s*,\s*$").expect("enacting pattern")
 });
@@ -726,6 +730,29 @@ fn resolution(
             block_span = block_span.join(p.span);
             i += 1;
             continue;
+        }
+        // A title with its history line merged: `Title (Johannesburg, 2008; Dubai, 2012)`.
+        if history.is_none()
+            && let Some(caps) = MERGED_HISTORY.captures(&k)
+            && let Some(m) = caps.get(1)
+        {
+            let content = p.content.clone().trimmed();
+            let written = content.written();
+            if let Some(at) = written.rfind(m.as_str()) {
+                let (head, tail) = content.split_at_written(at);
+                if !title.is_empty() {
+                    title.push(Span::plain(" "));
+                }
+                title = title.concat(head.trimmed());
+                history = Some(History {
+                    content: tail,
+                    meetings: parse_meetings(m.as_str().trim_matches(['(', ')'])),
+                    footnote_markers: Vec::new(),
+                });
+                block_span = block_span.join(p.span);
+                i += 1;
+                continue;
+            }
         }
         if let Some(e) = parse_enacting(p, &k) {
             enacting = Some(e);
@@ -1547,6 +1574,15 @@ mod tests {
         let doc = parse(text);
         let res = &doc.resolutions()[0];
         assert_eq!(res.sections[0].items.len(), 10);
+    }
+
+    #[test]
+    fn history_merged_into_the_title_line() {
+        let text = "RESOLUTION 3 (Rev. Dubai, 2012)\nA title (Johannesburg, 2008; Dubai, 2012)\nThe World Telecommunication Standardization Assembly (Dubai, 2012),\nresolves\n1\tto act.";
+        let doc = parse(text);
+        let tb = &doc.resolutions()[0].title_block;
+        assert_eq!(tb.title.accepted(), "A title");
+        assert_eq!(tb.history.as_ref().map(|h| h.meetings.len()), Some(2));
     }
 
     #[test]
