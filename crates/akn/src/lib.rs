@@ -1,0 +1,105 @@
+//! # amend-akn
+//!
+//! Akoma Ntoso (OASIS LegalDocML, AKN 3.0, in the shapes of the UN's AKN4UN profile)
+//! export and import for amend documents.
+//!
+//! * [`to_akn`] writes a document: a resolution as `statement name="resolution"` with FRBR
+//!   identification, preface (number, title, history), preamble (enacting formula and
+//!   `recitals`), operative `hcontainer`s of `paragraph`s, labels as `<num>`, the model's
+//!   eId/wId, citations as `<ref href>` and changes as `<ins>`/`<del>`. Contributions and
+//!   collections become `documentCollection`s, generic documents a `doc`. The output
+//!   validates against the OASIS Standard schema (`akomantoso30.xsd`).
+//! * [`from_akn`] reads AKN (3.0, and the WD17/CSD02 working drafts of the OASIS examples)
+//!   into the model as far as the model goes, and reports what falls outside it. Entities
+//!   are never expanded: a DTD is rejected, as are inputs over the size, depth and
+//!   attribute limits of [`ImportOptions`].
+//!
+//! Identifiers: see [`uri`] for the work/expression/manifestation URIs and the
+//! `FRBRcountry` rule (`itu` for ITU bodies, `un` otherwise).
+//!
+//! ```
+//! use amend_model::{layout, Content, SourceSpan};
+//! let text = "RESOLUTION 7 (Rev. Dubai, 2012)\nOn standards\n(Dubai, 2012)\n\
+//!     The World Telecommunication Standardization Assembly (Dubai, 2012),\n\
+//!     considering\na) that;\nresolves\n1\tto act.";
+//! let paragraphs = text
+//!     .split('\n')
+//!     .map(|line| layout::Paragraph::new(Content::plain(line), SourceSpan::default()))
+//!     .collect();
+//! let doc = layout::build(layout::LayoutInput { paragraphs, ..Default::default() });
+//! let xml = amend_akn::to_akn(&doc, &amend_akn::ExportOptions::default());
+//! assert!(xml.contains(r#"<statement name="resolution">"#));
+//! let back = amend_akn::from_akn(&xml).unwrap();
+//! assert_eq!(back.resolutions()[0].sections[0].items[0].eid, "preamble__considering__item_a");
+//! ```
+
+pub mod cite;
+mod export;
+mod import;
+pub mod uri;
+mod xml;
+
+pub use export::{ExportOptions, to_akn};
+pub use import::{ImportOptions, ImportReport, Imported, from_akn, from_akn_with};
+
+/// The namespace of the OASIS Standard (AKN 3.0).
+pub const AKN_NS: &str = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
+
+/// The namespace of amend's own attributes and `proprietary` metadata.
+pub const AMEND_NS: &str = "urn:x-amend:akn:1";
+
+/// Why an AKN input was not read. Positions are 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AknError {
+    #[error("{line}:{column}: malformed XML: {message}")]
+    Xml {
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    #[error(
+        "{line}:{column}: a document type declaration (DTD) is not accepted: entities are never expanded"
+    )]
+    Dtd { line: u32, column: u32 },
+    #[error("1:1: the input is {size} bytes, more than the limit of {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error("{line}:{column}: elements nest deeper than the limit of {limit}")]
+    TooDeep {
+        line: u32,
+        column: u32,
+        limit: usize,
+    },
+    #[error("{line}:{column}: more than {limit} XML nodes")]
+    TooManyNodes { line: u32, column: u32, limit: u32 },
+    #[error(
+        "{line}:{column}: attribute `{name}` is {len} bytes long, more than the limit of {limit}"
+    )]
+    AttributeTooLong {
+        line: u32,
+        column: u32,
+        name: String,
+        len: usize,
+        limit: usize,
+    },
+    #[error("{line}:{column}: not an Akoma Ntoso document: {message}")]
+    NotAkn {
+        line: u32,
+        column: u32,
+        message: String,
+    },
+}
+
+impl AknError {
+    /// The 1-based line and column the error points at.
+    pub fn line_column(&self) -> (u32, u32) {
+        match self {
+            AknError::Xml { line, column, .. }
+            | AknError::Dtd { line, column }
+            | AknError::TooDeep { line, column, .. }
+            | AknError::TooManyNodes { line, column, .. }
+            | AknError::AttributeTooLong { line, column, .. }
+            | AknError::NotAkn { line, column, .. } => (*line, *column),
+            AknError::TooLarge { .. } => (1, 1),
+        }
+    }
+}
