@@ -175,6 +175,7 @@ pub fn from_akn_with(xml: &str, options: &ImportOptions) -> Result<Imported, Akn
         footnotes: Vec::new(),
         doc_extras: Extras::default(),
         synthesized: 0,
+        used_ids: HashMap::new(),
     };
     // Working drafts keep component documents in a `components` beside the main one.
     let extra: Vec<Node> = root
@@ -265,6 +266,8 @@ struct Importer<'a, 'input> {
     doc_extras: Extras,
     /// Characters the import wrote that the input did not have (bullet labels).
     synthesized: usize,
+    /// eIds seen, for making repeated ones unique.
+    used_ids: HashMap<String, usize>,
 }
 
 const HIER: &[&str] = &[
@@ -585,13 +588,28 @@ impl<'a, 'input> Importer<'a, 'input> {
         n
     }
 
-    fn ids(&self, node: Node) -> (String, String) {
-        let eid = node.attribute("eId").unwrap_or("");
-        let eid = eid.strip_prefix(self.prefix.as_str()).unwrap_or(eid);
-        (
-            eid.to_string(),
-            node.attribute("wId").unwrap_or("").to_string(),
-        )
+    /// eId (component prefix stripped) and wId. Ids with whitespace or repeated in the
+    /// document are made schema-clean here (`_` for whitespace, `_dupN` for repeats), so
+    /// that the model holds ids an export can write unchanged.
+    fn ids(&mut self, node: Node) -> (String, String) {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| if c.is_whitespace() { '_' } else { c })
+                .collect()
+        };
+        let raw = clean(node.attribute("eId").unwrap_or(""));
+        let mut eid = raw
+            .strip_prefix(self.prefix.as_str())
+            .unwrap_or(&raw)
+            .to_string();
+        if !raw.is_empty() {
+            let n = self.used_ids.entry(raw.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                eid = format!("{eid}_dup{n}");
+            }
+        }
+        (eid, clean(node.attribute("wId").unwrap_or("")))
     }
 
     fn mark(&self, node: Node<'_, 'input>) -> Option<Change> {
@@ -1254,7 +1272,7 @@ impl<'a, 'input> Importer<'a, 'input> {
         }
     }
 
-    fn section(&self, el: Node, kind: SectionKind) -> Section {
+    fn section(&mut self, el: Node, kind: SectionKind) -> Section {
         let (eid, wid) = self.ids(el);
         Section {
             eid,
