@@ -265,3 +265,44 @@ fn read_stories(
     }
     Ok(out)
 }
+
+/// Builders of small packages for tests and fuzzing harnesses.
+#[doc(hidden)]
+pub mod testing {
+    use std::io::{Cursor, Write};
+
+    use zip::write::SimpleFileOptions;
+
+    /// A zip archive of the given parts (deflated).
+    pub fn package(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in parts {
+            if zip.start_file(*name, options).is_err() || zip.write_all(bytes).is_err() {
+                return Vec::new();
+            }
+        }
+        zip.finish().map(Cursor::into_inner).unwrap_or_default()
+    }
+
+    pub const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    pub const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+
+    /// The main document part around `body` (the content of `w:body`).
+    pub fn document_xml(body: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        )
+    }
+
+    /// A minimal package whose main document holds `body`.
+    pub fn docx_with_body(body: &str) -> Vec<u8> {
+        let document = document_xml(body);
+        package(&[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", PACKAGE_RELS.as_bytes()),
+            ("word/document.xml", document.as_bytes()),
+        ])
+    }
+}

@@ -123,6 +123,8 @@ pub(crate) struct BodyParser<'c> {
     tables: Vec<Table>,
     alternates: Vec<bool>,
     in_text: usize,
+    /// The rest of the run is a custom footnote mark.
+    skip_run_text: bool,
     /// The text of a drop-cap paragraph, waiting for the paragraph it starts.
     drop_cap: Option<Content>,
     run_formats: Vec<Option<Change>>,
@@ -158,6 +160,7 @@ impl<'c> BodyParser<'c> {
             tables: Vec::new(),
             alternates: Vec::new(),
             in_text: 0,
+            skip_run_text: false,
             drop_cap: None,
             run_formats: Vec::new(),
             notes: Vec::new(),
@@ -167,7 +170,7 @@ impl<'c> BodyParser<'c> {
     }
 
     fn emit(&mut self, text: &str) {
-        if !self.fields.iter().all(|in_result| *in_result) {
+        if self.skip_run_text || !self.fields.iter().all(|in_result| *in_result) {
             return;
         }
         let change = self
@@ -302,6 +305,7 @@ impl<'c> BodyParser<'c> {
                 {
                     change.kind = ChangeKind::Comment;
                     change.detail = Some(inserted_then_deleted(outer));
+                    change.move_id = outer.move_id.clone();
                 }
                 self.changes.push(change);
             }
@@ -348,6 +352,12 @@ impl<'c> BodyParser<'c> {
                     marker: marker.clone(),
                 });
                 self.emit(&format!("[{marker}]"));
+                // A custom mark follows in the run: the note's marker stands for it.
+                if attr(e, "customMarkFollows")
+                    .is_some_and(|v| v == "1" || v == "true" || v == "on")
+                {
+                    self.skip_run_text = true;
+                }
             }
             "commentReference" => {
                 if self.ctx.include_comments
@@ -407,6 +417,7 @@ impl<'c> BodyParser<'c> {
             "p" => self.finish_paragraph(reader.offset()),
             "r" => {
                 self.run_formats.pop();
+                self.skip_run_text = false;
             }
             "t" | "delText" => self.in_text = self.in_text.saturating_sub(1),
             "ins" | "del" | "moveFrom" | "moveTo" => {

@@ -260,7 +260,6 @@ impl<'o> Writer<'o> {
             if c == '['
                 && let Some(close) = rest.find(']')
                 && self.footnote_markers.contains(&rest[1..close])
-                && !deleted
             {
                 let marker = &rest[1..close];
                 let id = self.footnote_ids.get(marker).copied().unwrap_or(0);
@@ -308,46 +307,17 @@ impl<'o> Writer<'o> {
                 }
                 ChangeKind::MoveFrom | ChangeKind::MoveTo => {
                     let from = change.kind == ChangeKind::MoveFrom;
-                    let paired = change
-                        .move_id
-                        .as_ref()
-                        .and_then(|m| self.moves.get(m).map(|c| (m.clone(), *c)));
-                    match paired {
-                        Some((name, (froms, tos))) if froms > 0 && tos > 0 => {
-                            let seen = self.move_seen.entry((name.clone(), from)).or_insert(0);
-                            let n = *seen;
-                            *seen += 1;
-                            let name = if froms == 1 && tos == 1 {
-                                name
-                            } else {
-                                format!("{name}_{n}")
-                            };
-                            let (range, element) = if from {
-                                ("moveFromRange", "moveFrom")
-                            } else {
-                                ("moveToRange", "moveTo")
-                            };
-                            out.push_str(&format!("<w:{range}Start"));
-                            let range_id = self.attrs(change, out);
-                            out.push_str(" w:name=\"");
-                            escape(&name, out);
-                            out.push_str("\"/>");
-                            out.push_str(&format!("<w:{element}"));
-                            self.attrs(change, out);
-                            out.push('>');
-                            self.runs(&span.text, false, "", out);
-                            out.push_str(&format!(
-                                "</w:{element}><w:{range}End w:id=\"{range_id}\"/>"
-                            ));
-                        }
-                        _ => {
-                            let kind = if from {
-                                ChangeKind::Deletion
-                            } else {
-                                ChangeKind::Insertion
-                            };
-                            self.revision(kind, change, &span.text, out);
-                        }
+                    let text = span.text.as_str();
+                    let written = self.move_range(change, from, out, |w, out| {
+                        w.runs(text, false, "", out);
+                    });
+                    if !written {
+                        let kind = if from {
+                            ChangeKind::Deletion
+                        } else {
+                            ChangeKind::Insertion
+                        };
+                        self.revision(kind, change, text, out);
                     }
                 }
                 ChangeKind::Format | ChangeKind::Numbering => {
@@ -357,12 +327,20 @@ impl<'o> Writer<'o> {
                     self.runs(&span.text, false, &rpr, out);
                 }
                 ChangeKind::Comment if crate::reader::is_inserted_then_deleted(change) => {
-                    let inserted = inserted_change(change);
-                    out.push_str("<w:ins");
-                    self.attrs(&inserted, out);
-                    out.push('>');
-                    self.revision(ChangeKind::Deletion, change, &span.text, out);
-                    out.push_str("</w:ins>");
+                    // Moved here and then deleted: a deletion inside the move's new place.
+                    let text = span.text.as_str();
+                    let mut inserted = inserted_change(change);
+                    inserted.move_id = change.move_id.clone();
+                    let moved = self.move_range(&inserted, false, out, |w, out| {
+                        w.revision(ChangeKind::Deletion, change, text, out);
+                    });
+                    if !moved {
+                        out.push_str("<w:ins");
+                        self.attrs(&inserted, out);
+                        out.push('>');
+                        self.revision(ChangeKind::Deletion, change, text, out);
+                        out.push_str("</w:ins>");
+                    }
                 }
                 ChangeKind::Comment => {
                     let id = self.id();
@@ -384,6 +362,54 @@ impl<'o> Writer<'o> {
                 ChangeKind::ParagraphInsertion | ChangeKind::ParagraphDeletion => {}
             }
         }
+    }
+
+    /// Writes one half of a move with its range markers, when both halves exist; returns
+    /// whether it did.
+    fn move_range(
+        &mut self,
+        change: &Change,
+        from: bool,
+        out: &mut String,
+        inner: impl FnOnce(&mut Self, &mut String),
+    ) -> bool {
+        let Some((name, (froms, tos))) = change
+            .move_id
+            .as_ref()
+            .and_then(|m| self.moves.get(m).map(|c| (m.clone(), *c)))
+        else {
+            return false;
+        };
+        if froms == 0 || tos == 0 {
+            return false;
+        }
+        let seen = self.move_seen.entry((name.clone(), from)).or_insert(0);
+        let n = *seen;
+        *seen += 1;
+        // Several parts of one move pair up in order; uneven parts share the name.
+        let name = if froms == tos && froms > 1 {
+            format!("{name}_{n}")
+        } else {
+            name
+        };
+        let (range, element) = if from {
+            ("moveFromRange", "moveFrom")
+        } else {
+            ("moveToRange", "moveTo")
+        };
+        out.push_str(&format!("<w:{range}Start"));
+        let range_id = self.attrs(change, out);
+        out.push_str(" w:name=\"");
+        escape(&name, out);
+        out.push_str("\"/>");
+        out.push_str(&format!("<w:{element}"));
+        self.attrs(change, out);
+        out.push('>');
+        inner(self, out);
+        out.push_str(&format!(
+            "</w:{element}><w:{range}End w:id=\"{range_id}\"/>"
+        ));
+        true
     }
 
     fn revision(&mut self, kind: ChangeKind, change: &Change, text: &str, out: &mut String) {
@@ -546,6 +572,9 @@ fn write_package(
                 match c.kind {
                     ChangeKind::MoveFrom => entry.0 += 1,
                     ChangeKind::MoveTo => entry.1 += 1,
+                    ChangeKind::Comment if crate::reader::is_inserted_then_deleted(c) => {
+                        entry.1 += 1
+                    }
                     _ => {}
                 }
             }

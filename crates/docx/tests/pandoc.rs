@@ -37,113 +37,6 @@ fn cases(shared: &std::path::Path) -> Vec<Case> {
         .collect()
 }
 
-fn pandoc_changes(json: &str) -> Vec<common::Rec> {
-    // The insertion and deletion spans of pandoc's JSON, their text flattened.
-    fn inline_text(v: &serde_json::Value, out: &mut String) {
-        use serde_json::Value;
-        match v {
-            Value::Object(o) => match o.get("t").and_then(Value::as_str) {
-                Some("Str") => out.push_str(o.get("c").and_then(Value::as_str).unwrap_or("")),
-                Some("Space") | Some("SoftBreak") => out.push(' '),
-                Some("LineBreak") => out.push('\n'),
-                _ => {
-                    if let Some(c) = o.get("c") {
-                        inline_text(c, out);
-                    }
-                }
-            },
-            Value::Array(a) => a.iter().for_each(|x| inline_text(x, out)),
-            _ => {}
-        }
-    }
-    fn walk(v: &serde_json::Value, out: &mut Vec<common::Rec>) {
-        use serde_json::Value;
-        match v {
-            Value::Object(o) => {
-                if o.get("t").and_then(Value::as_str) == Some("Span")
-                    && let Some(Value::Array(c)) = o.get("c")
-                    && let Some(Value::Array(attr)) = c.first()
-                {
-                    let classes: Vec<&str> = attr
-                        .get(1)
-                        .and_then(Value::as_array)
-                        .map(|a| a.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
-                    let kind = if classes.contains(&"insertion") {
-                        Some("insertion")
-                    } else if classes.contains(&"deletion") {
-                        Some("deletion")
-                    } else {
-                        None
-                    };
-                    if let Some(kind) = kind {
-                        let kv = |key: &str| {
-                            attr.get(2).and_then(Value::as_array).and_then(|pairs| {
-                                pairs.iter().find_map(|p| {
-                                    let p = p.as_array()?;
-                                    (p.first()?.as_str()? == key)
-                                        .then(|| p.get(1)?.as_str().map(String::from))
-                                        .flatten()
-                                })
-                            })
-                        };
-                        let mut text = String::new();
-                        if let Some(inner) = c.get(1) {
-                            inline_text(inner, &mut text);
-                        }
-                        out.push(common::Rec {
-                            kind,
-                            text,
-                            author: kv("author"),
-                            date: kv("date"),
-                        });
-                        return;
-                    }
-                }
-                for (_, x) in o.iter() {
-                    walk(x, out);
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    let value = serde_json::from_str::<serde_json::Value>(json).expect("pandoc JSON");
-    let mut out = Vec::new();
-    walk(&value, &mut out);
-    out
-}
-
-fn normalize(recs: Vec<common::Rec>) -> Vec<(String, String, Option<String>, Option<String>)> {
-    // Adjacent spans of one kind, author and date are one change; whitespace is compared
-    // by words since pandoc collapses it.
-    let mut merged: Vec<common::Rec> = Vec::new();
-    for r in recs {
-        if let Some(last) = merged.last_mut()
-            && last.kind == r.kind
-            && last.author == r.author
-            && last.date == r.date
-        {
-            last.text.push(' ');
-            last.text.push_str(&r.text);
-            continue;
-        }
-        merged.push(r);
-    }
-    merged
-        .into_iter()
-        .map(|r| {
-            (
-                r.kind.to_string(),
-                r.text.split_whitespace().collect::<Vec<_>>().join(" "),
-                r.author,
-                r.date,
-            )
-        })
-        .filter(|r| !r.1.is_empty())
-        .collect()
-}
-
 #[test]
 fn pandoc_reader_cases() {
     let Some(shared) = common::shared("pandoc_reader_cases") else {
@@ -182,13 +75,13 @@ fn pandoc_reader_cases() {
                 let json =
                     std::fs::read_to_string(base.join(format!("derived/{}.json", case.expected)))
                         .expect("derived json");
-                let ours = normalize(common::text_changes(
+                let ours = common::normalize(common::text_changes(
                     read.paragraphs
                         .iter()
                         .flat_map(|p| p.content.spans.clone())
                         .chain(read.footnotes.iter().flat_map(|f| f.content.spans.clone())),
                 ));
-                let theirs = normalize(pandoc_changes(&json));
+                let theirs = common::normalize(common::pandoc_changes(&json));
                 if ours == theirs {
                     all_pass += 1;
                 } else {

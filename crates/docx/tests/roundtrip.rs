@@ -1,0 +1,215 @@
+//! docx → model → docx → model keeps every change (kind, text, author, date), for every
+//! fixture with revisions; and the written file holds real, well-formed Word revisions.
+
+mod common;
+
+use amend_docx::{ReadOptions, WriteOptions, read_docx, write_docx};
+use amend_model::content::{ChangeKind, Content};
+use amend_model::document::{Block, Body, Document, Item, Resolution};
+
+/// Every span with a change mark, in document order, plus paragraph marks.
+type Rec = (ChangeKind, String, Option<String>, Option<String>);
+
+fn change_list(doc: &Document) -> Vec<Rec> {
+    let mut out: Vec<Rec> = Vec::new();
+    let content = |c: &Content, out: &mut Vec<Rec>| {
+        for span in &c.spans {
+            if let Some(ch) = &span.change {
+                let rec = (
+                    ch.kind,
+                    span.text.clone(),
+                    ch.author.clone(),
+                    ch.date.clone(),
+                );
+                match out.last_mut() {
+                    Some(last) if last.0 == rec.0 && last.2 == rec.2 && last.3 == rec.3 => {
+                        last.1.push_str(&rec.1)
+                    }
+                    _ => out.push(rec),
+                }
+            }
+        }
+    };
+    fn blocks(bs: &[Block], f: &mut dyn FnMut(&Content)) {
+        for b in bs {
+            match b {
+                Block::Heading { content, .. } | Block::Paragraph { content, .. } => f(content),
+                Block::ListItem { label, content, .. } => {
+                    f(&label.written);
+                    f(content);
+                }
+                Block::Table { rows, .. } => rows.iter().flatten().for_each(&mut *f),
+            }
+        }
+    }
+    fn item(i: &Item, f: &mut dyn FnMut(&Content)) {
+        if let Some(l) = &i.label {
+            f(&l.written);
+        }
+        f(&i.content);
+        for c in &i.children {
+            item(c, f);
+        }
+    }
+    fn resolution(r: &Resolution, f: &mut dyn FnMut(&Content)) {
+        blocks(&r.front_matter, f);
+        f(&r.title_block.number_line);
+        f(&r.title_block.title);
+        if let Some(h) = &r.title_block.history {
+            f(&h.content);
+        }
+        if let Some(e) = &r.enacting {
+            f(&e.content);
+        }
+        for s in &r.sections {
+            f(&s.heading);
+            if let Some(t) = &s.title {
+                f(t);
+            }
+            for i in &s.items {
+                item(i, f);
+            }
+        }
+        for a in &r.annexes {
+            f(&a.heading);
+            blocks(&a.blocks, f);
+        }
+    }
+    let mut all: Vec<Content> = Vec::new();
+    let mut collect = |c: &Content| all.push(c.clone());
+    match &doc.body {
+        Body::Resolution(r) => resolution(r, &mut collect),
+        Body::Collection(c) => {
+            blocks(&c.front_matter, &mut collect);
+            c.resolutions
+                .iter()
+                .for_each(|r| resolution(r, &mut collect));
+        }
+        Body::Generic(g) => blocks(&g.blocks, &mut collect),
+        Body::Contribution(c) => {
+            for p in c.envelope.iter().chain(&c.trailer) {
+                if let Some(h) = &p.heading {
+                    collect(h);
+                }
+                p.paragraphs.iter().for_each(&mut collect);
+            }
+            for p in &c.proposals {
+                if let Some(r) = &p.resolution {
+                    resolution(r, &mut collect);
+                }
+            }
+        }
+    }
+    for note in &doc.footnotes {
+        all.push(note.content.clone());
+    }
+    for c in &all {
+        content(c, &mut out);
+    }
+    out
+}
+
+fn round_trip(bytes: &[u8], name: &str) -> Result<usize, String> {
+    let options = ReadOptions {
+        comments: true,
+        ..ReadOptions::default()
+    };
+    let first = read_docx(bytes, &options).map_err(|e| format!("{name}: {e}"))?;
+    let written =
+        write_docx(&first, &WriteOptions::default()).map_err(|e| format!("{name}: {e}"))?;
+    let second = read_docx(&written, &options).map_err(|e| format!("{name}: rereading: {e}"))?;
+    let (a, b) = (change_list(&first), change_list(&second));
+    if a != b {
+        let i = (0..a.len().max(b.len()))
+            .find(|&i| a.get(i) != b.get(i))
+            .unwrap_or(0);
+        return Err(format!(
+            "{name}: change lists differ at {i} (of {} and {}): {:?} vs {:?}",
+            a.len(),
+            b.len(),
+            a.get(i),
+            b.get(i)
+        ));
+    }
+    Ok(a.len())
+}
+
+#[test]
+fn every_fixture_with_revisions_round_trips() {
+    let Some(shared) = common::shared("round_trip") else {
+        return;
+    };
+    let features = std::fs::read_to_string(shared.join("fixtures/peer/DOCX_FEATURES.tsv"))
+        .expect("DOCX_FEATURES.tsv");
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for line in features.lines().filter(|l| !l.starts_with('#')) {
+        let f: Vec<&str> = line.split('\t').collect();
+        // Columns 1..=14 count revision elements of every kind.
+        let revisions: u64 = f
+            .iter()
+            .skip(1)
+            .take(14)
+            .filter_map(|v| v.parse::<u64>().ok())
+            .sum();
+        if revisions > 0 {
+            files.push(shared.join("fixtures/peer").join(f[0]));
+        }
+    }
+    files.push(shared.join("fixtures/itu/T-REC-G.Imp8101-201810-I-MSW-E.docx"));
+    let (mut pass, mut changes) = (0, 0);
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path
+            .strip_prefix(&shared)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        match round_trip(&common::read(path), &name) {
+            Ok(n) => {
+                pass += 1;
+                changes += n;
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    eprintln!(
+        "round trip: {pass}/{} files, {changes} changes kept",
+        files.len()
+    );
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    assert!(files.len() > 70, "{} files with revisions", files.len());
+    assert!(
+        failures.is_empty(),
+        "{} round trips lost changes",
+        failures.len()
+    );
+}
+
+#[test]
+fn the_last_paragraph_keeps_its_text_under_a_tracked_mark() {
+    // A deleted paragraph mark on the last paragraph: nothing follows to join, the text
+    // stays in the accepted text (pandoc 3.9 drops it).
+    let docx = amend_docx::testing::docx_with_body(
+        r#"<w:p><w:r><w:t>First paragraph.</w:t></w:r></w:p><w:p><w:pPr><w:rPr><w:del w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:rPr></w:pPr><w:r><w:t>Last paragraph keeps its text.</w:t></w:r></w:p>"#,
+    );
+    let read = amend_docx::read_paragraphs(&docx, &ReadOptions::default()).expect("reads");
+    let accepted = read.text(amend_model::View::Accepted);
+    assert!(
+        accepted.contains("Last paragraph keeps its text."),
+        "{accepted}"
+    );
+    let doc = read_docx(&docx, &ReadOptions::default()).expect("reads");
+    let accepted = amend_docx::document_text(&doc, amend_model::View::Accepted);
+    assert!(
+        accepted.contains("Last paragraph keeps its text."),
+        "{accepted}"
+    );
+    let marks: Vec<_> = read
+        .paragraphs
+        .iter()
+        .map(|p| p.mark.as_ref().map(|m| m.kind))
+        .collect();
+    assert_eq!(marks, [None, Some(ChangeKind::ParagraphDeletion)]);
+}
