@@ -1,0 +1,147 @@
+//! Structure evidence: items whose labels repeat labels of their neighbours (the second
+//! `vii)` and `viii)` of the seed) are old items left beside their replacements when the
+//! label sequence continues consecutively without them.
+
+use std::collections::HashMap;
+
+use amend_model::EvidenceKind;
+
+use crate::MarkKind;
+use crate::evidence::{Ctx, line_ranges};
+use crate::labels::{Family, Seq, leading_label};
+
+struct Entry {
+    line: (usize, usize),
+    ordinal: u32,
+    removable: bool,
+}
+
+pub(crate) fn structure(ctx: &mut Ctx<'_>) {
+    let f = ctx.f;
+    let mut lists: HashMap<Family, Vec<Entry>> = HashMap::new();
+    let mut seq = Seq::default();
+    let mut deletions = Vec::new();
+    let lines = line_ranges(f);
+    for (n, &(ls, le)) in lines.iter().enumerate() {
+        let line = &f[ls..le];
+        let label = leading_label(line);
+        let is_break = label.is_none() && !line.trim().is_empty();
+        if is_break || n + 1 == lines.len() {
+            if let Some(l) = label {
+                push_entry(ctx, &mut seq, &mut lists, ls, le, l);
+            }
+            for (_, list) in lists.drain() {
+                deletions.extend(solve(&list));
+            }
+            seq.reset();
+            continue;
+        }
+        if let Some(l) = label {
+            push_entry(ctx, &mut seq, &mut lists, ls, le, l);
+        }
+    }
+    for (ls, le) in deletions {
+        let end = if le < f.len() { le + 1 } else { le };
+        ctx_delete(ctx, ls, end);
+    }
+}
+
+fn ctx_delete(ctx: &mut Ctx<'_>, start: usize, end: usize) {
+    for i in start..end {
+        if ctx.found[i] && ctx.cells[i].mark == MarkKind::Kept {
+            ctx.cells[i] = crate::Cell {
+                mark: ctx.counter,
+                evidence: EvidenceKind::Structure,
+                confidence: 80,
+                detail: 5,
+            };
+        }
+    }
+}
+
+fn push_entry(
+    ctx: &Ctx<'_>,
+    seq: &mut Seq,
+    lists: &mut HashMap<Family, Vec<Entry>>,
+    ls: usize,
+    le: usize,
+    label: crate::labels::LineLabel,
+) {
+    let cs = ls + label.core_start;
+    let ce = ls + label.core_end;
+    let accepted: String = ctx.f[cs..ce]
+        .char_indices()
+        .filter(|&(i, _)| matches!(ctx.cells[cs + i].mark, MarkKind::Kept | MarkKind::Inserted | MarkKind::Undecided))
+        .map(|(_, c)| c)
+        .collect();
+    let Some((family, ordinal)) = seq.classify(&accepted) else {
+        return;
+    };
+    seq.push(&accepted);
+    let removable = (ls..le).all(|i| ctx.found[i] && ctx.cells[i].mark == MarkKind::Kept);
+    lists.entry(family).or_default().push(Entry {
+        line: (ls, le),
+        ordinal,
+        removable,
+    });
+}
+
+/// The items to delete so that the sequence runs consecutively, keeping the most items,
+/// keeping the last one, and deleting only untouched items whose label repeats a kept one.
+fn solve(list: &[Entry]) -> Vec<(usize, usize)> {
+    let n = list.len();
+    if n < 3 || n > 400 || !list.iter().any(|e| e.removable) {
+        return Vec::new();
+    }
+    let mut memo: HashMap<(usize, Option<u32>), Option<(usize, bool)>> = HashMap::new();
+    fn best(
+        list: &[Entry],
+        i: usize,
+        expected: Option<u32>,
+        memo: &mut HashMap<(usize, Option<u32>), Option<(usize, bool)>>,
+    ) -> Option<(usize, bool)> {
+        if i == list.len() {
+            return Some((0, true));
+        }
+        if let Some(&r) = memo.get(&(i, expected)) {
+            return r;
+        }
+        let e = &list[i];
+        let mut result: Option<(usize, bool)> = None;
+        if expected.is_none_or(|x| x == e.ordinal)
+            && let Some((k, _)) = best(list, i + 1, Some(e.ordinal + 1), memo)
+        {
+            result = Some((k + 1, true));
+        }
+        if e.removable
+            && i + 1 < list.len()
+            && let Some((k, _)) = best(list, i + 1, expected, memo)
+            && result.is_none_or(|(r, _)| k > r)
+        {
+            result = Some((k, false));
+        }
+        memo.insert((i, expected), result);
+        result
+    }
+    if best(list, 0, None, &mut memo).is_none() {
+        return Vec::new();
+    }
+    let mut deleted = Vec::new();
+    let mut kept_ordinals = Vec::new();
+    let mut expected = None;
+    for (i, e) in list.iter().enumerate() {
+        let Some((_, keep)) = best(list, i, expected, &mut memo) else {
+            return Vec::new();
+        };
+        if keep {
+            kept_ordinals.push(e.ordinal);
+            expected = Some(e.ordinal + 1);
+        } else {
+            deleted.push(i);
+        }
+    }
+    if deleted.iter().any(|&i| !kept_ordinals.contains(&list[i].ordinal)) {
+        return Vec::new();
+    }
+    deleted.into_iter().map(|i| list[i].line).collect()
+}
