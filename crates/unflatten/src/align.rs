@@ -61,7 +61,14 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
             }
             let t = ft[i];
             let u = xt[xi[k.min(xi.len() - 1)]];
-            pair(&mut matched, &mut map, t.start as usize, t.end as usize, u.start as usize, u.end as usize);
+            pair(
+                &mut matched,
+                &mut map,
+                t.start as usize,
+                t.end as usize,
+                u.start as usize,
+                u.end as usize,
+            );
             k += 1;
         }
     }
@@ -86,7 +93,11 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
         let fb = ft[fi[hunk.after.end as usize - 1]].end as usize;
         refine(f, fa, fb, x, xa, xb, &mut matched, &mut map, &mut missing);
     }
-    Alignment { matched, map, missing }
+    Alignment {
+        matched,
+        map,
+        missing,
+    }
 }
 
 fn push_missing(missing: &mut Vec<Missing>, at: usize, x_start: usize, x_end: usize) {
@@ -203,7 +214,11 @@ mod tests {
         if !last {
             shown.push(']');
         }
-        let missing = a.missing.iter().map(|m| x[m.x_start..m.x_end].to_string()).collect();
+        let missing = a
+            .missing
+            .iter()
+            .map(|m| x[m.x_start..m.x_end].to_string())
+            .collect();
         (shown, missing)
     }
 
@@ -213,7 +228,10 @@ mod tests {
             run("(Rev. Dubai, 2012Hammamet, 2016)", "(Rev. Dubai, 2012)").0,
             "(Rev. Dubai, 2012[Hammamet, 2016])"
         );
-        assert_eq!(run("of WTDC-1014 for", "of WTDC-10 for").0, "of WTDC-10[14] for");
+        assert_eq!(
+            run("of WTDC-1014 for", "of WTDC-10 for").0,
+            "of WTDC-10[14] for"
+        );
         assert_eq!(run("x\nbd) the", "x\nb) the").0, "x\nb[d]) the");
         assert_eq!(run("x\nda) the", "x\na) the").0, "x\n[d]a) the");
     }

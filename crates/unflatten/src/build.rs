@@ -2,7 +2,9 @@
 //! document (one paragraph per line, through the model's layout rules).
 
 use amend_model::layout::{self, LayoutInput, Paragraph};
-use amend_model::{Change, ChangeKind, Content, Document, Evidence, RemovedMarker, SourceSpan, Span};
+use amend_model::{
+    Change, ChangeKind, Content, Document, Evidence, RemovedMarker, SourceSpan, Span,
+};
 
 use crate::{Cell, DETAILS, Extra, Mark, MarkKind, Options, Recovery, Stats, evidence_index};
 
@@ -159,14 +161,18 @@ pub(crate) fn document(recovery: &Recovery, annotate: bool, options: &Options) -
     let mut content = Content::new();
     let mut group: Vec<(MarkKind, Evidence, Option<String>)> = Vec::new();
     let mut line_start = 0;
-    let mut flush_group = |content: &mut Content, group: &mut Vec<(MarkKind, Evidence, Option<String>)>| {
-        if !annotate || group.is_empty() {
+    let mut flush_group =
+        |content: &mut Content, group: &mut Vec<(MarkKind, Evidence, Option<String>)>| {
+            if !annotate || group.is_empty() {
+                group.clear();
+                return;
+            }
+            content.push(Span::marked(
+                comment(group),
+                Change::new(ChangeKind::Comment),
+            ));
             group.clear();
-            return;
-        }
-        content.push(Span::marked(comment(group), Change::new(ChangeKind::Comment)));
-        group.clear();
-    };
+        };
     for piece in &pieces {
         let mut rest = piece.text;
         let mut offset = piece.src.map(|s| s.start);
@@ -177,12 +183,27 @@ pub(crate) fn document(recovery: &Recovery, annotate: bool, options: &Options) -
             };
             if !chunk.is_empty() {
                 let span_src = offset.map(|o| SourceSpan::new(o, o + chunk.len()));
-                push_piece_text(&mut content, chunk, span_src, piece, annotate, &mut group, &mut removed, &mut flush_group);
+                push_piece_text(
+                    &mut content,
+                    chunk,
+                    span_src,
+                    piece,
+                    annotate,
+                    &mut group,
+                    &mut removed,
+                    &mut flush_group,
+                );
             }
             if newline {
                 let chunk_end = offset.map(|o| o + chunk.len());
-                let mut p = Paragraph::new(std::mem::take(&mut content), SourceSpan::new(line_start, chunk_end.unwrap_or(line_start)));
-                if piece.kind != MarkKind::Kept && piece.kind != MarkKind::Undecided && piece.src.is_some() {
+                let mut p = Paragraph::new(
+                    std::mem::take(&mut content),
+                    SourceSpan::new(line_start, chunk_end.unwrap_or(line_start)),
+                );
+                if piece.kind != MarkKind::Kept
+                    && piece.kind != MarkKind::Undecided
+                    && piece.src.is_some()
+                {
                     p.mark = change_of(piece.kind, &piece.evidence, piece.detail);
                 }
                 flush_group(&mut p.content, &mut group);
@@ -200,7 +221,10 @@ pub(crate) fn document(recovery: &Recovery, annotate: bool, options: &Options) -
     }
     flush_group(&mut content, &mut group);
     if !content.is_empty() {
-        paragraphs.push(Paragraph::new(content, SourceSpan::new(line_start, text.len())));
+        paragraphs.push(Paragraph::new(
+            content,
+            SourceSpan::new(line_start, text.len()),
+        ));
     }
     let mut document = layout::build(LayoutInput {
         paragraphs,
@@ -218,7 +242,9 @@ fn extra_piece(e: &Extra) -> Piece<'_> {
         src: None,
         kind: e.kind,
         evidence: e.evidence.clone(),
-        detail: e.normalization.then_some("normalization: lost in the flattened text"),
+        detail: e
+            .normalization
+            .then_some("normalization: lost in the flattened text"),
     }
 }
 
@@ -247,7 +273,9 @@ fn push_piece_text(
     let mut rest = chunk;
     let mut at = src.map(|s| s.start);
     while let Some(i) = rest.find("[bookmark: ") {
-        let Some(close) = rest[i..].find(']') else { break };
+        let Some(close) = rest[i..].find(']') else {
+            break;
+        };
         push_span(content, &rest[..i], at, piece, annotate, group, flush_group);
         if let Some(a) = at {
             removed.push(RemovedMarker {
@@ -287,7 +315,11 @@ fn push_span(
     }
     content.push(span);
     if annotate && piece.kind != MarkKind::Kept {
-        let entry = (piece.kind, piece.evidence.clone(), piece.detail.map(str::to_string));
+        let entry = (
+            piece.kind,
+            piece.evidence.clone(),
+            piece.detail.map(str::to_string),
+        );
         if !group.contains(&entry) {
             group.push(entry);
         }
@@ -304,7 +336,12 @@ fn comment(group: &[(MarkKind, Evidence, Option<String>)]) -> String {
         let mut s = if *kind == MarkKind::Undecided {
             "undecided".to_string()
         } else {
-            format!("{} {} {}%", kind.as_str(), evidence_name(evidence), evidence.confidence)
+            format!(
+                "{} {} {}%",
+                kind.as_str(),
+                evidence_name(evidence),
+                evidence.confidence
+            )
         };
         if let Some(d) = detail {
             s.push_str(": ");

@@ -53,7 +53,10 @@ pub struct FlatteningPoint {
 
 impl FlatteningPoint {
     pub fn span(&self) -> SourceSpan {
-        SourceSpan::new(self.old_start.min(self.new_start), self.old_end.max(self.new_end))
+        SourceSpan::new(
+            self.old_start.min(self.new_start),
+            self.old_end.max(self.new_end),
+        )
     }
 
     /// The point as a finding, with the replacement it suggests.
@@ -118,7 +121,10 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
         let (Some(a), Some(b)) = (caps.get(1), caps.get(2)) else {
             continue;
         };
-        if out.iter().any(|p| p.span().start <= a.start() && a.end() <= p.span().end) {
+        if out
+            .iter()
+            .any(|p| p.span().start <= a.start() && a.end() <= p.span().end)
+        {
             continue;
         }
         out.push(FlatteningPoint {
@@ -143,7 +149,9 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
             continue;
         };
         let core = &line[label.core_start..label.core_end];
-        if let Some(second) = crate::labels::label_at(line, label.sep_end).filter(|_| label.sep_end > label.end) {
+        if let Some(second) =
+            crate::labels::label_at(line, label.sep_end).filter(|_| label.sep_end > label.end)
+        {
             // `b) a)`: the one that continues the sequence is new.
             let first = core;
             let other = &line[second.core_start..second.core_end];
@@ -153,7 +161,11 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
                 ((label.start, label.sep_end), (second.start, second.end))
             };
             out.push(point(text, ls, PointKind::DoubledLabel, old, new));
-            seq.push(&text[ls + new.0..ls + new.1].trim_start_matches('(').trim_end_matches([')', '.']));
+            seq.push(
+                &text[ls + new.0..ls + new.1]
+                    .trim_start_matches('(')
+                    .trim_end_matches([')', '.']),
+            );
             continue;
         }
         if seq.score(core) > 0 || core.len() != 2 || !core.bytes().all(|c| c.is_ascii_lowercase()) {
@@ -163,9 +175,15 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
         // `bd)`: two letters, neither a letter nor a roman numeral together.
         let (x, y) = core.split_at(1);
         let (old, new) = if seq.score(y) >= seq.score(x) {
-            ((label.core_start, label.core_start + 1), (label.core_start + 1, label.core_end))
+            (
+                (label.core_start, label.core_start + 1),
+                (label.core_start + 1, label.core_end),
+            )
         } else {
-            ((label.core_start + 1, label.core_end), (label.core_start, label.core_start + 1))
+            (
+                (label.core_start + 1, label.core_end),
+                (label.core_start, label.core_start + 1),
+            )
         };
         out.push(point(text, ls, PointKind::DoubledLabel, old, new));
         seq.push(&line[new.0..new.1]);
@@ -179,18 +197,30 @@ fn doubled_phrases(text: &str, out: &mut Vec<FlatteningPoint>) {
     let bytes = text.as_bytes();
     for p in 1..bytes.len() {
         let (a, b) = (bytes[p - 1], bytes[p]);
-        if !((a.is_ascii_digit() || a.is_ascii_lowercase() || a == b')') && b.is_ascii_uppercase()) {
+        if !((a.is_ascii_digit() || a.is_ascii_lowercase() || a == b')') && b.is_ascii_uppercase())
+        {
             continue;
         }
         for k in (4..=60).rev() {
-            if k > p || p + k > bytes.len() || !text.is_char_boundary(p - k) || !text.is_char_boundary(p + k) {
+            if k > p
+                || p + k > bytes.len()
+                || !text.is_char_boundary(p - k)
+                || !text.is_char_boundary(p + k)
+            {
                 continue;
             }
             if bytes[p - k..p] == bytes[p..p + k] && !text[p - k..p].contains('\n') {
-                if out.iter().any(|q| q.kind == PointKind::DoubledPhrase && q.new_start == p) {
+                if out
+                    .iter()
+                    .any(|q| q.kind == PointKind::DoubledPhrase && q.new_start == p)
+                {
                     break;
                 }
-                out.retain(|q| !(q.kind == PointKind::DoubledPhrase && q.span().start < p + k && p - k < q.span().end));
+                out.retain(|q| {
+                    !(q.kind == PointKind::DoubledPhrase
+                        && q.span().start < p + k
+                        && p - k < q.span().end)
+                });
                 out.push(FlatteningPoint {
                     kind: PointKind::DoubledPhrase,
                     old_start: p - k,
@@ -207,7 +237,13 @@ fn doubled_phrases(text: &str, out: &mut Vec<FlatteningPoint>) {
     }
 }
 
-fn point(text: &str, ls: usize, kind: PointKind, old: (usize, usize), new: (usize, usize)) -> FlatteningPoint {
+fn point(
+    text: &str,
+    ls: usize,
+    kind: PointKind,
+    old: (usize, usize),
+    new: (usize, usize),
+) -> FlatteningPoint {
     FlatteningPoint {
         kind,
         old_start: ls + old.0,
@@ -234,15 +270,32 @@ pub(crate) fn flat_only(text: &str) -> FlatOut {
         findings.push(p.finding());
         match p.kind {
             PointKind::RunTogetherStamps | PointKind::DoubledLabel => {
-                let c = if p.kind == PointKind::DoubledLabel { 4 } else { 1 };
-                cells[p.old_start..p.old_end].fill(Cell { detail: c, ..Cell::new(MarkKind::Deleted, EvidenceKind::ReplacementPattern, 60) });
-                cells[p.new_start..p.new_end].fill(Cell { detail: c, ..Cell::new(MarkKind::Inserted, EvidenceKind::ReplacementPattern, 60) });
+                let c = if p.kind == PointKind::DoubledLabel {
+                    4
+                } else {
+                    1
+                };
+                cells[p.old_start..p.old_end].fill(Cell {
+                    detail: c,
+                    ..Cell::new(MarkKind::Deleted, EvidenceKind::ReplacementPattern, 60)
+                });
+                cells[p.new_start..p.new_end].fill(Cell {
+                    detail: c,
+                    ..Cell::new(MarkKind::Inserted, EvidenceKind::ReplacementPattern, 60)
+                });
             }
             PointKind::GluedWords => {
-                cells[p.old_start..p.new_end].fill(Cell { detail: 6, ..Cell::new(MarkKind::Undecided, EvidenceKind::Undecided, 40) });
+                cells[p.old_start..p.new_end].fill(Cell {
+                    detail: 6,
+                    ..Cell::new(MarkKind::Undecided, EvidenceKind::Undecided, 40)
+                });
             }
             PointKind::DoubledPhrase => {
-                cells[p.new_start..p.new_end].fill(Cell::new(MarkKind::Undecided, EvidenceKind::Undecided, 40));
+                cells[p.new_start..p.new_end].fill(Cell::new(
+                    MarkKind::Undecided,
+                    EvidenceKind::Undecided,
+                    40,
+                ));
             }
         }
     }
@@ -259,9 +312,15 @@ mod tests {
             considering\na) x;\nb) y;\nc) z;\nbd) the (Guadalajara, 2010Busan, 2014Busan, 2014):\n\
             x issuesCWG-Internet,\n(Geneva, 2012 2015)\n";
         let points = flattening_points(text);
-        let kinds: Vec<(PointKind, &str, &str)> =
-            points.iter().map(|p| (p.kind, p.old.as_str(), p.new.as_str())).collect();
-        assert!(kinds.contains(&(PointKind::RunTogetherStamps, "Dubai, 2012", "Hammamet, 2016")));
+        let kinds: Vec<(PointKind, &str, &str)> = points
+            .iter()
+            .map(|p| (p.kind, p.old.as_str(), p.new.as_str()))
+            .collect();
+        assert!(kinds.contains(&(
+            PointKind::RunTogetherStamps,
+            "Dubai, 2012",
+            "Hammamet, 2016"
+        )));
         assert!(kinds.contains(&(PointKind::DoubledLabel, "b", "d")));
         assert!(kinds.contains(&(PointKind::GluedWords, "issues", "CWG-Internet")));
         assert!(kinds.contains(&(PointKind::RunTogetherStamps, "2012", "2015")));

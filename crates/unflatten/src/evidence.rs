@@ -68,7 +68,11 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
     let (foreign, counter, exact_kind) = if new_mode {
         (MarkKind::Deleted, MarkKind::Inserted, EvidenceKind::NewText)
     } else {
-        (MarkKind::Inserted, MarkKind::Deleted, EvidenceKind::BaseAlignment)
+        (
+            MarkKind::Inserted,
+            MarkKind::Deleted,
+            EvidenceKind::BaseAlignment,
+        )
     };
     let cells = alignment
         .matched
@@ -87,7 +91,9 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
         if text.trim().is_empty() {
             continue;
         }
-        let hyphens = text.chars().all(|c| matches!(c, '-' | '\u{2011}' | '\u{ad}'));
+        let hyphens = text
+            .chars()
+            .all(|c| matches!(c, '-' | '\u{2011}' | '\u{ad}'));
         extras.push(Extra {
             at: m.at,
             text: text.to_string(),
@@ -120,7 +126,15 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
 }
 
 impl Ctx<'_> {
-    fn set(&mut self, start: usize, end: usize, mark: MarkKind, evidence: EvidenceKind, confidence: u8, detail: u16) {
+    fn set(
+        &mut self,
+        start: usize,
+        end: usize,
+        mark: MarkKind,
+        evidence: EvidenceKind,
+        confidence: u8,
+        detail: u16,
+    ) {
         for i in start..end {
             if self.found[i] && self.cells[i].mark == MarkKind::Kept {
                 self.cells[i] = Cell {
@@ -133,12 +147,26 @@ impl Ctx<'_> {
         }
     }
 
-    fn counter(&mut self, start: usize, end: usize, evidence: EvidenceKind, confidence: u8, detail: u16) {
+    fn counter(
+        &mut self,
+        start: usize,
+        end: usize,
+        evidence: EvidenceKind,
+        confidence: u8,
+        detail: u16,
+    ) {
         self.set(start, end, self.counter, evidence, confidence, detail);
     }
 
     fn undecided(&mut self, start: usize, end: usize, detail: u16) {
-        self.set(start, end, MarkKind::Undecided, EvidenceKind::Undecided, 50, detail);
+        self.set(
+            start,
+            end,
+            MarkKind::Undecided,
+            EvidenceKind::Undecided,
+            50,
+            detail,
+        );
     }
 
     fn all_found(&self, start: usize, end: usize) -> bool {
@@ -156,7 +184,11 @@ pub(crate) fn line_ranges(f: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     for (i, b) in f.bytes().enumerate() {
         if b == b'\n' {
-            let end = if i > start && f.as_bytes()[i - 1] == b'\r' { i - 1 } else { i };
+            let end = if i > start && f.as_bytes()[i - 1] == b'\r' {
+                i - 1
+            } else {
+                i
+            };
             out.push((start, end));
             start = i + 1;
         }
@@ -191,13 +223,25 @@ fn labels(ctx: &mut Ctx<'_>) {
             let second_old = ctx.all_found(s2, e2);
             if first_new && second_old {
                 let e = ls + second.sep_end;
-                ctx.counter(ls + second.start, e, EvidenceKind::ReplacementPattern, 85, 4);
+                ctx.counter(
+                    ls + second.start,
+                    e,
+                    EvidenceKind::ReplacementPattern,
+                    85,
+                    4,
+                );
                 ctx.handled[ls..e].fill(true);
                 seq.push(&line[label.core_start..label.core_end]);
                 continue;
             }
             if first_old && second_new {
-                ctx.counter(ls + label.start, ls + label.sep_end, EvidenceKind::ReplacementPattern, 85, 4);
+                ctx.counter(
+                    ls + label.start,
+                    ls + label.sep_end,
+                    EvidenceKind::ReplacementPattern,
+                    85,
+                    4,
+                );
                 ctx.handled[ls..ls + second.sep_end].fill(true);
                 seq.push(&line[second.core_start..second.core_end]);
                 continue;
@@ -247,7 +291,11 @@ fn junctions(ctx: &mut Ctx<'_>) {
         }
         if !ctx.handled[s..e].iter().any(|&h| h) {
             let mut ls = s;
-            while ls > 0 && ctx.found[ls - 1] && f.as_bytes()[ls - 1] != b'\n' && !ctx.handled[ls - 1] {
+            while ls > 0
+                && ctx.found[ls - 1]
+                && f.as_bytes()[ls - 1] != b'\n'
+                && !ctx.handled[ls - 1]
+            {
                 ls -= 1;
             }
             let mut re = e;
@@ -318,7 +366,13 @@ fn left(ctx: &mut Ctx<'_>, ls: usize, s: usize, e: usize) -> bool {
         let has_place = caps.get(1).is_some_and(|p| !p.as_str().trim().is_empty());
         if year_ok && let Some(mm) = STAMP_END.find(m) {
             let start = if has_place { ls + mm.start() } else { s - 4 };
-            ctx.counter(start, s, EvidenceKind::ReplacementPattern, if glued { 90 } else { 85 }, 1);
+            ctx.counter(
+                start,
+                s,
+                EvidenceKind::ReplacementPattern,
+                if glued { 90 } else { 85 },
+                1,
+            );
             return true;
         }
     }
@@ -330,7 +384,13 @@ fn left(ctx: &mut Ctx<'_>, ls: usize, s: usize, e: usize) -> bool {
         if md == m.len() && ls > 0 {
             return false;
         }
-        ctx.counter(s - md, s, EvidenceKind::ReplacementPattern, if md == id { 85 } else { 70 }, 2);
+        ctx.counter(
+            s - md,
+            s,
+            EvidenceKind::ReplacementPattern,
+            if md == id { 85 } else { 70 },
+            2,
+        );
         return true;
     }
     if is_word_char(m_last) && is_word_char(i_first) {
@@ -348,13 +408,20 @@ fn left(ctx: &mut Ctx<'_>, ls: usize, s: usize, e: usize) -> bool {
         if i_word.chars().all(char::is_lowercase) && SUFFIXES.contains(&i_word) {
             return false;
         }
-        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2 {
+        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2
+        {
             ctx.undecided(s - m_word_len, s, 6);
             return true;
         }
         let words = count_words(i, 8);
         let start = words_back(f, ls, s, words);
-        ctx.counter(start, s, EvidenceKind::ReplacementPattern, if words == 1 { 75 } else { 60 }, 3);
+        ctx.counter(
+            start,
+            s,
+            EvidenceKind::ReplacementPattern,
+            if words == 1 { 75 } else { 60 },
+            3,
+        );
         return true;
     }
     false
@@ -371,7 +438,13 @@ fn right(ctx: &mut Ctx<'_>, s: usize, e: usize, re: usize) -> bool {
         let whole = caps.get(0).map_or(0, |c| c.end());
         if !m[whole..].starts_with(|c: char| c.is_ascii_digit()) {
             let glued = !m.starts_with(char::is_whitespace);
-            ctx.counter(e, e + whole, EvidenceKind::ReplacementPattern, if glued { 90 } else { 85 }, 1);
+            ctx.counter(
+                e,
+                e + whole,
+                EvidenceKind::ReplacementPattern,
+                if glued { 90 } else { 85 },
+                1,
+            );
             return true;
         }
     }
@@ -383,7 +456,13 @@ fn right(ctx: &mut Ctx<'_>, s: usize, e: usize, re: usize) -> bool {
         if md == m.len() && re < f.len() && f[re..].starts_with(|c: char| c.is_ascii_digit()) {
             return false;
         }
-        ctx.counter(e, e + md, EvidenceKind::ReplacementPattern, if md == id { 85 } else { 70 }, 2);
+        ctx.counter(
+            e,
+            e + md,
+            EvidenceKind::ReplacementPattern,
+            if md == id { 85 } else { 70 },
+            2,
+        );
         return true;
     }
     if is_word_char(i_last) && is_word_char(m_first) {
@@ -401,13 +480,20 @@ fn right(ctx: &mut Ctx<'_>, s: usize, e: usize, re: usize) -> bool {
             return false;
         }
         let m_word = &m[..m_word_len];
-        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2 {
+        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2
+        {
             ctx.undecided(e, e + m_word_len, 6);
             return true;
         }
         let words = count_words_back(i, 8);
         let end = words_forward(f, e, re, words);
-        ctx.counter(e, end, EvidenceKind::ReplacementPattern, if words == 1 { 75 } else { 60 }, 3);
+        ctx.counter(
+            e,
+            end,
+            EvidenceKind::ReplacementPattern,
+            if words == 1 { 75 } else { 60 },
+            3,
+        );
         return true;
     }
     false
@@ -424,7 +510,9 @@ fn words_back(f: &str, ls: usize, s: usize, words: usize) -> usize {
     let mut p = s;
     let mut start = s;
     for k in 0..words {
-        while p > ls && (bytes[p - 1] as char).is_ascii_alphanumeric() || p > ls && !bytes[p - 1].is_ascii() && f[..p].ends_with(char::is_alphanumeric) {
+        while p > ls && (bytes[p - 1] as char).is_ascii_alphanumeric()
+            || p > ls && !bytes[p - 1].is_ascii() && f[..p].ends_with(char::is_alphanumeric)
+        {
             p -= f[..p].chars().next_back().map_or(1, char::len_utf8);
         }
         start = p;
@@ -473,7 +561,11 @@ fn doubled(ctx: &mut Ctx<'_>, s: usize, e: usize) {
     let text = &ctx.f[s..e];
     let trimmed = text.trim();
     let len = trimmed.len();
-    if len >= 8 && len % 2 == 0 && trimmed.is_char_boundary(len / 2) && trimmed[..len / 2] == trimmed[len / 2..] {
+    if len >= 8
+        && len % 2 == 0
+        && trimmed.is_char_boundary(len / 2)
+        && trimmed[..len / 2] == trimmed[len / 2..]
+    {
         let offset = s + (text.len() - text.trim_start().len());
         ctx.findings.push(Finding {
             code: "doubled-insertion".into(),

@@ -40,7 +40,11 @@ pub(crate) fn exact(f: &str, b: &str, p: &str) -> ExactOut {
         }
     }
     for m in ab.missing.iter().chain(ap.missing.iter()) {
-        let text = if ab.missing.contains(m) { &b[m.x_start..m.x_end] } else { &p[m.x_start..m.x_end] };
+        let text = if ab.missing.contains(m) {
+            &b[m.x_start..m.x_end]
+        } else {
+            &p[m.x_start..m.x_end]
+        };
         if !ignorable(text) {
             spots.push(m.at.min(f.len().saturating_sub(1)));
         }
@@ -97,14 +101,19 @@ pub(crate) fn exact(f: &str, b: &str, p: &str) -> ExactOut {
             continue;
         }
         if is_hyphens(text)
-            && let Some(pos) = extras.iter().position(|e| e.at == m.at && e.kind == MarkKind::Deleted && is_hyphens(&e.text))
+            && let Some(pos) = extras
+                .iter()
+                .position(|e| e.at == m.at && e.kind == MarkKind::Deleted && is_hyphens(&e.text))
         {
             // Lost by the extractor, present in both: a normalization, in P's spelling.
             extras[pos] = Extra {
                 at: m.at,
                 text: text.to_string(),
                 kind: MarkKind::Kept,
-                evidence: Evidence { kind: EvidenceKind::NewText, confidence: EXACT },
+                evidence: Evidence {
+                    kind: EvidenceKind::NewText,
+                    confidence: EXACT,
+                },
                 normalization: true,
             };
             continue;
@@ -127,13 +136,19 @@ fn extra(at: usize, text: &str, kind: MarkKind) -> Extra {
         at,
         text: text.to_string(),
         kind,
-        evidence: Evidence { kind: EvidenceKind::NewText, confidence: EXACT },
+        evidence: Evidence {
+            kind: EvidenceKind::NewText,
+            confidence: EXACT,
+        },
         normalization: false,
     }
 }
 
 fn is_hyphens(text: &str) -> bool {
-    !text.is_empty() && text.chars().all(|c| matches!(c, '-' | '\u{2011}' | '\u{ad}'))
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| matches!(c, '-' | '\u{2011}' | '\u{ad}'))
 }
 
 fn ignorable(text: &str) -> bool {
@@ -144,10 +159,23 @@ type Window = (usize, usize, Vec<Cell>, (usize, usize), (usize, usize));
 
 /// Solves a window of F around `spot` three ways: each character of F is kept (in B and
 /// P), deleted (in B) or inserted (in P), and the window of B and of P must be used up.
-fn repair(f: &str, b: &str, p: &str, ab: &Alignment, ap: &Alignment, spot: usize) -> Option<Window> {
+fn repair(
+    f: &str,
+    b: &str,
+    p: &str,
+    ab: &Alignment,
+    ap: &Alignment,
+    spot: usize,
+) -> Option<Window> {
     for radius in [24usize, 48, 96] {
         // Anchors: characters outside the window found in both, mapped exactly.
-        let anchor = |i: usize| ab.matched[i] && ap.matched[i] && ab.map[i] != u32::MAX && ap.map[i] != u32::MAX && !f.as_bytes()[i].is_ascii_whitespace();
+        let anchor = |i: usize| {
+            ab.matched[i]
+                && ap.matched[i]
+                && ab.map[i] != u32::MAX
+                && ap.map[i] != u32::MAX
+                && !f.as_bytes()[i].is_ascii_whitespace()
+        };
         let mut ws = spot.saturating_sub(radius);
         while ws > 0 && !(f.is_char_boundary(ws) && anchor(ws - 1) && f.is_char_boundary(ws - 1)) {
             ws -= 1;
@@ -172,7 +200,10 @@ fn repair(f: &str, b: &str, p: &str, ab: &Alignment, ap: &Alignment, spot: usize
         if bs > be || ps > pe {
             continue;
         }
-        let fw: Vec<(usize, char)> = f[ws..we].char_indices().map(|(i, c)| (ws + i, norm_char(c))).collect();
+        let fw: Vec<(usize, char)> = f[ws..we]
+            .char_indices()
+            .map(|(i, c)| (ws + i, norm_char(c)))
+            .collect();
         let bw: Vec<char> = b[bs..be].chars().map(norm_char).collect();
         let pw: Vec<char> = p[ps..pe].chars().map(norm_char).collect();
         if fw.len() > 400 || bw.len() > 400 || pw.len() > 400 {
@@ -288,7 +319,12 @@ mod tests {
         let bw: Vec<char> = "the cat".chars().collect();
         let pw: Vec<char> = "the the cat".chars().collect();
         let marks = solve3(&fw, &bw, &pw).expect("solvable");
-        let b: String = fw.iter().zip(&marks).filter(|(_, m)| **m != MarkKind::Inserted).map(|(c, _)| c.1).collect();
+        let b: String = fw
+            .iter()
+            .zip(&marks)
+            .filter(|(_, m)| **m != MarkKind::Inserted)
+            .map(|(c, _)| c.1)
+            .collect();
         assert_eq!(b.split_whitespace().collect::<Vec<_>>(), vec!["the", "cat"]);
     }
 }

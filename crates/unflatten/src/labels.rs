@@ -32,7 +32,10 @@ pub(crate) fn label_at(line: &str, start: usize) -> Option<LineLabel> {
         i += 1;
     }
     let core_start = i;
-    let letters = bytes[i..].iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let letters = bytes[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
     let digits = if letters == 0 {
         bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count()
     } else {
@@ -61,8 +64,13 @@ pub(crate) fn label_at(line: &str, start: usize) -> Option<LineLabel> {
             return None;
         }
     }
-    if letters > 0 && !(line[core_start..core_end].chars().all(|c| c.is_ascii_lowercase())
-        || line[core_start..core_end].chars().all(|c| c.is_ascii_uppercase()))
+    if letters > 0
+        && !(line[core_start..core_end]
+            .chars()
+            .all(|c| c.is_ascii_lowercase())
+            || line[core_start..core_end]
+                .chars()
+                .all(|c| c.is_ascii_uppercase()))
     {
         return None;
     }

@@ -173,16 +173,17 @@ impl Recovery {
 
 /// Recovers the changes of the flattened text `flat`, given the base and/or the new text
 /// when available.
-pub fn unflatten(
-    flat: &str,
-    base: Option<&str>,
-    new: Option<&str>,
-    options: &Options,
-) -> Recovery {
+pub fn unflatten(flat: &str, base: Option<&str>, new: Option<&str>, options: &Options) -> Recovery {
     let (cells, extras, mut findings, conflicts, mode) = match (base, new) {
         (Some(b), Some(p)) => {
             let out = exact::exact(flat, b, p);
-            (out.cells, out.extras, Vec::new(), out.conflicts, Mode::BaseAndNew)
+            (
+                out.cells,
+                out.extras,
+                Vec::new(),
+                out.conflicts,
+                Mode::BaseAndNew,
+            )
         }
         (Some(b), None) => {
             let out = evidence::with_base(flat, b);

@@ -71,7 +71,12 @@ fn push_entry(
     let ce = ls + label.core_end;
     let accepted: String = ctx.f[cs..ce]
         .char_indices()
-        .filter(|&(i, _)| matches!(ctx.cells[cs + i].mark, MarkKind::Kept | MarkKind::Inserted | MarkKind::Undecided))
+        .filter(|&(i, _)| {
+            matches!(
+                ctx.cells[cs + i].mark,
+                MarkKind::Kept | MarkKind::Inserted | MarkKind::Undecided
+            )
+        })
         .map(|(_, c)| c)
         .collect();
     let Some((family, ordinal)) = seq.classify(&accepted) else {
@@ -140,7 +145,10 @@ fn solve(list: &[Entry]) -> Vec<(usize, usize)> {
             deleted.push(i);
         }
     }
-    if deleted.iter().any(|&i| !kept_ordinals.contains(&list[i].ordinal)) {
+    if deleted
+        .iter()
+        .any(|&i| !kept_ordinals.contains(&list[i].ordinal))
+    {
         return Vec::new();
     }
     deleted.into_iter().map(|i| list[i].line).collect()

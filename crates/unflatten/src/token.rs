@@ -89,9 +89,10 @@ impl<'a> Interner<'a> {
         let mut chars = text.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
             if c == '[' && text[start..].starts_with("[bookmark: ") {
-                if let Some(close) = text[start..].find(']').filter(|&n| {
-                    !text[start..start + n].contains('\n')
-                }) {
+                if let Some(close) = text[start..]
+                    .find(']')
+                    .filter(|&n| !text[start..start + n].contains('\n'))
+                {
                     let end = start + close + 1;
                     while chars.peek().is_some_and(|&(i, _)| i < end) {
                         chars.next();
@@ -176,9 +177,14 @@ mod tests {
     fn splits_glued_words_numbers_and_keeps_markers_whole() {
         assert_eq!(
             texts("2012Hammamet, issuesCWG-Internet"),
-            vec!["2012", "Hammamet", ",", " ", "issues", "CWG", "-", "Internet"]
+            vec![
+                "2012", "Hammamet", ",", " ", "issues", "CWG", "-", "Internet"
+            ]
         );
-        assert_eq!(texts("[bookmark: _GoBack]CITEL"), vec!["[bookmark: _GoBack]", "CITEL"]);
+        assert_eq!(
+            texts("[bookmark: _GoBack]CITEL"),
+            vec!["[bookmark: _GoBack]", "CITEL"]
+        );
         assert_eq!(texts("ITU's\t \n x"), vec!["ITU", "'", "s", "\t \n ", "x"]);
     }
 

@@ -9,5 +9,7 @@ const BASE: &str = include_str!("data/res75-dubai-2012.reconstructed.txt");
 fn seed_prints() {
     let r = unflatten(SEED, Some(BASE), None, &Options::default());
     println!("{}", r.to_markdown());
-    for f in &r.findings { println!("{:?}", f); }
+    for f in &r.findings {
+        println!("{:?}", f);
+    }
 }
