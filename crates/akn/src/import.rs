@@ -34,7 +34,7 @@ impl Default for ImportOptions {
             max_bytes: 32 * 1024 * 1024,
             max_depth: 256,
             max_attribute_len: 64 * 1024,
-            max_nodes: 2_000_000,
+            max_nodes: 1_000_000,
         }
     }
 }
@@ -69,6 +69,28 @@ impl ImportReport {
 
     pub fn outside_total(&self) -> usize {
         self.outside.values().sum()
+    }
+
+    /// One line: document type, element counts, what fell outside, text kept.
+    pub fn summary(&self) -> String {
+        let outside = if self.outside.is_empty() {
+            "nothing".to_string()
+        } else {
+            self.outside
+                .iter()
+                .map(|(k, v)| format!("{v} <{k}>"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "{}: {} elements kept, {} flattened to text, outside the model: {}; text kept {} of {} characters",
+            self.document_type,
+            self.kept_total(),
+            self.flattened_total(),
+            outside,
+            self.text_chars_kept,
+            self.text_chars
+        )
     }
 }
 
@@ -111,6 +133,7 @@ pub fn from_akn_with(xml: &str, options: &ImportOptions) -> Result<Imported, Akn
             limit: options.max_bytes,
         });
     }
+    prescan(xml, options)?;
     let parse_options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: options.max_nodes,
@@ -136,7 +159,6 @@ pub fn from_akn_with(xml: &str, options: &ImportOptions) -> Result<Imported, Akn
             }
         }
     })?;
-    check_limits(&x, options)?;
     let root = x.root_element();
     let ns = root.tag_name().namespace().unwrap_or("");
     let (line, column) = line_col(&x, root.range().start);
@@ -210,40 +232,78 @@ pub fn from_akn_with(xml: &str, options: &ImportOptions) -> Result<Imported, Akn
     })
 }
 
-/// Depth and attribute-length limits, checked before any recursive walk.
-fn check_limits(x: &roxmltree::Document, options: &ImportOptions) -> Result<(), AknError> {
-    let mut depth: Vec<u32> = Vec::new();
-    for node in x.root().descendants() {
-        let id = node.id().get_usize();
-        if depth.len() <= id {
-            depth.resize(id + 1, 0);
+/// Limits checked in one streaming pass before any tree is built, so that hostile input
+/// costs no more memory than its own bytes: a DTD, nesting depth, attribute length and
+/// node count. Malformed XML is left to the parser, whose messages are better.
+fn prescan(xml: &str, options: &ImportOptions) -> Result<(), AknError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth = 0usize;
+    let mut nodes = 0u64;
+    let at = |offset: usize| text_line_col(xml, offset);
+    loop {
+        let start = usize::try_from(reader.buffer_position()).unwrap_or(0);
+        let event = match reader.read_event() {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(event) => event,
+        };
+        nodes += 1;
+        if nodes > u64::from(options.max_nodes) {
+            let (line, column) = at(start);
+            return Err(AknError::TooManyNodes {
+                line,
+                column,
+                limit: options.max_nodes,
+            });
         }
-        let d = node.parent().map_or(0, |p| depth[p.id().get_usize()] + 1);
-        depth[id] = d;
-        if d as usize > options.max_depth {
-            let (line, column) = line_col(x, node.range().start);
+        let tag = match &event {
+            Event::Start(tag) | Event::Empty(tag) => Some(tag),
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            Event::DocType(_) => {
+                let offset = xml[start..].find("<!").map_or(start, |o| start + o);
+                let (line, column) = at(offset);
+                return Err(AknError::Dtd { line, column });
+            }
+            _ => None,
+        };
+        let Some(tag) = tag else { continue };
+        if matches!(event, Event::Start(_)) {
+            depth += 1;
+        }
+        // The root element is at depth 1, as in `roxmltree` (whose root node is 0).
+        if depth.max(1) > options.max_depth {
+            let (line, column) = at(start);
             return Err(AknError::TooDeep {
                 line,
                 column,
                 limit: options.max_depth,
             });
         }
-        if node.is_element() {
-            for a in node.attributes() {
-                if a.value().len() > options.max_attribute_len {
-                    let (line, column) = line_col(x, a.range_value().start);
-                    return Err(AknError::AttributeTooLong {
-                        line,
-                        column,
-                        name: a.name().to_string(),
-                        len: a.value().len(),
-                        limit: options.max_attribute_len,
-                    });
-                }
+        let mut attributes = tag.attributes();
+        attributes.with_checks(false);
+        for attr in attributes.flatten() {
+            let len = attr.value.len();
+            if len > options.max_attribute_len {
+                let offset = match &attr.value {
+                    std::borrow::Cow::Borrowed(v) => {
+                        (v.as_ptr() as usize).saturating_sub(xml.as_ptr() as usize)
+                    }
+                    std::borrow::Cow::Owned(_) => start,
+                };
+                let (line, column) = at(offset);
+                return Err(AknError::AttributeTooLong {
+                    line,
+                    column,
+                    name: attr.key.as_ref().to_string(),
+                    len,
+                    limit: options.max_attribute_len,
+                });
             }
         }
     }
-    Ok(())
 }
 
 #[derive(Default)]

@@ -543,7 +543,12 @@ fn huge_attributes_and_inputs_are_rejected() {
         "<p/>".repeat(100)
     );
     let err = from_akn_with(&many, &few).expect_err("too many nodes");
-    assert!(matches!(err, AknError::TooManyNodes { .. }), "{err}");
+    // The 11th node is the 9th `<p/>`.
+    let column = many.find("<p/>").expect("p") + 8 * 4 + 1;
+    assert!(
+        matches!(err, AknError::TooManyNodes { line: 1, column: c, limit: 10 } if c as usize == column),
+        "{err}"
+    );
 }
 
 #[test]
