@@ -150,6 +150,8 @@ pub(crate) struct Numbering {
     abstracts: HashMap<String, Abstract>,
     nums: HashMap<String, Num>,
     counters: [HashMap<String, [Option<i64>; 9]>; 2],
+    /// Number instances already used, per side (their start overrides apply once).
+    used: [std::collections::HashSet<String>; 2],
 }
 
 impl Numbering {
@@ -311,11 +313,16 @@ impl Numbering {
         let levels: Vec<Option<Level>> = (0..9u8)
             .map(|i| Self::level(num, abs, i).cloned())
             .collect();
-        let key = if num.start_overrides.is_empty() && num.level_overrides.is_empty() {
-            format!("a{}", num.abstract_id)
+        // Number instances of one abstract number share its counters, as in Word; a start
+        // override restarts them where its instance is first used.
+        let key = num.abstract_id.clone();
+        let first_use = !self.used[side as usize].contains(num_id);
+        let overrides: Vec<u8> = if first_use {
+            num.start_overrides.keys().copied().collect()
         } else {
-            format!("n{num_id}")
+            Vec::new()
         };
+
         let starts: Vec<i64> = (0..9u8)
             .map(|i| {
                 num.start_overrides
@@ -326,6 +333,11 @@ impl Numbering {
             })
             .collect();
         let counters = self.counters[side as usize].entry(key).or_insert([None; 9]);
+        for o in overrides {
+            if let Some(c) = counters.get_mut(usize::from(o)) {
+                *c = None;
+            }
+        }
         let l = usize::from(ilvl);
         counters[l] = Some(match counters[l] {
             Some(v) => v + 1,
@@ -463,6 +475,8 @@ mod tests {
         assert_eq!(next("5", 0).as_deref(), Some("2)"));
         assert_eq!(next("5", 1).as_deref(), Some("2.a"));
         assert_eq!(next("6", 0).as_deref(), Some("7)"));
+        // Instances of one abstract number share counters after a restart.
+        assert_eq!(next("5", 0).as_deref(), Some("8)"));
         assert_eq!(next("0", 0), None);
         assert_eq!(next("99", 0), None);
     }
