@@ -7,8 +7,8 @@ use std::process::Command;
 use amend_akn::{AknError, ExportOptions, ImportOptions, from_akn, from_akn_with, to_akn};
 use amend_model::layout::{self, LayoutInput, Paragraph};
 use amend_model::{
-    Body, Change, ChangeKind, Content, Document, Evidence, EvidenceKind, SourceSpan, Span, View,
-    textcmp,
+    Block, Body, Change, ChangeKind, Content, Document, Evidence, EvidenceKind, Footnote, Generic,
+    Label, LabelValue, Punctuation, Scheme, SourceSpan, Span, View, textcmp,
 };
 
 // ---------------------------------------------------------------------------
@@ -662,10 +662,88 @@ mod random {
             })
     }
 
+    fn label() -> impl Strategy<Value = Label> {
+        (
+            content(),
+            prop::option::of((0usize..7, 1u32..40)),
+            prop::bool::ANY,
+        )
+            .prop_map(|(written, value, suspect)| Label {
+                written,
+                value: value.map(|(scheme, n)| LabelValue {
+                    scheme: [
+                        Scheme::LowerAlpha,
+                        Scheme::UpperAlpha,
+                        Scheme::LowerRoman,
+                        Scheme::UpperRoman,
+                        Scheme::Arabic,
+                        Scheme::Decimal,
+                        Scheme::Bullet,
+                    ][scheme],
+                    numbers: vec![n, n + 1],
+                    suffix: (n % 3 == 0).then(|| "bis".to_string()),
+                    punctuation: Punctuation::Dot,
+                }),
+                suspect,
+                suspect_reason: suspect.then(|| "two labels".to_string()),
+            })
+    }
+
+    /// Generic documents built directly, not through the layout rules: any blocks.
+    fn generic() -> impl Strategy<Value = Document> {
+        let block = prop_oneof![
+            (1u8..7, content()).prop_map(|(level, content)| Block::Heading {
+                level,
+                content,
+                span: SourceSpan::default(),
+            }),
+            (content(), change()).prop_map(|(content, mark)| Block::Paragraph {
+                content,
+                mark,
+                span: SourceSpan::default(),
+            }),
+            (label(), content()).prop_map(|(label, content)| Block::ListItem {
+                label,
+                content,
+                span: SourceSpan::default(),
+            }),
+            prop::collection::vec(prop::collection::vec(content(), 0..3), 0..3).prop_map(|rows| {
+                Block::Table {
+                    rows,
+                    span: SourceSpan::default(),
+                }
+            }),
+        ];
+        (
+            prop::collection::vec(block, 0..8),
+            prop::collection::vec(content(), 0..2),
+        )
+            .prop_map(|(blocks, notes)| {
+                let mut doc = Document::new(Body::Generic(Generic { blocks }));
+                doc.footnotes = notes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, content)| Footnote {
+                        marker: (n + 1).to_string(),
+                        content,
+                        span: SourceSpan::default(),
+                    })
+                    .collect();
+                doc
+            })
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
         #[test]
         fn random_resolutions_round_trip(doc in resolution()) {
+            let xml = to_akn(&doc, &ExportOptions::default());
+            let back = from_akn(&xml).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(structure(&doc), structure(&back));
+        }
+
+        #[test]
+        fn random_generic_documents_round_trip(doc in generic()) {
             let xml = to_akn(&doc, &ExportOptions::default());
             let back = from_akn(&xml).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(structure(&doc), structure(&back));
