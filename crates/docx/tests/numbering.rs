@@ -64,9 +64,7 @@ fn labels_follow_insertions_and_deletions_in_each_view() {
     let body = [
         item("first", ""),
         // An inserted item: b) in the accepted text, absent from the rejected one.
-        format!(
-            r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:ins w:id="1" w:author="A"/></w:rPr></w:pPr><w:ins w:id="2" w:author="A"><w:r><w:t>new</w:t></w:r></w:ins></w:p>"#
-        ),
+        r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:ins w:id="1" w:author="A"/></w:rPr></w:pPr><w:ins w:id="2" w:author="A"><w:r><w:t>new</w:t></w:r></w:ins></w:p>"#.to_string(),
         item("second", ""),
         // A paragraph whose numbering was added: numbered only in the accepted text.
         r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:pPrChange w:id="3" w:author="B"><w:pPr/></w:pPrChange></w:pPr><w:r><w:t>third</w:t></w:r></w:p>"#.to_string(),
