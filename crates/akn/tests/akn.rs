@@ -510,6 +510,43 @@ fn deep_nesting_is_rejected_with_its_position() {
 }
 
 #[test]
+fn nesting_up_to_the_limit_is_read_without_exhausting_the_stack() {
+    // Nesting near the depth limit (hierarchy plus inline markup, about 240 levels): the
+    // recursive walks fit in a test thread's stack.
+    let mut xml = String::from(
+        "<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\"><act><meta/><body>",
+    );
+    let depth = 120;
+    for n in 0..depth {
+        xml.push_str(&format!("<section eId=\"s{n}\"><num>{n}.</num><intro><p>"));
+        xml.push_str(&"<b>".repeat(depth - n));
+        xml.push_str("deep");
+        xml.push_str(&"</b>".repeat(depth - n));
+        xml.push_str("</p></intro>");
+    }
+    xml.push_str(&"</section>".repeat(depth));
+    xml.push_str("</body></act></akomaNtoso>");
+    let doc = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || from_akn(&xml))
+        .expect("thread")
+        .join()
+        .expect("no stack overflow")
+        .expect("read");
+    // The outer section is a section; its intro is its first item, the next level its second.
+    let section = &doc.resolutions()[0].sections[0];
+    assert_eq!(section.items[0].content.accepted(), "deep");
+    let mut item = &section.items[1];
+    let mut levels = 1;
+    while let Some(child) = item.children.first() {
+        item = child;
+        levels += 1;
+    }
+    assert_eq!(levels, depth - 1);
+    assert_eq!(item.content.accepted(), "deep");
+}
+
+#[test]
 fn huge_attributes_and_inputs_are_rejected() {
     let xml = format!(
         "<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\">\n<doc name=\"{}\"/></akomaNtoso>",
