@@ -1,1 +1,87 @@
-fn main() {}
+//! The full evaluation: `cargo run --release -p amend-unflatten --example evaluate [CASES]
+//! [SEED]` runs CASES (default 1,000) generated cases over the seed's base and WTSA
+//! Resolution 1 (from `../shared`, when present) and prints the figures.
+//!
+//! `--show N` prints case N instead: the truth and the recovery with the base only, as
+//! CriticMarkup.
+
+use std::path::Path;
+
+use amend_unflatten::eval::{self, evaluate};
+use amend_unflatten::{MarkKind, Options, unflatten};
+
+const SEED_BASE: &str = include_str!("../tests/data/res75-dubai-2012.reconstructed.txt");
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared");
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = Path::new(SHARED).join("fixtures/itu/T-RES-T.1-2016-MSW-E.accept.txt");
+    let t1 = std::fs::read_to_string(&path).ok();
+    let mut bases = vec![SEED_BASE];
+    match t1.as_deref() {
+        Some(t) => bases.push(t),
+        None => eprintln!(
+            "notice: {} absent; running on the seed base only",
+            path.display()
+        ),
+    }
+    if args.first().map(String::as_str) == Some("--show") {
+        let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0);
+        let seed = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(2016);
+        show(&eval::case(&bases, n, seed));
+        return;
+    }
+    let cases = args.first().and_then(|a| a.parse().ok()).unwrap_or(1000);
+    let seed = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2016);
+    let start = std::time::Instant::now();
+    let report = evaluate(&bases, cases, seed);
+    println!("{report}");
+    for f in &report.failures {
+        println!("{f}");
+    }
+    println!("({:.1} s)", start.elapsed().as_secs_f64());
+}
+
+fn show(case: &eval::Case) {
+    let mut truth = String::new();
+    let mut last = MarkKind::Kept;
+    for (i, c) in case.flat.char_indices() {
+        let k = case.truth[i].kind;
+        if k != last {
+            truth.push_str(close(last));
+            truth.push_str(open(k));
+            last = k;
+        }
+        truth.push(c);
+    }
+    truth.push_str(close(last));
+    println!("==== truth\n{truth}");
+    let r = unflatten(&case.flat, Some(&case.base), None, &Options::default());
+    println!("==== recovered with the base\n{}", r.to_markdown());
+    let both = unflatten(
+        &case.flat,
+        Some(&case.base),
+        Some(&case.new),
+        &Options::default(),
+    );
+    match eval::exact(case, &both) {
+        Ok(()) => println!("==== exact with base and new"),
+        Err(e) => println!("==== NOT exact: {e}\n{}", both.to_markdown()),
+    }
+}
+
+fn open(k: MarkKind) -> &'static str {
+    match k {
+        MarkKind::Inserted => "{++",
+        MarkKind::Deleted => "{--",
+        _ => "",
+    }
+}
+
+fn close(k: MarkKind) -> &'static str {
+    match k {
+        MarkKind::Inserted => "++}",
+        MarkKind::Deleted => "--}",
+        _ => "",
+    }
+}

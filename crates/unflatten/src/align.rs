@@ -5,6 +5,8 @@
 //! stretch holding text on both sides is refined character by character, so glued words
 //! (`2012Hammamet`, `WTDC-1014`, `bd)`) split where the two texts part.
 
+use std::ops::Range;
+
 use imara_diff::{Algorithm, Diff, Token};
 
 use crate::token::{MARKER_KEY, Tok, norm_char};
@@ -40,14 +42,102 @@ fn pair(matched: &mut [bool], map: &mut [u32], fa: usize, fb: usize, xa: usize, 
 const MINIMAL_LIMIT: usize = 4000;
 
 pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -> Alignment {
-    let mut matched = vec![false; f.len()];
-    let mut map = vec![u32::MAX; f.len()];
-    let mut missing = Vec::new();
-    let fi: Vec<usize> = (0..ft.len()).filter(|&i| ft[i].key != MARKER_KEY).collect();
-    let xi: Vec<usize> = (0..xt.len()).filter(|&i| xt[i].key != MARKER_KEY).collect();
-    // Extractor markers count as found: they are neither kept nor changed text.
-    for t in ft.iter().filter(|t| t.key == MARKER_KEY) {
-        matched[t.start as usize..t.end as usize].fill(true);
+    let mut a = Alignment {
+        matched: vec![false; f.len()],
+        map: vec![u32::MAX; f.len()],
+        missing: Vec::new(),
+    };
+    mark_markers(ft, 0..ft.len(), &mut a);
+    align_tokens(
+        f,
+        ft,
+        0..ft.len(),
+        f.len(),
+        x,
+        xt,
+        0..xt.len(),
+        num_tokens,
+        &mut a,
+    );
+    repair_lines(f, ft, x, xt, num_tokens, &mut a);
+    slide_to_line_ends(f, &mut a);
+    a
+}
+
+/// An unmatched run that starts with a line end (`\nb) new item`) is the same alignment
+/// as the run shifted to end with one (`b) new item\n`) when the text repeats: the
+/// shifted one makes whole lines inserted, paragraph marks included.
+fn slide_to_line_ends(f: &str, a: &mut Alignment) {
+    let b = f.as_bytes();
+    let n = b.len();
+    let mut s = 0;
+    while s < n {
+        if a.matched[s] {
+            s += 1;
+            continue;
+        }
+        let mut e = s;
+        while e < n && !a.matched[e] {
+            e += 1;
+        }
+        if b[s] == b'\n' && b[e - 1] != b'\n' {
+            let mut k = 0;
+            let mut found = None;
+            while e + k < n
+                && k < 400
+                && b[s + k] == b[e + k]
+                && a.matched[e + k]
+                && a.map[e + k] != u32::MAX
+            {
+                k += 1;
+                if b[e + k - 1] == b'\n' {
+                    found = Some(k);
+                    break;
+                }
+            }
+            if let Some(k) = found {
+                for i in 0..k {
+                    a.matched[s + i] = true;
+                    a.map[s + i] = a.map[e + i];
+                    a.matched[e + i] = false;
+                    a.map[e + i] = u32::MAX;
+                }
+                for m in &mut a.missing {
+                    if m.at > s && m.at <= e {
+                        m.at += k;
+                    }
+                }
+                e += k;
+            }
+        }
+        s = e;
+    }
+}
+
+/// Extractor markers count as found: they are neither kept nor changed text.
+fn mark_markers(ft: &[Tok], range: Range<usize>, a: &mut Alignment) {
+    for t in ft[range].iter().filter(|t| t.key == MARKER_KEY) {
+        a.matched[t.start as usize..t.end as usize].fill(true);
+    }
+}
+
+/// Aligns the F tokens `fr` (ending at byte `f_end`) against the X tokens `xr`.
+#[allow(clippy::too_many_arguments)]
+fn align_tokens(
+    f: &str,
+    ft: &[Tok],
+    fr: Range<usize>,
+    f_end: usize,
+    x: &str,
+    xt: &[Tok],
+    xr: Range<usize>,
+    num_tokens: u32,
+    a: &mut Alignment,
+) {
+    let fi: Vec<usize> = fr.filter(|&i| ft[i].key != MARKER_KEY).collect();
+    let xi: Vec<usize> = xr.filter(|&i| xt[i].key != MARKER_KEY).collect();
+    if xi.is_empty() {
+        return;
     }
     let fseq: Vec<Token> = fi.iter().map(|&i| Token(ft[i].key)).collect();
     let xseq: Vec<Token> = xi.iter().map(|&i| Token(xt[i].key)).collect();
@@ -62,8 +152,8 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
             let t = ft[i];
             let u = xt[xi[k.min(xi.len() - 1)]];
             pair(
-                &mut matched,
-                &mut map,
+                &mut a.matched,
+                &mut a.map,
                 t.start as usize,
                 t.end as usize,
                 u.start as usize,
@@ -73,31 +163,216 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
         }
     }
     for hunk in diff.hunks() {
-        let f_at = |j: u32| -> usize {
-            fi.get(j as usize)
-                .map_or(f.len(), |&i| ft[i].start as usize)
-        };
-        let x_range = if hunk.before.is_empty() {
-            None
-        } else {
-            let a = xt[xi[hunk.before.start as usize]].start as usize;
-            let b = xt[xi[hunk.before.end as usize - 1]].end as usize;
-            Some((a, b))
-        };
-        let Some((xa, xb)) = x_range else { continue };
+        if hunk.before.is_empty() {
+            continue;
+        }
+        let xa = xt[xi[hunk.before.start as usize]].start as usize;
+        let xb = xt[xi[hunk.before.end as usize - 1]].end as usize;
         if hunk.after.is_empty() {
-            push_missing(&mut missing, f_at(hunk.after.start), xa, xb);
+            let at = fi
+                .get(hunk.after.start as usize)
+                .map_or(f_end, |&i| ft[i].start as usize);
+            push_missing(&mut a.missing, at, xa, xb);
             continue;
         }
         let fa = ft[fi[hunk.after.start as usize]].start as usize;
         let fb = ft[fi[hunk.after.end as usize - 1]].end as usize;
-        refine(f, fa, fb, x, xa, xb, &mut matched, &mut map, &mut missing);
+        refine(
+            f,
+            fa,
+            fb,
+            x,
+            xa,
+            xb,
+            &mut a.matched,
+            &mut a.map,
+            &mut a.missing,
+        );
     }
-    Alignment {
-        matched,
-        map,
-        missing,
+}
+
+/// Lines as token ranges: each ends with a whitespace token holding a line end.
+fn token_lines(text: &str, toks: &[Tok]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, t) in toks.iter().enumerate() {
+        let s = &text[t.start as usize..t.end as usize];
+        if s.contains('\n') && s.trim().is_empty() {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
     }
+    if start < toks.len() {
+        out.push(start..toks.len());
+    }
+    out
+}
+
+/// Whole lines inserted next to a changed line draw the token alignment across lines
+/// (the label `b)` of a new item matched with the label of the old item `bd)`). Where
+/// several lines of F share one line of X, the lines are paired by their common words
+/// and aligned pair by pair.
+fn repair_lines(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32, a: &mut Alignment) {
+    let fl = token_lines(f, ft);
+    let xl = token_lines(x, xt);
+    if fl.len() < 2 || xl.is_empty() {
+        return;
+    }
+    let x_starts: Vec<usize> = xl.iter().map(|r| xt[r.start].start as usize).collect();
+    let x_line = |byte: u32| {
+        x_starts
+            .partition_point(|&s| s <= byte as usize)
+            .saturating_sub(1)
+    };
+    let spans: Vec<Option<(usize, usize)>> = fl
+        .iter()
+        .map(|r| {
+            let (s, e) = (ft[r.start].start as usize, ft[r.end - 1].end as usize);
+            let mut span: Option<(usize, usize)> = None;
+            for i in s..e {
+                let m = a.map[i];
+                if m == u32::MAX || f.as_bytes()[i].is_ascii_whitespace() {
+                    continue;
+                }
+                let l = x_line(m);
+                span = Some(span.map_or((l, l), |(lo, hi)| (lo.min(l), hi.max(l))));
+            }
+            span
+        })
+        .collect();
+    let mut i = 0;
+    while i < fl.len() {
+        let Some((lo, mut hi)) = spans[i] else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + 1;
+        let mut shared = false;
+        loop {
+            let mut k = j;
+            while k < fl.len() && spans[k].is_none() {
+                k += 1;
+            }
+            match spans.get(k).copied().flatten() {
+                Some((l2, h2)) if l2 <= hi => {
+                    shared = true;
+                    hi = hi.max(h2);
+                    j = k + 1;
+                }
+                _ => break,
+            }
+        }
+        if shared && j - i <= 64 && hi - lo < 64 {
+            realign(f, ft, &fl[i..j], x, xt, &xl[lo..=hi], num_tokens, a);
+        }
+        i = j;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn realign(
+    f: &str,
+    ft: &[Tok],
+    flines: &[Range<usize>],
+    x: &str,
+    xt: &[Tok],
+    xlines: &[Range<usize>],
+    num_tokens: u32,
+    a: &mut Alignment,
+) {
+    let fa = ft[flines[0].start].start as usize;
+    let fb = ft[flines[flines.len() - 1].end - 1].end as usize;
+    let xa = xt[xlines[0].start].start as usize;
+    let xb = xt[xlines[xlines.len() - 1].end - 1].end as usize;
+    a.matched[fa..fb].fill(false);
+    a.map[fa..fb].fill(u32::MAX);
+    a.missing.retain(|m| !(m.x_start >= xa && m.x_end <= xb));
+    mark_markers(ft, flines[0].start..flines[flines.len() - 1].end, a);
+    let words = |toks: &[Tok], r: &Range<usize>, text: &str| -> Vec<u32> {
+        let mut v: Vec<u32> = toks[r.clone()]
+            .iter()
+            .filter(|t| {
+                t.key != MARKER_KEY && !text[t.start as usize..t.end as usize].trim().is_empty()
+            })
+            .map(|t| t.key)
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let fw: Vec<Vec<u32>> = flines.iter().map(|r| words(ft, r, f)).collect();
+    let xw: Vec<Vec<u32>> = xlines.iter().map(|r| words(xt, r, x)).collect();
+    let common = |a: &[u32], b: &[u32]| {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    };
+    let (k, m) = (flines.len(), xlines.len());
+    // best[i][j]: most common words pairing the first i lines of F with the first j of X.
+    let mut best = vec![vec![0usize; m + 1]; k + 1];
+    for i in 1..=k {
+        for j in 1..=m {
+            let sim = common(&fw[i - 1], &xw[j - 1]);
+            let diag = if sim > 0 { best[i - 1][j - 1] + sim } else { 0 };
+            best[i][j] = best[i - 1][j].max(best[i][j - 1]).max(diag);
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut i, mut j) = (k, m);
+    while i > 0 && j > 0 {
+        let sim = common(&fw[i - 1], &xw[j - 1]);
+        if sim > 0 && best[i][j] == best[i - 1][j - 1] + sim {
+            pairs.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if best[i][j] == best[i - 1][j] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    pairs.reverse();
+    let f_start = |i: usize| ft[flines[i].start].start as usize;
+    let x_bytes = |j: usize| {
+        (
+            xt[xlines[j].start].start as usize,
+            xt[xlines[j].end - 1].end as usize,
+        )
+    };
+    let mut next_x = 0;
+    for &(i, j) in &pairs {
+        for u in next_x..j {
+            let (s, e) = x_bytes(u);
+            push_missing(&mut a.missing, f_start(i), s, e);
+        }
+        let f_end = ft[flines[i].end - 1].end as usize;
+        align_tokens(
+            f,
+            ft,
+            flines[i].clone(),
+            f_end,
+            x,
+            xt,
+            xlines[j].clone(),
+            num_tokens,
+            a,
+        );
+        next_x = j + 1;
+    }
+    for u in next_x..m {
+        let (s, e) = x_bytes(u);
+        push_missing(&mut a.missing, fb, s, e);
+    }
+    a.missing.sort_by_key(|m| (m.at, m.x_start));
 }
 
 fn push_missing(missing: &mut Vec<Missing>, at: usize, x_start: usize, x_end: usize) {

@@ -89,6 +89,25 @@ static STAMP_PAIR: LazyLock<Regex> = LazyLock::new(|| {
 static GLUED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b([a-z]{3,})([A-Z]{2,}[\p{L}\-]*)").expect("glued pattern"));
 
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(Rev\.[ \u{a0}]?)?\b([A-Z][\p{L}'’\-]*(?:[ \-][A-Z][\p{L}'’\-]*)*, (?:19|20)\d\d)\b",
+    )
+    .expect("stamp pattern")
+});
+
+/// Meeting stamps (`Dubai, 2012`) of a text: byte range, and whether a revision (`Rev.`)
+/// precedes it.
+pub(crate) fn stamps_in(text: &str) -> Vec<(usize, usize, bool)> {
+    STAMP
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(2)?;
+            Some((m.start(), m.end(), c.get(1).is_some()))
+        })
+        .collect()
+}
+
 /// The likely flattening points of `text`, in order.
 pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
     let mut out = Vec::new();
@@ -106,13 +125,19 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
         } else {
             PointKind::RunTogetherStamps
         };
+        // A year beside a stamp replaces the year only.
+        let old_start = if text[new_start..].starts_with(|c: char| c.is_ascii_digit()) {
+            a.end() - 4
+        } else {
+            a.start()
+        };
         out.push(FlatteningPoint {
             kind,
-            old_start: a.start(),
+            old_start,
             old_end: a.end(),
             new_start,
             new_end: b.end(),
-            old: a.as_str().to_string(),
+            old: text[old_start..a.end()].to_string(),
             new: text[new_start..b.end()].to_string(),
             decided: true,
         });
@@ -148,6 +173,9 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
             }
             continue;
         };
+        if label.suffixed {
+            continue;
+        }
         let core = &line[label.core_start..label.core_end];
         if let Some(second) =
             crate::labels::label_at(line, label.sep_end).filter(|_| label.sep_end > label.end)

@@ -212,6 +212,9 @@ fn labels(ctx: &mut Ctx<'_>) {
             }
             continue;
         };
+        if label.suffixed {
+            continue;
+        }
         let cs = ls + label.core_start;
         let ce = ls + label.core_end;
         // Two labels in a row.

@@ -15,7 +15,11 @@ pub(crate) struct LineLabel {
     pub end: usize,
     /// After the whitespace that follows.
     pub sep_end: usize,
+    /// `b)bis`: an item between two others, outside the sequence.
+    pub suffixed: bool,
 }
+
+const SUFFIXES: [&str; 5] = ["bis", "ter", "quater", "quinquies", "sexies"];
 
 /// Finds a label at the start of `line` (leading whitespace allowed).
 pub(crate) fn leading_label(line: &str) -> Option<LineLabel> {
@@ -49,13 +53,22 @@ pub(crate) fn label_at(line: &str, start: usize) -> Option<LineLabel> {
     }
     i += letters + digits;
     let core_end = i;
-    let end = match bytes.get(i) {
+    // Decimal labels (`1.11.3`) have sequences of their own: not followed here.
+    if digits > 0 && bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut end = match bytes.get(i) {
         Some(b')') => i + 1,
         Some(b'.') if digits > 0 && !enclosed => i + 1,
         Some(b'\t' | b' ') if digits > 0 && !enclosed => i,
         None if digits > 0 => i,
         _ => return None,
     };
+    let suffix = SUFFIXES.iter().find(|s| line[end..].starts_with(*s));
+    if let Some(s) = suffix {
+        end += s.len();
+    }
     let sep = line[end..].len() - line[end..].trim_start_matches([' ', '\t', '\u{a0}']).len();
     // `a)-e)` and `a)the` are not labels of a list item unless followed by a separator.
     if letters > 0 && sep == 0 && end < line.len() {
@@ -80,6 +93,7 @@ pub(crate) fn label_at(line: &str, start: usize) -> Option<LineLabel> {
         core_end,
         end,
         sep_end: end + sep,
+        suffixed: suffix.is_some(),
     })
 }
 

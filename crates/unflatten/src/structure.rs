@@ -67,6 +67,9 @@ fn push_entry(
     le: usize,
     label: crate::labels::LineLabel,
 ) {
+    if label.suffixed {
+        return;
+    }
     let cs = ls + label.core_start;
     let ce = ls + label.core_end;
     let accepted: String = ctx.f[cs..ce]
