@@ -383,6 +383,9 @@ static REVISION: LazyLock<Regex> =
 static PLACE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)").expect("place-year pattern")
 });
+static BARE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:A/RES/)?\d{1,4}(?:/\d{1,4})?[A-Z]?$").expect("bare number pattern")
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:resolution|decision|recommendation|opinion)\s+((?:ITU-[RTD]\s+)?\d+(?:/\d+)?[A-Z]?)")
         .expect("number pattern")
@@ -1265,7 +1268,15 @@ impl<'a, 'input> Importer<'a, 'input> {
             .number
             .clone()
             .or_else(|| NUMBER.captures(&number_text).map(|c| c[1].to_string()))
+            .or_else(|| {
+                // A bare symbol such as `70/125` (AKN4UN puts it alone in docNumber).
+                let t = number_text.trim().trim_end_matches('.');
+                BARE_NUMBER.is_match(t).then(|| t.to_string())
+            })
             .unwrap_or_default();
+        if tb.instrument.body.is_none() && tb.instrument.number.contains('/') {
+            tb.instrument.body = Some("UNGA".into());
+        }
         tb.revision = REVISION.captures(&number_text).map(|caps| {
             let as_written = caps[1].to_string();
             let last = PLACE_YEAR.captures_iter(&as_written).last();
@@ -1376,6 +1387,12 @@ impl<'a, 'input> Importer<'a, 'input> {
     ) {
         let mut blocks = Vec::new();
         self.block(c, 1, &mut blocks);
+        // A container making one paragraph (AKN4UN's `preambularParagraph`) lends it its ids.
+        let (eid, wid) = if blocks.len() == 1 {
+            self.ids(c)
+        } else {
+            (String::new(), String::new())
+        };
         for b in blocks {
             let (label, content, span) = match b {
                 Block::Heading { content, span, .. } => (None, content, span),
@@ -1392,8 +1409,8 @@ impl<'a, 'input> Importer<'a, 'input> {
                 ),
             };
             let item = Item {
-                eid: String::new(),
-                wid: String::new(),
+                eid: eid.clone(),
+                wid: wid.clone(),
                 label,
                 content,
                 children: Vec::new(),

@@ -59,6 +59,9 @@ pub fn body_name(body: &str) -> String {
 
 /// The short name of a body from an author segment (`wtsa` gives `WTSA`).
 pub fn body_from_author(author: &str) -> Option<String> {
+    if matches!(author, "generalAssembly" | "ga" | "un-ga") {
+        return Some("UNGA".into());
+    }
     BODY_NAMES
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(author))

@@ -450,6 +450,60 @@ fn working_draft_namespaces_read_as_the_standard() {
 }
 
 #[test]
+fn an_akn4un_resolution_reads_as_preamble_and_operative_parts() {
+    let xml = r##"<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0">
+  <statement name="resolution">
+    <meta><identification source="#un"><FRBRWork><FRBRthis value="/akn/un/statement/deliberation/unga/2015-12-16/70-125/!main"/><FRBRuri value="/akn/un/statement/deliberation/unga/2015-12-16/70-125"/><FRBRdate date="2015-12-16" name="adoption"/><FRBRauthor href="#generalAssembly"/><FRBRcountry value="un"/></FRBRWork><FRBRExpression><FRBRthis value="x"/><FRBRuri value="x"/><FRBRdate date="2015-12-16" name="x"/><FRBRauthor href="#generalAssembly"/><FRBRlanguage language="eng"/></FRBRExpression><FRBRManifestation><FRBRthis value="x"/><FRBRuri value="x"/><FRBRdate date="2015-12-16" name="x"/><FRBRauthor href="#un"/></FRBRManifestation></identification></meta>
+    <preface><p class="title"><docNumber>70/125.</docNumber> <docTitle>Outcome document of the high-level meeting</docTitle></p></preface>
+    <preamble>
+      <formula name="enactingFormula"><p><i>The General Assembly</i>,</p></formula>
+      <container name="preambularParagraph" eId="preamble__p_1"><p><i>Recalling</i> its resolution 68/302,</p></container>
+      <container name="preambularParagraph" eId="preamble__p_2"><p><i>Noting</i> the outcome,</p></container>
+    </preamble>
+    <mainBody>
+      <paragraph eId="para_1"><num>1.</num><content><p><i>Adopts</i> the following outcome document;</p></content></paragraph>
+      <paragraph eId="para_2"><num>2.</num><content><p><i>Decides</i> to act.</p></content></paragraph>
+    </mainBody>
+  </statement>
+</akomaNtoso>"##;
+    let doc = from_akn(xml).expect("AKN4UN");
+    let res = doc.resolutions()[0];
+    assert_eq!(res.title_block.instrument.number, "70/125");
+    assert_eq!(res.title_block.instrument.body.as_deref(), Some("UNGA"));
+    assert_eq!(
+        res.title_block.title.accepted(),
+        "Outcome document of the high-level meeting"
+    );
+    assert_eq!(
+        res.enacting
+            .as_ref()
+            .map(|e| e.content.accepted())
+            .as_deref(),
+        Some("The General Assembly,")
+    );
+    assert_eq!(res.sections.len(), 2);
+    assert_eq!(res.sections[0].kind, amend_model::SectionKind::Preamble);
+    assert_eq!(res.sections[0].items.len(), 2);
+    assert_eq!(res.sections[0].items[1].eid, "preamble__p_2");
+    assert_eq!(
+        res.sections[0].items[1].content.accepted(),
+        "Noting the outcome,"
+    );
+    assert_eq!(res.sections[1].kind, amend_model::SectionKind::Operative);
+    let second = &res.sections[1].items[1];
+    assert_eq!(second.eid, "para_2");
+    assert_eq!(
+        second.label.as_ref().map(|l| l.text()).as_deref(),
+        Some("2.")
+    );
+    assert_eq!(second.content.accepted(), "Decides to act.");
+    // Read back from our own export, it is the same, and the export names the UN.
+    let out = round_trip(&doc, "akn4un");
+    assert!(out.contains(r#"<FRBRcountry value="un"/>"#));
+    assert!(out.contains(r#"<FRBRuri value="/akn/un/statement/resolution/unga/70-125"/>"#));
+}
+
+#[test]
 fn content_outside_the_model_is_reported() {
     let xml = r#"<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0" xmlns:x="urn:other"><statement name="resolution"><meta/><mainBody><p>kept</p><x:foreign>lost text</x:foreign></mainBody><conclusions><p>signed</p></conclusions></statement></akomaNtoso>"#;
     let imported = from_akn_with(xml, &ImportOptions::default()).expect("import");
