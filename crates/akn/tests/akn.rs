@@ -833,6 +833,35 @@ mod random {
             prop_assert_eq!(structure(&doc), structure(&back));
         }
 
+        /// No input makes the reader panic: our export of a small resolution, cut and
+        /// spliced with markup fragments, is read or rejected with an error.
+        #[test]
+        fn mangled_akn_is_read_or_rejected_without_panic(
+            edits in prop::collection::vec(
+                (0usize..10_000, 0usize..40, prop_oneof![
+                    Just(""), Just("<p>"), Just("</p>"), Just("<num>"), Just("&amp;"),
+                    Just("&x;"), Just("<!DOCTYPE a>"), Just("<ins>"), Just("</del>"),
+                    Just("\u{e9}"), Just("<recital eId=\"a b\">"), Just("<![CDATA[x]]>"),
+                    Just("<hcontainer name=\"division\">"), Just("xmlns:amend=\"urn:x-amend:akn:1\""),
+                ]),
+                1..6,
+            )
+        ) {
+            let mut xml = to_akn(&parse(SMALL), &ExportOptions::default());
+            for (at, len, insert) in edits {
+                let mut start = at % xml.len();
+                while !xml.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let mut end = (start + len).min(xml.len());
+                while !xml.is_char_boundary(end) {
+                    end += 1;
+                }
+                xml.replace_range(start..end, insert);
+            }
+            let _ = from_akn(&xml);
+        }
+
         #[test]
         fn random_generic_documents_round_trip(doc in generic()) {
             let xml = to_akn(&doc, &ExportOptions::default());
