@@ -14,6 +14,9 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
+/// A mark to draw under a line: span, label, primary.
+type Mark<'a> = (SourceSpan, &'a str, bool);
+
 const TAB: &str = "    ";
 const MAX_WIDTH: usize = 100;
 
@@ -73,8 +76,7 @@ fn human_one(d: &Diagnostic, source: Source, index: &LineIndex, out: &mut String
         "  --> {}:{}:{}\n",
         source.name, at.line, at.column
     ));
-    let mut spans: Vec<(SourceSpan, &str, bool)> =
-        vec![(d.span, d.label.as_deref().unwrap_or(""), true)];
+    let mut spans: Vec<Mark> = vec![(d.span, d.label.as_deref().unwrap_or(""), true)];
     for l in &d.labels {
         spans.push((l.span, l.message.as_str(), false));
     }
@@ -86,7 +88,7 @@ fn human_one(d: &Diagnostic, source: Source, index: &LineIndex, out: &mut String
     let pad = " ".repeat(width);
     out.push_str(&format!("{pad} |\n"));
     // Group labels by line, in line order, primary first on its line.
-    let mut by_line: Vec<(usize, Vec<(SourceSpan, &str, bool)>)> = Vec::new();
+    let mut by_line: Vec<(usize, Vec<Mark>)> = Vec::new();
     for s in spans {
         let line = index.line_column(s.0.start).line;
         match by_line.iter_mut().find(|(l, _)| *l == line) {
@@ -145,11 +147,7 @@ fn display_width(s: &str) -> usize {
 /// The part of a long line to show: from a little before the first mark. Returns the
 /// shown text (tabs expanded, `...` before a cut), the indent its marks need, and the
 /// byte where the shown text starts.
-fn window(
-    text: &str,
-    marks: &[(SourceSpan, &str, bool)],
-    start: usize,
-) -> ((String, usize), usize) {
+fn window(text: &str, marks: &[Mark], start: usize) -> ((String, usize), usize) {
     let first = marks
         .iter()
         .map(|(s, _, _)| s.start.saturating_sub(start))
