@@ -25,6 +25,13 @@ fn main() {
             path.display()
         ),
     }
+    if args.first().map(String::as_str) == Some("--misses") {
+        let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+        for k in 0..n {
+            misses(k, &eval::case(&bases, k, 2016));
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("--show") {
         let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0);
         let seed = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(2016);
@@ -83,5 +90,52 @@ fn close(k: MarkKind) -> &'static str {
         MarkKind::Inserted => "++}",
         MarkKind::Deleted => "--}",
         _ => "",
+    }
+}
+
+/// Prints the deleted stretches of replacement edits the base-only recovery missed, and
+/// the stretches it deleted wrongly.
+fn misses(n: usize, case: &eval::Case) {
+    let r = unflatten(&case.flat, Some(&case.base), None, &Options::default());
+    let mut predicted = vec![MarkKind::Kept; case.flat.len()];
+    for m in &r.marks {
+        predicted[m.start..m.end].fill(m.kind);
+    }
+    let mut i = 0;
+    let f = &case.flat;
+    while i < f.len() {
+        let t = case.truth[i];
+        let wrong_miss = t.kind == MarkKind::Deleted
+            && t.category.is_some_and(|c| c.is_replacement())
+            && predicted[i] != MarkKind::Deleted;
+        let wrong_del = t.kind != MarkKind::Deleted && predicted[i] == MarkKind::Deleted;
+        if !(wrong_miss || wrong_del) || !f.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < f.len() && (case.truth[j] == t) && (predicted[j] == predicted[i]) {
+            j += 1;
+        }
+        while !f.is_char_boundary(j) {
+            j += 1;
+        }
+        let mut a = i.saturating_sub(60);
+        while !f.is_char_boundary(a) {
+            a -= 1;
+        }
+        let mut b = (j + 60).min(f.len());
+        while !f.is_char_boundary(b) {
+            b += 1;
+        }
+        let what = if wrong_miss { "MISSED" } else { "WRONG DEL" };
+        println!(
+            "case {n} {what} {:?}: {}[[{}]]{}",
+            t.category,
+            f[a..i].replace('\n', "¶"),
+            f[i..j].replace('\n', "¶"),
+            f[j..b].replace('\n', "¶")
+        );
+        i = j;
     }
 }

@@ -64,9 +64,10 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
     a
 }
 
-/// An unmatched run that starts with a line end (`\nb) new item`) is the same alignment
-/// as the run shifted to end with one (`b) new item\n`) when the text repeats: the
-/// shifted one makes whole lines inserted, paragraph marks included.
+/// An unmatched run holding a line end but not ending with one (`\nb) new item`,
+/// `;\nb) new item;`) is the same alignment as the run shifted to end with one
+/// (`b) new item\n`) when the text repeats: the shifted one makes whole lines inserted,
+/// paragraph marks included.
 fn slide_to_line_ends(f: &str, a: &mut Alignment) {
     let b = f.as_bytes();
     let n = b.len();
@@ -80,7 +81,7 @@ fn slide_to_line_ends(f: &str, a: &mut Alignment) {
         while e < n && !a.matched[e] {
             e += 1;
         }
-        if b[s] == b'\n' && b[e - 1] != b'\n' {
+        if b[e - 1] != b'\n' && b[s..e].contains(&b'\n') {
             let mut k = 0;
             let mut found = None;
             while e + k < n

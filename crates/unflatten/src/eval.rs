@@ -284,6 +284,9 @@ fn number_update(base: &str, rng: &mut Rng) -> Option<Edit> {
     while s < bytes.len() && !bytes[s].is_ascii_digit() {
         s += 1;
     }
+    while s > 0 && bytes[s - 1].is_ascii_digit() {
+        s -= 1;
+    }
     let mut e = s;
     while e < bytes.len() && bytes[e].is_ascii_digit() {
         e += 1;
@@ -653,7 +656,25 @@ pub struct Counts {
     pub pure_del_found: usize,
     pub undecided: usize,
     pub tokens: usize,
+    /// Deleted tokens per category (in the order of [`CATEGORIES`]) and those found.
+    pub deleted: [usize; 11],
+    pub deleted_found: [usize; 11],
 }
+
+/// The categories, in the order of [`Counts::deleted`].
+pub const CATEGORIES: [Category; 11] = [
+    Category::Word,
+    Category::Phrase,
+    Category::Stamp,
+    Category::Number,
+    Category::Citation,
+    Category::Label,
+    Category::InsideWord,
+    Category::Insertion,
+    Category::Deletion,
+    Category::ItemInsertion,
+    Category::ItemDeletion,
+];
 
 impl Counts {
     pub fn add(&mut self, o: &Counts) {
@@ -669,6 +690,10 @@ impl Counts {
         self.pure_del_found += o.pure_del_found;
         self.undecided += o.undecided;
         self.tokens += o.tokens;
+        for k in 0..11 {
+            self.deleted[k] += o.deleted[k];
+            self.deleted_found[k] += o.deleted_found[k];
+        }
     }
 
     pub fn insertion_f1(&self) -> f64 {
@@ -738,6 +763,9 @@ pub fn score(case: &Case, recovery: &Recovery) -> Counts {
         if t.kind == MarkKind::Deleted {
             let cat = t.category.unwrap_or(Category::Deletion);
             let found = p == MarkKind::Deleted;
+            let k = CATEGORIES.iter().position(|&x| x == cat).unwrap_or(8);
+            c.deleted[k] += 1;
+            c.deleted_found[k] += usize::from(found);
             if cat.is_replacement() {
                 if found {
                     c.rep_tp += 1;
@@ -824,6 +852,17 @@ impl fmt::Display for Report {
             c.rep_tp,
             c.del_fp,
             c.rep_fn
+        )?;
+        let per: Vec<String> = CATEGORIES
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| c.deleted[k] > 0)
+            .map(|(k, cat)| format!("{cat:?} {}/{}", c.deleted_found[k], c.deleted[k]))
+            .collect();
+        writeln!(
+            f,
+            "deleted tokens found per edit kind (base only): {}",
+            per.join(", ")
         )?;
         writeln!(
             f,

@@ -19,11 +19,11 @@ pub(crate) struct Outcome {
 }
 
 static STAMP_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[A-Z][\p{L}'’\-]*(?:[ \u{a0}\-][A-Z][\p{L}'’\-]*)*,?[ \u{a0}]*)?(?:19|20)\d\d$")
+    Regex::new(r"(?:[A-Z][\p{L}'’\-]*(?:(?:[ \u{a0}\-](?:el|al|de|la|es|du|da|do|di))*[ \u{a0}\-][A-Z][\p{L}'’\-]*)*,?[ \u{a0}]*)?(?:19|20)\d\d$")
         .expect("stamp pattern")
 });
 static STAMP_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[ \u{a0}\t]*(?:Rev\.[ \u{a0}]*)?((?:[A-Z][\p{L}'’\-]*(?:[ \u{a0}\-][A-Z][\p{L}'’\-]*)*,?[ \u{a0}]*)?)(?:19|20)\d\d")
+    Regex::new(r"^[ \u{a0}\t]*(?:Rev\.[ \u{a0}]*)?((?:[A-Z][\p{L}'’\-]*(?:(?:[ \u{a0}\-](?:el|al|de|la|es|du|da|do|di))*[ \u{a0}\-][A-Z][\p{L}'’\-]*)*,?[ \u{a0}]*)?)(?:19|20)\d\d")
         .expect("stamp pattern")
 });
 
@@ -57,6 +57,9 @@ pub(crate) struct Ctx<'a> {
     pub counter: MarkKind,
     /// Bytes already decided by a label rule.
     pub handled: Vec<bool>,
+    /// The mark and evidence of text not found in the other text.
+    pub foreign: MarkKind,
+    pub exact_kind: EvidenceKind,
     pub findings: Vec<Finding>,
 }
 
@@ -111,6 +114,8 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
         cells,
         counter,
         handled: vec![false; f.len()],
+        foreign,
+        exact_kind,
         findings: Vec::new(),
     };
     labels(&mut ctx);
@@ -258,22 +263,56 @@ fn labels(ctx: &mut Ctx<'_>) {
             continue;
         }
         ctx.handled[cs..ce].fill(true);
-        let foreign_only: String = core
+        // The base's label is the found letters: it was deleted before or after the new
+        // one, or the new letters were added to it.
+        let found_text: String = core
             .char_indices()
-            .filter(|&(i, _)| !ctx.found[cs + i])
+            .filter(|&(i, _)| ctx.found[cs + i])
             .map(|(_, c)| c)
             .collect();
+        let k = found_text.len();
+        let mut options: Vec<(u8, usize, usize)> = Vec::new();
+        if core.starts_with(found_text.as_str()) {
+            options.push((seq.score(&core[k..]), cs, cs + k));
+        }
+        if core.ends_with(found_text.as_str()) {
+            options.push((seq.score(&core[..core.len() - k]), ce - k, ce));
+        }
         let whole = seq.score(core);
-        let replaced = seq.score(&foreign_only);
-        if replaced > whole {
-            let confidence = if replaced == 2 { 90 } else { 70 };
-            ctx.counter(cs, ce, EvidenceKind::ReplacementPattern, confidence, 4);
-            seq.push(&foreign_only);
-        } else if whole > replaced {
-            seq.push(core);
-        } else if whole > 0 {
-            ctx.undecided(cs, ce, 7);
-            seq.push(core);
+        let best = options
+            .iter()
+            .copied()
+            .max_by_key(|o| (o.0, std::cmp::Reverse(o.1)));
+        match best {
+            Some((score, ds, de)) if score > whole => {
+                let confidence = if score == 2 { 90 } else { 70 };
+                let foreign = ctx.foreign;
+                for i in cs..ce {
+                    let deleted = i >= ds && i < de;
+                    ctx.found[i] = deleted;
+                    ctx.cells[i] = if deleted {
+                        Cell {
+                            mark: ctx.counter,
+                            evidence: EvidenceKind::ReplacementPattern,
+                            confidence,
+                            detail: 4,
+                        }
+                    } else {
+                        Cell::new(foreign, ctx.exact_kind, 100)
+                    };
+                }
+                let accepted: String = core
+                    .char_indices()
+                    .filter(|&(i, _)| !(cs + i >= ds && cs + i < de))
+                    .map(|(_, c)| c)
+                    .collect();
+                seq.push(&accepted);
+            }
+            Some((score, _, _)) if score == whole && whole > 0 => {
+                ctx.undecided(cs, ce, 7);
+                seq.push(core);
+            }
+            _ => seq.push(core),
         }
     }
 }
@@ -353,8 +392,9 @@ fn shape(word: &str) -> u8 {
 }
 
 fn shapes_agree(a: &str, b: &str) -> bool {
-    let (x, y) = (shape(a), shape(b));
-    x == y || (x <= 1 && y <= 1) || (a.chars().count() <= 1 || b.chars().count() <= 1) && x == y
+    // `issuesCWG`: a lower-case word glued to a capitalized one is a suspect join, not a
+    // replacement of one word by another of its kind.
+    (shape(a) == 0) == (shape(b) == 0)
 }
 
 /// Found text `ls..s` right before foreign text `s..e`.
