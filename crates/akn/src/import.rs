@@ -930,7 +930,7 @@ impl<'a, 'input> Importer<'a, 'input> {
                     });
                 }
             }
-            _ if has_direct_text(c) => {
+            _ if is_mixed(c) => {
                 self.kept(c);
                 let content = self.inline(c);
                 out.push(Block::Paragraph {
@@ -969,7 +969,7 @@ impl<'a, 'input> Importer<'a, 'input> {
 
     /// The text of a node: its inline content, or its blocks' text.
     fn text_of(&mut self, node: Node<'a, 'input>) -> Content {
-        if has_direct_text(node) {
+        if is_mixed(node) {
             return self.inline(node);
         }
         self.text_of_blocks(node)
@@ -1051,9 +1051,91 @@ impl<'a, 'input> Importer<'a, 'input> {
     }
 }
 
-fn has_direct_text(node: Node) -> bool {
-    node.children()
-        .any(|t| t.is_text() && !t.text().unwrap_or("").trim().is_empty())
+/// Inline elements: their presence makes their parent a run of text.
+const INLINE: &[&str] = &[
+    "ins",
+    "del",
+    "span",
+    "b",
+    "i",
+    "u",
+    "sup",
+    "sub",
+    "a",
+    "abbr",
+    "ref",
+    "mref",
+    "rref",
+    "term",
+    "date",
+    "time",
+    "person",
+    "organization",
+    "location",
+    "quantity",
+    "def",
+    "entity",
+    "role",
+    "concept",
+    "object",
+    "event",
+    "process",
+    "docNumber",
+    "docTitle",
+    "docDate",
+    "docType",
+    "docProponent",
+    "docStage",
+    "docStatus",
+    "docCommittee",
+    "docIntroducer",
+    "docPurpose",
+    "docAuthority",
+    "docJurisdiction",
+    "docketNumber",
+    "shortTitle",
+    "session",
+    "legislature",
+    "courtType",
+    "neutralCitation",
+    "argument",
+    "affectedDocument",
+    "relatedDocument",
+    "change",
+    "mod",
+    "mmod",
+    "rmod",
+    "quotedText",
+    "embeddedText",
+    "noteRef",
+    "eol",
+    "eop",
+    "br",
+    "img",
+    "inline",
+    "marker",
+    "remark",
+    "recordedTime",
+    "vote",
+    "outcome",
+    "omissis",
+    "placeholder",
+    "fillIn",
+    "decoration",
+    "opinion",
+    "judge",
+    "lawyer",
+    "party",
+    "signature",
+    "authorialNote",
+];
+
+/// Whether a node holds a run of text: direct text, or inline elements.
+fn is_mixed(node: Node) -> bool {
+    node.children().any(|c| {
+        (c.is_text() && !c.text().unwrap_or("").trim().is_empty())
+            || (c.is_element() && INLINE.contains(&c.tag_name().name()))
+    })
 }
 
 fn non_ws_text(node: Node) -> usize {
