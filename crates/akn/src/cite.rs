@@ -1,7 +1,8 @@
 //! A small citation finder: `Resolution 140 (Rev. Busan, 2014) of the Plenipotentiary
 //! Conference`, `Resolution ITU-R 61 (Geneva, 2015)`, `Council Resolution 1332 (Rev.
-//! 2016)`, `UNGA Resolution 70/125`, `A/RES/70/125`. Pure: text in, byte ranges and the
-//! AKN URI of the cited instrument out.
+//! 2016)`, `Decision 562 of the 2011 session of the ITU Council`, `UNGA Resolution
+//! 70/125`, `A/RES/70/125`. Pure: text in, byte ranges and the AKN URI of the cited
+//! instrument out.
 
 use std::sync::LazyLock;
 
@@ -34,11 +35,11 @@ static ITU_CITATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         (?P<prefix>Plenipotentiary\s+|Council\s+|PP\s+)?
-        (?:Resolution|RESOLUTION)\s+
+        (?P<kind>Resolution|RESOLUTION|Decision|DECISION)\s+
         (?P<sector>ITU-[RTD]\s+)?
         (?P<number>\d{1,4}(?:/\d{1,4})?)\b
         (?P<rev>\s*\((?:Rev\.\s*)?[^()]{0,80}\))?
-        (?P<of>\s+of\s+(?:the\s+)?(?:Plenipotentiary\s+Conference|World\s+Telecommunication\s+Development\s+Conference|World\s+Telecommunication\s+Standardization\s+Assembly|Radiocommunication\s+Assembly|World\s+Radiocommunication\s+Conference|this\s+Assembly|this\s+Conference))?",
+        (?P<of>\s+of\s+(?:the\s+)?(?:(?:(?:19|20)\d\d\s+session\s+of\s+the\s+)?(?:ITU\s+)?Council|Plenipotentiary\s+Conference|World\s+Telecommunication\s+Development\s+Conference|World\s+Telecommunication\s+Standardization\s+Assembly|Radiocommunication\s+Assembly|World\s+Radiocommunication\s+Conference|this\s+Assembly|this\s+Conference))?",
     )
     .expect("ITU citation pattern")
 });
@@ -87,6 +88,7 @@ pub fn find(text: &str, own_body: Option<&str>, language: &str) -> Vec<Citation>
             whole.start(),
             whole.end(),
             Some("UNGA"),
+            InstrumentKind::Resolution,
             number,
             None,
             language,
@@ -110,6 +112,11 @@ pub fn find(text: &str, own_body: Option<&str>, language: &str) -> Vec<Citation>
         let prefix = caps.name("prefix").map(|m| m.as_str().trim());
         let of = caps.name("of").map_or("", |m| m.as_str());
         let sector = caps.name("sector").map(|m| m.as_str().trim());
+        let kind = if caps["kind"].eq_ignore_ascii_case("decision") {
+            InstrumentKind::Decision
+        } else {
+            InstrumentKind::Resolution
+        };
         let body: Option<String> = if number.contains('/') {
             Some("UNGA".into())
         } else if let Some(p) = prefix {
@@ -123,6 +130,8 @@ pub fn find(text: &str, own_body: Option<&str>, language: &str) -> Vec<Citation>
                 }
                 .into(),
             )
+        } else if of.contains("Council") {
+            Some("Council".into())
         } else if of.contains("Plenipotentiary") {
             Some("PP".into())
         } else if of.contains("Development") {
@@ -148,6 +157,7 @@ pub fn find(text: &str, own_body: Option<&str>, language: &str) -> Vec<Citation>
             whole.start(),
             whole.end(),
             body.as_deref(),
+            kind,
             number,
             year,
             language,
@@ -161,11 +171,12 @@ fn citation(
     start: usize,
     end: usize,
     body: Option<&str>,
+    kind: InstrumentKind,
     number: String,
     year: Option<u16>,
     language: &str,
 ) -> Citation {
-    let work = uri::work(body, InstrumentKind::Resolution, &number);
+    let work = uri::work(body, kind, &number);
     let href = match year {
         Some(_) => uri::expression(&work, language, year),
         None => work,
@@ -233,6 +244,13 @@ mod tests {
         assert_eq!(found[0].1, "/akn/itu/statement/resolution/pp/71/eng@2014");
         assert_eq!(found[1].1, "/akn/itu/statement/resolution/pp/140/eng@2014");
         assert!(hrefs("no citation here, only 2030 Agenda").is_empty());
+        assert_eq!(
+            hrefs("Decision 562 of the 2011 session of the ITU Council, on")[0],
+            (
+                "Decision 562 of the 2011 session of the ITU Council".to_string(),
+                "/akn/itu/statement/decision/council/562".to_string()
+            )
+        );
         assert_eq!(
             hrefs("A/RES/70/1 says")[0].1,
             "/akn/un/statement/resolution/unga/70-1"
