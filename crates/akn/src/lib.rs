@@ -17,6 +17,31 @@
 //! Identifiers: see [`uri`] for the work/expression/manifestation URIs and the
 //! `FRBRcountry` rule (`itu` for ITU bodies, `un` otherwise).
 //!
+//! ## Mapping
+//!
+//! | model | AKN |
+//! | --- | --- |
+//! | resolution | `statement name="resolution"` (or `decision`...) |
+//! | front matter | `coverPage` |
+//! | number line, title, history | `preface`: `p class="number"` with `docNumber`, `p class="title"` with `docTitle`, `p class="history"` |
+//! | enacting formula | `preamble/formula name="enactingFormula"` |
+//! | preamble section | `recitals` (`heading`, `recital`s); sub-items as `blockList/item` |
+//! | operative section, division | `mainBody/hcontainer name="operative"` / `"division"` (title as `subheading`), items as `paragraph`, sub-items as `subparagraph` |
+//! | label | `num` (its parsed value in `amend:scheme`, `amend:numbers`...) |
+//! | insertion, deletion, moves | `ins`, `del`, `ins class="move_to"`, `del class="move_from"`; author, date, source, evidence in `amend:` attributes |
+//! | comments, highlights, alternatives... | `span amend:kind="..."` |
+//! | a whole-paragraph change | `amend:mark` (and `amend:markAuthor`...) on the element |
+//! | annex | `attachments/attachment/doc name="annex"` |
+//! | footnotes | `meta/notes/note` |
+//! | contribution | `documentCollection name="contribution"`: envelope `doc`, one `statement` per proposal with `activeModifications` (MOD substitution, ADD insertion, SUP repeal; NOC has none), trailer `doc` |
+//! | collection | `documentCollection name="collection"` of `statement`s |
+//! | generic document | `doc name="document"`: `p`, `p class="heading"`, `blockList`, `table` |
+//! | reader findings, proposal margin, instrument | `meta/proprietary` in the [`AMEND_NS`] namespace |
+//!
+//! Inside a `documentCollection` every eId is prefixed with its component's
+//! (`cmp_2__preamble__considering`), as the schema wants eIds unique in the whole
+//! document; the import strips the prefix. wIds are written as they are.
+//!
 //! ```
 //! use amend_model::{layout, Content, SourceSpan};
 //! let text = "RESOLUTION 7 (Rev. Dubai, 2012)\nOn standards\n(Dubai, 2012)\n\
