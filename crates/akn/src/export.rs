@@ -18,8 +18,8 @@ use crate::{AKN_NS, AMEND_NS, cite, uri};
 pub struct ExportOptions {
     /// The expression's language, ISO 639-2 as AKN uses it (`eng`, `fra`, `spa`).
     pub language: String,
-    /// The meeting's date (`2016-11-03`) when known; otherwise `FRBRdate` is the
-    /// revision year's first day with `name="year"`.
+    /// The meeting's date (`2016-11-03`) when known; otherwise (or when it is not a
+    /// `YYYY-MM-DD` date) `FRBRdate` is the revision year's first day with `name="year"`.
     pub date: Option<String>,
     /// Indent block elements (inline content is never re-spaced).
     pub pretty: bool,
@@ -110,6 +110,17 @@ fn base_year(text: &str) -> Option<u16> {
     YEAR.find_iter(inner.get(1)?.as_str())
         .next()
         .and_then(|m| m.as_str().parse().ok())
+}
+
+/// `YYYY-MM-DD` with a plausible month and day (what `xsd:date` needs here).
+fn is_iso_date(d: &str) -> bool {
+    let parts: Vec<&str> = d.split('-').collect();
+    let num = |s: &str, len: usize, max: u32| {
+        s.len() == len
+            && s.chars().all(|c| c.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n >= 1 && n <= max)
+    };
+    parts.len() == 3 && num(parts[0], 4, 9999) && num(parts[1], 2, 12) && num(parts[2], 2, 31)
 }
 
 fn year_date(year: Option<u16>) -> (String, &'static str) {
@@ -310,7 +321,7 @@ impl Exporter<'_> {
             .and_then(|h| h.meetings.iter().find_map(|m| m.year))
             .or(year);
         let expression_date = match (&self.opts.date, top) {
-            (Some(d), true) => (d.clone(), "adoption"),
+            (Some(d), true) if is_iso_date(d) => (d.clone(), "adoption"),
             _ => year_date(year),
         };
         let name = r.title_block.number_line.accepted().trim().to_string();
@@ -344,8 +355,8 @@ impl Exporter<'_> {
         );
         let expression = uri::expression(&work, &self.opts.language, None);
         let date = match &self.opts.date {
-            Some(d) => (d.clone(), "adoption"),
-            None => year_date(year),
+            Some(d) if is_iso_date(d) => (d.clone(), "adoption"),
+            _ => year_date(year),
         };
         Frbr {
             work,
@@ -1206,6 +1217,13 @@ impl Exporter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_iso_dates_are_used() {
+        assert!(is_iso_date("2016-11-03"));
+        assert!(!is_iso_date("3 November 2016"));
+        assert!(!is_iso_date("2016-13-01"));
+    }
 
     #[test]
     fn base_year_takes_the_old_stamp() {
