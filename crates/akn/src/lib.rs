@@ -54,6 +54,7 @@
 //! let doc = layout::build(layout::LayoutInput { paragraphs, ..Default::default() });
 //! let xml = amend_akn::to_akn(&doc, &amend_akn::ExportOptions::default());
 //! assert!(xml.contains(r#"<statement name="resolution">"#));
+//! assert!(amend_akn::is_akn(&xml));
 //! let back = amend_akn::from_akn(&xml).unwrap();
 //! assert_eq!(back.resolutions()[0].sections[0].items[0].eid, "preamble__considering__item_a");
 //! ```
@@ -66,6 +67,35 @@ mod xml;
 
 pub use export::{ExportOptions, to_akn};
 pub use import::{ImportOptions, ImportReport, Imported, from_akn, from_akn_with};
+
+/// Whether `text` looks like an Akoma Ntoso document (its root element, after any XML
+/// declaration and comments, is `akomaNtoso`): for picking the reader of a `.xml` input.
+pub fn is_akn(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix("<?") {
+            match r.find("?>") {
+                Some(end) => rest = r[end + 2..].trim_start(),
+                None => return false,
+            }
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            match r.find("-->") {
+                Some(end) => rest = r[end + 3..].trim_start(),
+                None => return false,
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(tag) = rest.strip_prefix('<') else {
+        return false;
+    };
+    let name: String = tag
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    name == "akomaNtoso" || name.ends_with(":akomaNtoso")
+}
 
 /// The namespace of the OASIS Standard (AKN 3.0).
 pub const AKN_NS: &str = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
@@ -112,6 +142,22 @@ pub enum AknError {
         column: u32,
         message: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_akn_roots() {
+        assert!(is_akn(
+            "<?xml version=\"1.0\"?>\n<!-- c -->\n<akomaNtoso xmlns=\"x\">"
+        ));
+        assert!(is_akn("<akn:akomaNtoso xmlns:akn=\"x\"/>"));
+        assert!(!is_akn("<w:document/>"));
+        assert!(!is_akn("RESOLUTION 1"));
+        assert!(!is_akn("<!-- unterminated"));
+    }
 }
 
 impl AknError {
