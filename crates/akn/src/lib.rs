@@ -144,6 +144,21 @@ pub enum AknError {
     },
 }
 
+impl AknError {
+    /// The 1-based line and column the error points at.
+    pub fn line_column(&self) -> (u32, u32) {
+        match self {
+            AknError::Xml { line, column, .. }
+            | AknError::Dtd { line, column }
+            | AknError::TooDeep { line, column, .. }
+            | AknError::TooManyNodes { line, column, .. }
+            | AknError::AttributeTooLong { line, column, .. }
+            | AknError::NotAkn { line, column, .. } => (*line, *column),
+            AknError::TooLarge { .. } => (1, 1),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,20 +172,5 @@ mod tests {
         assert!(!is_akn("<w:document/>"));
         assert!(!is_akn("RESOLUTION 1"));
         assert!(!is_akn("<!-- unterminated"));
-    }
-}
-
-impl AknError {
-    /// The 1-based line and column the error points at.
-    pub fn line_column(&self) -> (u32, u32) {
-        match self {
-            AknError::Xml { line, column, .. }
-            | AknError::Dtd { line, column }
-            | AknError::TooDeep { line, column, .. }
-            | AknError::TooManyNodes { line, column, .. }
-            | AknError::AttributeTooLong { line, column, .. }
-            | AknError::NotAkn { line, column, .. } => (*line, *column),
-            AknError::TooLarge { .. } => (1, 1),
-        }
     }
 }
