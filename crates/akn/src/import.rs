@@ -127,6 +127,7 @@ fn text_line_col(text: &str, offset: usize) -> (u32, u32) {
 /// Reads an AKN document: parsing (no DTD, so no entity is ever expanded), the limits
 /// of `options`, then the mapping into the model.
 pub fn from_akn_with(xml: &str, options: &ImportOptions) -> Result<Imported, AknError> {
+    let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     if xml.len() > options.max_bytes {
         return Err(AknError::TooLarge {
             size: xml.len(),

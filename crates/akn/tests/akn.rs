@@ -660,6 +660,11 @@ fn errors_name_line_and_column() {
     let err = from_akn("<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\">\n  <doc></p></akomaNtoso>")
         .expect_err("malformed");
     assert_eq!(err.line_column(), (2, 8), "{err}");
+    let bom = "\u{feff}<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\"><doc name=\"d\"><mainBody><p>x</p></mainBody></doc></akomaNtoso>";
+    assert_eq!(
+        from_akn(bom).expect("a byte-order mark is allowed").kind(),
+        "generic"
+    );
     let err = from_akn("<html>\n</html>").expect_err("not AKN");
     assert!(
         matches!(
