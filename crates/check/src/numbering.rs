@@ -137,16 +137,17 @@ fn entry<'a>(item: &'a Item) -> Option<Entry<'a>> {
             span,
         });
     };
+    let comps = match value.scheme {
+        Scheme::Decimal | Scheme::Arabic => components(&text).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    // The layout keeps only the last number in `numbers`: count the written components.
     let family = match value.scheme {
         Scheme::LowerAlpha | Scheme::UpperAlpha => Family::Alpha,
         Scheme::LowerRoman | Scheme::UpperRoman => Family::Roman,
         Scheme::Arabic => Family::Arabic,
-        Scheme::Decimal => Family::Decimal(value.numbers.len()),
+        Scheme::Decimal => Family::Decimal(comps.len().max(2)),
         Scheme::Bullet => return None,
-    };
-    let comps = match family {
-        Family::Decimal(_) | Family::Arabic => components(&text).unwrap_or_default(),
-        _ => Vec::new(),
     };
     let (ordinal, suffix) = match family {
         Family::Decimal(_) | Family::Arabic if !comps.is_empty() => comps.last().cloned()?,
