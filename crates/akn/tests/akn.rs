@@ -209,6 +209,24 @@ fn a_resolution_exports_as_a_valid_statement_with_frbr_and_citations() {
 }
 
 #[test]
+fn characters_xml_cannot_carry_become_replacement_characters() {
+    let doc = parse("Hello\u{0}world\u{1b}\u{fffe} and ]]> & \r here");
+    let xml = to_akn(&doc, &ExportOptions::default());
+    assert_valid(&xml, "control-characters");
+    let back = from_akn(&xml).expect("read");
+    let Body::Generic(g) = &back.body else {
+        panic!("{}", back.kind())
+    };
+    let Block::Paragraph { content, .. } = &g.blocks[0] else {
+        panic!("{:?}", g.blocks[0])
+    };
+    assert_eq!(
+        content.accepted(),
+        "Hello\u{fffd}world\u{fffd}\u{fffd} and ]]> & \r here"
+    );
+}
+
+#[test]
 fn the_meeting_date_replaces_the_year_when_given() {
     let doc = parse(SMALL);
     let options = ExportOptions {
