@@ -2,6 +2,7 @@
 //! library crates.
 
 mod check_cmd;
+mod diff_cmd;
 mod input;
 mod outline;
 
@@ -67,6 +68,8 @@ enum Command {
     /// Check a resolution or contribution: numbering, flattening damage, citations,
     /// title block, structure; exit 1 on errors.
     Check(check_cmd::CheckArgs),
+    /// Compare two versions: the redline (terminal, HTML, Markdown, .docx or JSON).
+    Diff(diff_cmd::DiffArgs),
     /// Show the bundled example: the seed (CITEL's flattened proposal on Resolution 75)
     /// as an outline, then as JSON.
     Demo,
@@ -103,6 +106,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Accept(args) => view_command(&args, View::Accepted),
         Command::Reject(args) => view_command(&args, View::Rejected),
         Command::Check(args) => check_cmd::run(&args),
+        Command::Diff(args) => diff_cmd::run(&args),
         Command::Demo => demo(),
     }
 }

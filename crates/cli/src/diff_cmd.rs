@@ -1,0 +1,174 @@
+//! `amend diff OLD NEW`: the redline of two versions, for a terminal, a browser, Markdown
+//! (CriticMarkup), Word (real revisions) or programs (the JSON change list).
+
+use std::io::{IsTerminal, Write};
+
+use amend_diff::{DiffOptions, diff};
+use amend_model::Document;
+use amend_render::{HtmlOptions, Layout, TermOptions};
+use amend_text::ReadOptions;
+use anyhow::Context;
+
+use crate::input::{self, Format};
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffOutput {
+    /// Coloured redline for a terminal (plain `[-…-]{+…+}` marks when not a terminal or
+    /// with NO_COLOR).
+    Term,
+    /// One self-contained HTML page: inline and two-column views.
+    Html,
+    /// The new text's layout with changes as CriticMarkup.
+    Md,
+    /// Word document with the changes as real revisions (needs `-o`).
+    Docx,
+    /// The change list: node ids, kind, old and new text, boilerplate or substantive.
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The old version (text, CriticMarkup or .docx; `-` for standard input).
+    old: String,
+    /// The new version.
+    new: String,
+    /// Output format.
+    #[arg(long = "to", value_enum, default_value = "term")]
+    to: DiffOutput,
+    /// Write to this file instead of standard output.
+    #[arg(short, long)]
+    output: Option<String>,
+    /// The author recorded on every change.
+    #[arg(long)]
+    author: Option<String>,
+    /// The date recorded on every change (ISO 8601, e.g. 2016-09-01T00:00:00Z).
+    #[arg(long)]
+    date: Option<String>,
+    /// Show boilerplate changes (meeting stamps, citation revision stamps, renumbering)
+    /// as plain new text.
+    #[arg(long)]
+    no_boilerplate: bool,
+    /// Terminal output: old and new side by side instead of inline.
+    #[arg(long)]
+    side_by_side: bool,
+    /// Force the input format of text inputs instead of recognising it.
+    #[arg(long, value_enum)]
+    from: Option<Format>,
+}
+
+fn read(path: &str, from: Option<Format>) -> anyhow::Result<Document> {
+    if path.to_ascii_lowercase().ends_with(".docx") {
+        let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
+        return amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default())
+            .map_err(|e| anyhow::anyhow!("{path}: {e}"));
+    }
+    let input = input::load(path, from)?;
+    Ok(input::parse(&input, &ReadOptions::default()))
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn write_out(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => std::fs::write(path, bytes).with_context(|| format!("{path}: cannot write")),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(bytes) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(Into::into),
+            }
+        }
+    }
+}
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
+    let old = read(&args.old, args.from)?;
+    let new = read(&args.new, args.from)?;
+    let options = DiffOptions {
+        author: args.author.clone(),
+        date: args.date.clone(),
+        hide_boilerplate: args.no_boilerplate,
+        ..DiffOptions::default()
+    };
+    let redline = diff(&old, &new, &options);
+    match args.to {
+        DiffOutput::Term => {
+            let width = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(120);
+            let layout = if args.side_by_side {
+                Layout::SideBySide
+            } else {
+                Layout::Inline
+            };
+            match &args.output {
+                Some(_) => {
+                    let text = amend_render::terminal(
+                        &redline,
+                        &TermOptions {
+                            layout,
+                            color: false,
+                            width,
+                        },
+                    );
+                    write_out(&args.output, text.as_bytes())
+                }
+                None => {
+                    // anstream honours NO_COLOR, CLICOLOR_FORCE and whether stdout is a
+                    // terminal; without colour the view uses plain marks instead.
+                    let mut stdout = anstream::stdout();
+                    let color = stdout.current_choice() != anstream::ColorChoice::Never;
+                    let text = amend_render::terminal(
+                        &redline,
+                        &TermOptions {
+                            layout,
+                            color,
+                            width,
+                        },
+                    );
+                    match stdout.write_all(text.as_bytes()) {
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                        other => other.map_err(Into::into),
+                    }
+                }
+            }
+        }
+        DiffOutput::Html => {
+            let (old_name, new_name) = (file_name(&args.old), file_name(&args.new));
+            let page = amend_render::html(
+                &redline,
+                &HtmlOptions {
+                    title: format!("{old_name} → {new_name}"),
+                    old_name,
+                    new_name,
+                },
+            );
+            write_out(&args.output, page.as_bytes())
+        }
+        DiffOutput::Md => write_out(
+            &args.output,
+            amend_text::write_markdown(&redline.document).as_bytes(),
+        ),
+        DiffOutput::Json => write_out(&args.output, amend_render::json(&redline).as_bytes()),
+        DiffOutput::Docx => {
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                anyhow::bail!("--to docx writes a binary file: give -o FILE.docx");
+            }
+            let bytes = amend_docx::write_docx(
+                &redline.document,
+                &amend_docx::WriteOptions {
+                    author: args.author.clone(),
+                    date: args.date.clone(),
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("cannot write the .docx: {e}"))?;
+            write_out(&args.output, &bytes)
+        }
+    }
+}

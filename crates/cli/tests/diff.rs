@@ -1,0 +1,126 @@
+//! `amend diff` end to end: every output format, and the .docx output read back.
+
+use std::process::Command;
+
+use amend_model::View;
+use amend_model::textcmp::first_difference;
+use amend_text::{ReadOptions, read_critic, write_text};
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../diff/tests/data");
+
+fn amend(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_amend"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run amend")
+}
+
+fn pair() -> (String, String) {
+    (
+        format!("{DATA}/res75-dubai-2012.reconstructed.txt"),
+        format!("{DATA}/res75-hammamet-2016.proposal.txt"),
+    )
+}
+
+#[test]
+fn markdown_output_accepts_to_the_new_text_and_rejects_to_the_old() {
+    let (old, new) = pair();
+    let out = amend(&["diff", &old, &new, "--to", "md"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(md.contains("{--d--}{++c++})\tthat the management of the Internet"));
+    let doc = read_critic(&md, &ReadOptions::default());
+    let old_text = std::fs::read_to_string(&old).expect("old");
+    let new_text = std::fs::read_to_string(&new).expect("new");
+    assert_eq!(
+        first_difference(&write_text(&doc, Some(View::Accepted)), &new_text),
+        None
+    );
+    assert_eq!(
+        first_difference(&write_text(&doc, Some(View::Rejected)), &old_text),
+        None
+    );
+}
+
+#[test]
+fn terminal_output_without_colour_uses_plain_marks() {
+    let (old, new) = pair();
+    let out = amend(&["diff", &old, &new]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.starts_with("RESOLUTION 75 (Rev. [-Dubai, 2012-]{+Hammamet, 2016+})\n"));
+    assert!(!text.contains('\u{1b}'));
+    let out = amend(&["diff", &old, &new, "--side-by-side", "--no-boilerplate"]);
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.contains(" │ "));
+    assert!(!text.contains("[-Dubai, 2012-]"));
+}
+
+#[test]
+fn html_and_json_outputs() {
+    let (old, new) = pair();
+    let dir = std::env::temp_dir().join(format!("amend-diff-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let html = dir.join("r.html");
+    let out = amend(&[
+        "diff",
+        &old,
+        &new,
+        "--to",
+        "html",
+        "-o",
+        html.to_str().expect("path"),
+    ]);
+    assert!(out.status.success());
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("<del class=\"bp\""));
+    let out = amend(&["diff", &old, &new, "--to", "json"]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(value["changes"].as_array().is_some_and(|c| c.len() > 20));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn docx_output_has_real_revisions_that_accept_and_reject() {
+    let (old, new) = pair();
+    let dir = std::env::temp_dir().join(format!("amend-diff-docx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("r.docx");
+    let out = amend(&[
+        "diff",
+        &old,
+        &new,
+        "--to",
+        "docx",
+        "-o",
+        path.to_str().expect("path"),
+        "--author",
+        "CITEL",
+        "--date",
+        "2016-09-01T00:00:00Z",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&path).expect("docx");
+    let doc =
+        amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default()).expect("read back");
+    let old_text = std::fs::read_to_string(&old).expect("old");
+    let new_text = std::fs::read_to_string(&new).expect("new");
+    assert_eq!(
+        first_difference(&write_text(&doc, Some(View::Accepted)), &new_text),
+        None
+    );
+    assert_eq!(
+        first_difference(&write_text(&doc, Some(View::Rejected)), &old_text),
+        None
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
