@@ -189,8 +189,14 @@ pub fn terminal(redline: &Redline, options: &TermOptions) -> String {
         Layout::SideBySide => {
             let col = (options.width.max(24) - 3) / 2;
             for row in &rows {
-                let left = row_segments(row, &|s: &Span| s.in_rejected());
-                let right = row_segments(row, &|s: &Span| s.in_accepted());
+                let left = plain_marks(
+                    row_segments(row, &|s: &Span| s.in_rejected()),
+                    options.color,
+                );
+                let right = plain_marks(
+                    row_segments(row, &|s: &Span| s.in_accepted()),
+                    options.color,
+                );
                 let blank = |segs: &[Segment]| segs.iter().all(|(t, _)| t.trim().is_empty());
                 let left = if blank(&left) {
                     Vec::new()
@@ -235,6 +241,20 @@ pub fn terminal(redline: &Redline, options: &TermOptions) -> String {
         out.push_str(&summary);
     }
     out
+}
+
+/// Without colour, the marks become part of the text (so wrapping counts them).
+fn plain_marks(segments: Vec<Segment>, color: bool) -> Vec<Segment> {
+    if color {
+        return segments;
+    }
+    segments
+        .into_iter()
+        .map(|(text, style)| {
+            let (open, close) = style.marks();
+            (format!("{open}{text}{close}"), Style::Plain)
+        })
+        .collect()
 }
 
 /// Wraps styled text to `width` columns, breaking after spaces where possible.
@@ -324,7 +344,7 @@ mod tests {
         assert!(out.contains("[-six-]"));
         assert!(out.contains("{+SIX+}"));
         for l in &lines {
-            assert!(l.chars().count() <= 60 + 8, "{l}");
+            assert!(l.chars().count() <= 60, "{l}");
         }
     }
 }
