@@ -14,5 +14,8 @@ fn main() {
         }
     };
     let doc = amend_text::read_plain(&text, &amend_text::ReadOptions::default());
-    print!("{}", amend_akn::to_akn(&doc, &amend_akn::ExportOptions::default()));
+    print!(
+        "{}",
+        amend_akn::to_akn(&doc, &amend_akn::ExportOptions::default())
+    );
 }

@@ -316,6 +316,13 @@ fn contributions_collections_and_generic_documents_round_trip() {
     assert!(xml.contains(r#"<textualMod eId="cmp_2__mod_1" type="substitution">"#));
     assert!(xml.contains(r#"<textualMod eId="cmp_3__mod_1" type="repeal">"#));
     assert!(xml.contains(r#"<recitals eId="cmp_2__preamble__considering""#));
+    // A proposal that carries no text (a bare SUP) is a statement without a body.
+    let mut bare = contribution.clone();
+    if let Body::Contribution(c) = &mut bare.body {
+        c.proposals[1].resolution = None;
+    }
+    let xml = round_trip(&bare, "contribution-bare");
+    assert!(xml.contains(r#"amend:proposal action="SUP""#));
 
     let collection = parse(
         "RESOLUTION 1 (Rev. Dubai, 2012)\nFirst\n(Dubai, 2012)\nconsidering\na) one;\nresolves\n1\tto act.\nRESOLUTION 2\nSecond\n(Dubai, 2012)\nresolves\n1\tto act.",
