@@ -215,8 +215,7 @@ impl<'c> BodyParser<'c> {
                     self.in_text = self.in_text.saturating_sub(1);
                 }
                 Ev::End(Ns::W, e) => {
-                    let name = end_local(&e).to_string();
-                    self.end(reader, &name);
+                    self.end(reader, end_local(&e));
                     if reader.depth() < depth {
                         return Ok(());
                     }

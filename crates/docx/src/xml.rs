@@ -6,8 +6,7 @@ use std::borrow::Cow;
 
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::reader::Reader;
 
 use crate::error::{DocxError, Position};
 
@@ -100,17 +99,26 @@ fn utf8<'a>(part: &str, bytes: &'a [u8]) -> Result<&'a str, DocxError> {
 }
 
 /// A pull reader over one part.
+///
+/// Namespaces are resolved here rather than by quick-xml's resolver: declarations are
+/// rare (nearly all sit on the root element), so a small binding stack with a cache of
+/// resolved prefixes is much cheaper than resolving every name from scratch.
 pub(crate) struct XmlReader<'a> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
     text: &'a str,
     part: &'a str,
     depth: usize,
     max_depth: usize,
+    /// Namespace declarations in scope: depth of the declaring element, prefix (empty
+    /// for the default namespace), namespace.
+    bindings: Vec<(usize, String, Ns)>,
+    /// Prefixes resolved since the bindings last changed.
+    cache: Vec<(String, Ns)>,
 }
 
 impl<'a> XmlReader<'a> {
     pub(crate) fn new(part: &'a str, text: &'a str, max_depth: usize) -> Self {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
@@ -120,6 +128,51 @@ impl<'a> XmlReader<'a> {
             part,
             depth: 0,
             max_depth,
+            bindings: Vec::new(),
+            cache: Vec::new(),
+        }
+    }
+
+    /// The namespace of a qualified name in the current scope.
+    fn resolve(&mut self, qname: &str) -> Ns {
+        let prefix = qname.rfind(':').map_or("", |i| &qname[..i]);
+        if let Some((_, ns)) = self.cache.iter().find(|(p, _)| p == prefix) {
+            return *ns;
+        }
+        let ns = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(_, p, _)| p == prefix)
+            .map_or(Ns::Other, |(_, _, ns)| *ns);
+        if self.cache.len() < 64 {
+            self.cache.push((prefix.to_string(), ns));
+        }
+        ns
+    }
+
+    /// Records the namespace declarations of an element at the current depth.
+    fn declare(&mut self, e: &BytesStart<'_>) {
+        if !e.attributes_raw().contains("xmlns") {
+            return;
+        }
+        for a in e.attributes().with_checks(false).flatten() {
+            let key = a.key.0;
+            let prefix = if key == "xmlns" {
+                ""
+            } else if let Some(p) = key.strip_prefix("xmlns:") {
+                p
+            } else {
+                continue;
+            };
+            let uri = a
+                .normalized_value(XmlVersion::Implicit1_0)
+                .unwrap_or_default();
+            if self.bindings.len() < 4096 {
+                self.bindings
+                    .push((self.depth, prefix.to_string(), classify(&uri)));
+            }
+            self.cache.clear();
         }
     }
 
@@ -147,14 +200,8 @@ impl<'a> XmlReader<'a> {
 
     pub(crate) fn next(&mut self) -> Result<Ev<'a>, DocxError> {
         loop {
-            let (ns, event) = match self.reader.read_resolved_event() {
-                Ok((res, event)) => {
-                    let ns = match res {
-                        ResolveResult::Bound(ns) => classify(ns.0),
-                        _ => Ns::Other,
-                    };
-                    (ns, event)
-                }
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
                 Err(e) => {
                     return Err(DocxError::Xml {
                         part: self.part.to_string(),
@@ -164,7 +211,8 @@ impl<'a> XmlReader<'a> {
                 }
             };
             match event {
-                Event::Start(e) => {
+                Event::Start(e) | Event::Empty(e) => {
+                    // (Empty elements are expanded: `Empty` is not produced.)
                     self.depth += 1;
                     if self.depth > self.max_depth {
                         return Err(DocxError::TooDeep {
@@ -173,14 +221,18 @@ impl<'a> XmlReader<'a> {
                             limit: self.max_depth,
                         });
                     }
-                    return Ok(Ev::Start(ns, e));
-                }
-                Event::Empty(e) => {
-                    // Not produced with expanded empty elements; handled for safety.
-                    self.depth += 1;
+                    self.declare(&e);
+                    let ns = self.resolve(e.name().0);
                     return Ok(Ev::Start(ns, e));
                 }
                 Event::End(e) => {
+                    let ns = self.resolve(e.name().0);
+                    if self.bindings.last().is_some_and(|b| b.0 == self.depth) {
+                        while self.bindings.last().is_some_and(|b| b.0 == self.depth) {
+                            self.bindings.pop();
+                        }
+                        self.cache.clear();
+                    }
                     self.depth = self.depth.saturating_sub(1);
                     return Ok(Ev::End(ns, e));
                 }
@@ -337,6 +389,32 @@ mod tests {
         let e = all("<a>\n<b></a>").unwrap_err();
         assert_eq!(e.position().map(|p| p.line), Some(2), "{e}");
         assert!(all("<a><b>").is_err());
+    }
+
+    #[test]
+    fn namespaces_follow_their_scope() {
+        let text = r#"<x:a xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><x:b/><y:c xmlns:y="http://schemas.openxmlformats.org/markup-compatibility/2006"><x:d xmlns:x="urn:other"/></y:c><x:e/></x:a>"#;
+        let mut r = XmlReader::new("t.xml", text, 8);
+        let mut seen = Vec::new();
+        loop {
+            match r.next().unwrap() {
+                Ev::Start(ns, e) => seen.push((local(&e).to_string(), ns)),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        let expected = [
+            ("a", Ns::W),
+            ("b", Ns::W),
+            ("c", Ns::Mc),
+            ("d", Ns::Other),
+            ("e", Ns::W),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(n, ns)| (n.to_string(), *ns))
+            .collect();
+        assert_eq!(seen, expected);
     }
 
     #[test]
