@@ -81,6 +81,18 @@ pub fn align<K: Hash + Eq + Copy>(
     similar: &dyn Fn(usize, usize) -> f64,
     threshold: f64,
 ) -> Vec<Pair> {
+    align_with(old_keys, new_keys, similar, threshold, threshold)
+}
+
+/// [`align`], with a lower threshold for a gap of one old and one new element: a
+/// paragraph rewritten in place, which a reader compares word by word.
+pub fn align_with<K: Hash + Eq + Copy>(
+    old_keys: &[K],
+    new_keys: &[K],
+    similar: &dyn Fn(usize, usize) -> f64,
+    threshold: f64,
+    lone_threshold: f64,
+) -> Vec<Pair> {
     let mut input: InternedInput<K> = InternedInput {
         before: Vec::with_capacity(old_keys.len()),
         after: Vec::with_capacity(new_keys.len()),
@@ -99,7 +111,12 @@ pub fn align<K: Hash + Eq + Copy>(
             i += 1;
             j += 1;
         }
-        pair_gap(os..oe, ns..ne, similar, threshold, &mut out);
+        let t = if oe - os == 1 && ne - ns == 1 {
+            lone_threshold
+        } else {
+            threshold
+        };
+        pair_gap(os..oe, ns..ne, similar, t, &mut out);
         i = oe;
         j = ne;
     }

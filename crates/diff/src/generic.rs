@@ -6,11 +6,13 @@ use std::hash::{Hash, Hasher};
 
 use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
 
-use crate::align::{Pair, Profile, align};
+use crate::align::{Pair, Profile, align_with};
 use crate::marks::{Marks, Part};
 
 /// Paragraphs whose word sets overlap this much are the same paragraph, edited.
 pub(crate) const PARAGRAPH_THRESHOLD: f64 = 0.5;
+/// A paragraph replaced in place by one this similar is word-diffed.
+const LONE_PARAGRAPH_THRESHOLD: f64 = 0.3;
 
 pub(crate) fn key(text: &str) -> u64 {
     let mut h = DefaultHasher::new();
@@ -61,11 +63,12 @@ pub(crate) fn diff_lines(marks: &Marks<'_>, old: &[String], new: &[String]) -> V
     let new_keys: Vec<u64> = new.iter().map(|l| key(l)).collect();
     let old_profiles: Vec<Profile> = old.iter().map(|l| Profile::new(l)).collect();
     let new_profiles: Vec<Profile> = new.iter().map(|l| Profile::new(l)).collect();
-    let pairs = align(
+    let pairs = align_with(
         &old_keys,
         &new_keys,
         &|i, j| old_profiles[i].similarity(&new_profiles[j]),
         PARAGRAPH_THRESHOLD,
+        LONE_PARAGRAPH_THRESHOLD,
     );
     let paragraph = |content: Content, mark| Block::Paragraph {
         content,
