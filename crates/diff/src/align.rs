@@ -4,8 +4,7 @@
 //! so that an edited item stays paired with its old self and a deleted item does not
 //! turn everything after it into a rewrite.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 use amend_model::tokenize::tokens;
 use imara_diff::{Algorithm, Diff, InternedInput, Interner};
@@ -38,9 +37,7 @@ impl Profile {
                 continue;
             }
             len += 1;
-            let mut h = DefaultHasher::new();
-            t.to_lowercase().hash(&mut h);
-            words.push(h.finish());
+            words.push(fnv(t.chars().flat_map(char::to_lowercase)));
         }
         words.sort_unstable();
         words.dedup();
@@ -67,6 +64,16 @@ impl Profile {
         }
         2.0 * common as f64 / total as f64
     }
+}
+
+/// FNV-1a over characters: a fast, stable hash for word and paragraph fingerprints.
+pub fn fnv(chars: impl Iterator<Item = char>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in chars {
+        h ^= u64::from(c);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// Largest gap (old × new) paired by the quadratic weighted LCS; larger gaps pair by

@@ -1,12 +1,9 @@
 //! The text-level diff for generic documents, front matter, annexes and whole texts:
 //! paragraphs aligned first (exact, then by similarity inside gaps), then word-diffed.
 
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{Hash, Hasher};
-
 use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
 
-use crate::align::{Pair, Profile, align_with};
+use crate::align::{Pair, Profile, align_with, fnv};
 use crate::marks::{Marks, Part};
 
 /// Paragraphs whose word sets overlap this much are the same paragraph, edited.
@@ -14,12 +11,11 @@ pub(crate) const PARAGRAPH_THRESHOLD: f64 = 0.5;
 /// A paragraph replaced in place by one this similar is word-diffed.
 const LONE_PARAGRAPH_THRESHOLD: f64 = 0.3;
 
+/// A paragraph's fingerprint: its words, whatever the spaces between them.
 pub(crate) fn key(text: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    for word in text.split_whitespace() {
-        word.hash(&mut h);
-    }
-    h.finish()
+    fnv(text
+        .split_whitespace()
+        .flat_map(|w| w.chars().chain(std::iter::once(' '))))
 }
 
 /// The paragraphs of blocks as text lines (labels before a tab, table cells by tabs).

@@ -133,18 +133,19 @@ impl<'a> Aligner<'a> {
     }
 
     fn item_refs(&mut self, old: &[&'a Item], new: &[&'a Item]) -> Vec<Node<'a>> {
-        let old_keys: Vec<u64> = old.iter().map(|i| key(&i.content.accepted())).collect();
-        let new_keys: Vec<u64> = new.iter().map(|i| key(&i.content.accepted())).collect();
-        let old_profiles: Vec<Profile> = old
-            .iter()
-            .map(|i| Profile::new(&i.content.accepted()))
-            .collect();
-        let new_profiles: Vec<Profile> = new
-            .iter()
-            .map(|i| Profile::new(&i.content.accepted()))
-            .collect();
+        let old_texts: Vec<String> = old.iter().map(|i| i.content.accepted()).collect();
+        let new_texts: Vec<String> = new.iter().map(|i| i.content.accepted()).collect();
+        let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
+        let new_keys: Vec<u64> = new_texts.iter().map(|t| key(t)).collect();
+        // Profiles are only needed for items in gaps: computed on demand.
+        let old_profiles: Vec<std::cell::OnceCell<Profile>> =
+            old.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let new_profiles: Vec<std::cell::OnceCell<Profile>> =
+            new.iter().map(|_| std::cell::OnceCell::new()).collect();
         let similar = |a: usize, b: usize| {
-            let s = old_profiles[a].similarity(&new_profiles[b]);
+            let po = old_profiles[a].get_or_init(|| Profile::new(&old_texts[a]));
+            let pn = new_profiles[b].get_or_init(|| Profile::new(&new_texts[b]));
+            let s = po.similarity(pn);
             // Same label and some common words: the same item, rewritten.
             if s >= 0.3 && label_text(old[a]) == label_text(new[b]) {
                 s.max(ITEM_THRESHOLD)
