@@ -314,7 +314,7 @@ fn push_span(
         span = span.with_src(SourceSpan::new(a, a + text.len()));
     }
     content.push(span);
-    if annotate && piece.kind != MarkKind::Kept {
+    if annotate && piece.kind != MarkKind::Kept && !text.trim().is_empty() {
         let entry = (
             piece.kind,
             piece.evidence.clone(),

@@ -100,7 +100,7 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
         extras.push(Extra {
             at: m.at,
             text: text.to_string(),
-            kind: if hyphens { MarkKind::Kept } else { foreign },
+            kind: if hyphens { MarkKind::Kept } else { counter },
             evidence: amend_model::Evidence {
                 kind: exact_kind,
                 confidence: if hyphens { 100 } else { 90 },

@@ -206,6 +206,9 @@ pub fn unflatten(flat: &str, base: Option<&str>, new: Option<&str>, options: &Op
             }
         }
     }
+    let mut cells = cells;
+    slide_to_line_ends(flat, &mut cells);
+    join_double_labels(flat, &mut cells);
     let marks = build::marks(&cells);
     let mut recovery = Recovery {
         document: Document::new(amend_model::Body::Generic(Default::default())),
@@ -219,6 +222,78 @@ pub fn unflatten(flat: &str, base: Option<&str>, new: Option<&str>, options: &Op
     recovery.stats = build::stats(&recovery, conflicts);
     recovery.document = build::document(&recovery, false, options);
     recovery
+}
+
+/// A changed run holding a line end but not ending with one is shifted, where the text
+/// repeats, to end with it: whole lines change with their paragraph marks.
+fn slide_to_line_ends(f: &str, cells: &mut [Cell]) {
+    let b = f.as_bytes();
+    let n = b.len();
+    let mut s = 0;
+    while s < n {
+        if cells[s].mark == MarkKind::Kept {
+            s += 1;
+            continue;
+        }
+        let mut e = s;
+        while e < n && cells[e] == cells[s] {
+            e += 1;
+        }
+        if b[e - 1] != b'\n' && b[s..e].contains(&b'\n') {
+            let mut k = 0;
+            let mut found = None;
+            while e + k < n
+                && k < 400
+                && b[s + k] == b[e + k]
+                && cells[e + k].mark == MarkKind::Kept
+            {
+                k += 1;
+                if b[e + k - 1] == b'\n' {
+                    found = Some(k);
+                    break;
+                }
+            }
+            if let Some(k) = found {
+                let moved = cells[s];
+                for i in 0..k {
+                    cells[s + i] = cells[e + i];
+                    cells[e + i] = moved;
+                }
+                e += k;
+            }
+        }
+        s = e;
+    }
+}
+
+/// `d) b) that`: an inserted and a deleted label in a row. The space between them goes
+/// with the first, so the two read as one replaced label (whitespace is no change).
+fn join_double_labels(f: &str, cells: &mut [Cell]) {
+    for (ls, le) in evidence::line_ranges(f) {
+        let line = &f[ls..le];
+        let Some(first) = labels::leading_label(line) else {
+            continue;
+        };
+        let Some(second) =
+            labels::label_at(line, first.sep_end).filter(|_| first.sep_end > first.end)
+        else {
+            continue;
+        };
+        let (a, b) = (cells[ls + first.start], cells[ls + second.start]);
+        let uniform =
+            |s: usize, e: usize, c: Cell| cells[ls + s..ls + e].iter().all(|x| x.mark == c.mark);
+        if a.mark != b.mark
+            && a.mark != MarkKind::Kept
+            && b.mark != MarkKind::Kept
+            && a.mark != MarkKind::Undecided
+            && b.mark != MarkKind::Undecided
+            && uniform(first.start, first.end, a)
+            && uniform(second.start, second.end, b)
+            && uniform(first.end, first.sep_end, Cell::KEPT)
+        {
+            cells[ls + first.end..ls + first.sep_end].fill(a);
+        }
+    }
 }
 
 /// One byte's verdict.
