@@ -5,6 +5,7 @@ mod check_cmd;
 mod diff_cmd;
 mod input;
 mod outline;
+mod unflatten_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -73,6 +74,9 @@ enum Command {
     /// Show the bundled example: the seed (CITEL's flattened proposal on Resolution 75)
     /// as an outline, then as JSON.
     Demo,
+    /// Recover the changes of a flattened text (deleted and inserted text run together),
+    /// given the base and/or the new text, with the evidence and confidence of each.
+    Unflatten(unflatten_cmd::UnflattenArgs),
 }
 
 fn main() -> ExitCode {
@@ -108,6 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => check_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Demo => demo(),
+        Command::Unflatten(args) => unflatten_cmd::run(&args),
     }
 }
 
