@@ -340,7 +340,7 @@ impl Numbering {
         }
         let l = usize::from(ilvl);
         counters[l] = Some(match counters[l] {
-            Some(v) => v + 1,
+            Some(v) => v.saturating_add(1),
             None => starts[l],
         });
         for (d, counter) in counters.iter_mut().enumerate().skip(l + 1) {
@@ -355,7 +355,10 @@ impl Numbering {
         let text = level.text.clone().unwrap_or_default();
         if level.format == "bullet" {
             let bullet = text.chars().next().unwrap_or('•');
-            let bullet = if ('\u{e000}'..='\u{f8ff}').contains(&bullet) {
+            // Private-use glyphs of symbol fonts and letters drawn as bullets (`o` in
+            // Courier New) are bullets whatever their font.
+            let bullet = if ('\u{e000}'..='\u{f8ff}').contains(&bullet) || bullet.is_alphanumeric()
+            {
                 '•'
             } else {
                 bullet

@@ -682,6 +682,10 @@ impl<'c> BodyParser<'c> {
                 cell.content.push(Span::plain("\n"));
             }
             cell.paragraphs += 1;
+            // A numbered paragraph in a cell keeps its label as text.
+            if let Some(label) = list_label.filter(|l| !l.is_empty()) {
+                cell.content.push(Span::plain(format!("{label} ")));
+            }
             let content = std::mem::take(&mut cell.content).concat(b.content);
             cell.content = content;
             return;

@@ -93,9 +93,9 @@ fn pandoc_reader_cases() {
             }
             _ => {
                 other_total += 1;
-                match first_difference(&read.text(View::Accepted), &expected_txt) {
-                    None => other_pass += 1,
-                    Some(d) => failures.push(format!("{} (default): {d}", case.name)),
+                match common::compare_with_pandoc(&read.text(View::Accepted), &expected_txt) {
+                    Ok(()) => other_pass += 1,
+                    Err(d) => failures.push(format!("{} (default): {d}", case.name)),
                 }
             }
         }
@@ -113,7 +113,10 @@ fn pandoc_reader_cases() {
     // (`splitParagraph.`, see RP005); pandoc inserts a space. We follow Word.
     assert!(tracked_pass >= 9, "tracked-change rows: {tracked_pass}");
     assert_eq!(all_pass, all_total, "all-mode rows");
-    // The other rows differ by pandoc's rendering (image alt texts, simple-table rules,
-    // strike-out and small caps markup, metadata and citation handling): measured floor.
-    assert!(other_pass >= 56, "other rows: {other_pass}");
+    // The other rows are compared with tables as word multisets (pandoc draws grid tables).
+    // The 14 that differ do so by pandoc's rendering, not by lost text: image descriptions,
+    // `~~strike~~`, small caps upper-cased, sub/superscript digits, heading numbers dropped,
+    // table captions, title/author paragraphs moved to metadata, bibliographies replaced
+    // by citations (+citations), a Symbol-font glyph. Measured floor.
+    assert!(other_pass >= 65, "other rows: {other_pass}");
 }

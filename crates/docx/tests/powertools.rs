@@ -44,9 +44,10 @@ fn powertools_accept_reject_cases() {
             }
             let txt = std::fs::read_to_string(base.join(format!("derived/{name}.expected.txt")))
                 .unwrap_or_default();
-            match first_difference(&ours, &txt) {
-                None => same_txt += 1,
-                Some(d) => failures.push(format!("{name} (pandoc txt): {d}")),
+            // pandoc draws tables as grid tables: their words are compared as a multiset.
+            match common::compare_with_pandoc(&ours, &txt) {
+                Ok(()) => same_txt += 1,
+                Err(d) => failures.push(format!("{name} (pandoc txt): {d}")),
             }
         }
     }
@@ -57,6 +58,12 @@ fn powertools_accept_reject_cases() {
         eprintln!("  {f}");
     }
     assert_eq!(total, 100);
-    assert!(same_docx >= 100, "measured floor");
-    assert!(same_txt >= 0, "measured floor");
+    assert!(
+        same_docx >= 100,
+        "equal to the expected documents: {same_docx}"
+    );
+    // Against pandoc's text of the expected documents the 5 differences are pandoc's
+    // rendering: `r²` for the math `r` with superscript `2` (RP013, RP014) and a deleted
+    // cell pandoc leaves out of its grid table (RP034 rejected). Measured floor.
+    assert!(same_txt >= 95, "equal to pandoc's text: {same_txt}");
 }

@@ -7,22 +7,6 @@ use amend_docx::{ReadOptions, read_docx, read_paragraphs};
 use amend_model::View;
 use amend_model::textcmp::first_difference;
 
-/// Compares our text with pandoc's: running text in order, table words as multisets.
-fn compare_with_pandoc(ours: &str, pandoc: &str) -> Result<(), String> {
-    let (ours_running, ours_words) = common::split_tables(ours);
-    let (their_running, their_words) = common::split_tables(&common::unmark_pandoc(pandoc));
-    if let Some(d) = first_difference(&ours_running, &their_running) {
-        return Err(format!("running text: {d}"));
-    }
-    let (only_ours, only_theirs) = common::word_difference(&ours_words, &their_words);
-    if !only_ours.is_empty() || !only_theirs.is_empty() {
-        return Err(format!(
-            "table words differ: only ours {only_ours:?}, only pandoc's {only_theirs:?}"
-        ));
-    }
-    Ok(())
-}
-
 fn text_of(path: &std::path::Path, view: View) -> String {
     read_paragraphs(&common::read(path), &ReadOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -84,7 +68,7 @@ fn implementers_guide_accept_and_reject_texts() {
         (View::Rejected, "T-REC-G.Imp8101-201810-I-MSW-E.reject.txt"),
     ] {
         let expected = std::fs::read_to_string(dir.join(expected)).expect("expected text");
-        if let Err(d) = compare_with_pandoc(&text_of(&docx, view), &expected) {
+        if let Err(d) = common::compare_with_pandoc(&text_of(&docx, view), &expected) {
             panic!("{view:?}: {d}");
         }
     }
@@ -102,7 +86,7 @@ fn editing_guidelines_accept_text() {
         &dir.join("T-Editing-Guidelines-201602.docx"),
         View::Accepted,
     );
-    if let Err(d) = compare_with_pandoc(&ours, &expected) {
+    if let Err(d) = common::compare_with_pandoc(&ours, &expected) {
         panic!("{d}");
     }
 }
@@ -223,7 +207,7 @@ fn resolution_1_has_the_structure_of_the_text_reader() {
         }
     }
     let ours = amend_docx::document_text(&doc, View::Accepted);
-    if let Err(d) = compare_with_pandoc(&ours, &text) {
+    if let Err(d) = common::compare_with_pandoc(&ours, &text) {
         panic!("whole text: {d}");
     }
 }

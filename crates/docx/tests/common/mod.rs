@@ -401,3 +401,19 @@ pub fn paragraph_changes(paragraphs: &[amend_model::layout::Paragraph]) -> Vec<R
         .flat_map(|p| text_changes(p.content.spans.clone().into_iter()))
         .collect()
 }
+
+/// Compares our text with pandoc's: running text in order, table words as multisets.
+pub fn compare_with_pandoc(ours: &str, pandoc: &str) -> Result<(), String> {
+    let (ours_running, ours_words) = split_tables(ours);
+    let (their_running, their_words) = split_tables(&unmark_pandoc(pandoc));
+    if let Some(d) = amend_model::textcmp::first_difference(&ours_running, &their_running) {
+        return Err(format!("running text: {d}"));
+    }
+    let (only_ours, only_theirs) = word_difference(&ours_words, &their_words);
+    if !only_ours.is_empty() || !only_theirs.is_empty() {
+        return Err(format!(
+            "table words differ: only ours {only_ours:?}, only pandoc's {only_theirs:?}"
+        ));
+    }
+    Ok(())
+}
