@@ -213,3 +213,37 @@ fn the_last_paragraph_keeps_its_text_under_a_tracked_mark() {
         .collect();
     assert_eq!(marks, [None, Some(ChangeKind::ParagraphDeletion)]);
 }
+
+#[test]
+fn written_documents_keep_both_texts_and_their_structure() {
+    let Some(shared) = common::shared("written_texts") else {
+        return;
+    };
+    for name in [
+        "itu/T-RES-T.1-2016-MSW-E.docx",
+        "itu/T-REC-G.Imp8101-201810-I-MSW-E.docx",
+        "peer/jubarte-redlines/tests/fixtures/f4/word-redline.docx",
+    ] {
+        let bytes = common::read(&shared.join("fixtures").join(name));
+        let first = read_docx(&bytes, &ReadOptions::default()).expect("reads");
+        let written = write_docx(&first, &WriteOptions::default()).expect("writes");
+        let second = read_docx(&written, &ReadOptions::default()).expect("rereads");
+        assert_eq!(first.kind(), second.kind(), "{name}");
+        for view in [amend_model::View::Accepted, amend_model::View::Rejected] {
+            let (a, b) = (
+                amend_docx::document_text(&first, view),
+                amend_docx::document_text(&second, view),
+            );
+            if let Some(d) = amend_model::textcmp::first_difference(&a, &b) {
+                panic!("{name} {view:?}: {d}");
+            }
+        }
+        let sections = |d: &Document| {
+            d.resolutions()
+                .iter()
+                .map(|r| (r.sections.len(), r.items().count()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sections(&first), sections(&second), "{name}: structure");
+    }
+}
