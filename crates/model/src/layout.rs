@@ -2,6 +2,7 @@
 //! structured [`Document`]. Every reader (plain text, CriticMarkup, .docx) produces
 //! paragraphs and calls [`build`], so all readers give the same model.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -46,20 +47,30 @@ impl Paragraph {
 
     /// The text used to classify the paragraph: its accepted text, or the rejected text
     /// when the paragraph is gone from the accepted one.
-    fn key(&self) -> String {
+    fn key(&self) -> Cow<'_, str> {
+        // Fast path: one unmarked span (most paragraphs of most inputs).
+        if let [span] = self.content.spans.as_slice()
+            && span.change.is_none()
+        {
+            return normalize_spaces(span.text.trim());
+        }
         let accepted = self.content.accepted();
         let key = if accepted.trim().is_empty() {
             self.content.rejected()
         } else {
             accepted
         };
-        normalize_spaces(key.trim())
+        Cow::Owned(normalize_spaces(key.trim()).into_owned())
     }
 
     fn is_blank(&self) -> bool {
         self.cells.is_none()
             && self.list_label.is_none()
-            && self.content.written().trim().is_empty()
+            && self
+                .content
+                .spans
+                .iter()
+                .all(|s| s.kind() == Some(ChangeKind::Comment) || s.text.trim().is_empty())
     }
 
     /// The content without its leading blanks; a paragraph whose mark changed keeps its
@@ -90,8 +101,12 @@ pub struct LayoutInput {
     pub source: Option<String>,
 }
 
-fn normalize_spaces(text: &str) -> String {
-    text.replace(['\u{a0}', '\u{202f}'], " ")
+fn normalize_spaces(text: &str) -> Cow<'_, str> {
+    if text.contains(['\u{a0}', '\u{202f}']) {
+        Cow::Owned(text.replace(['\u{a0}', '\u{202f}'], " "))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -140,7 +155,8 @@ static FOOTNOTE_LINE: LazyLock<Regex> =
 static TABLE_RULE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[+|][-=+:| ]*[+|]$").expect("table rule pattern"));
 static LOST_HYPHEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)\b").expect("lost hyphen pattern")
+    Regex::new(r"(?-u:\b)(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)(?-u:\b)")
+        .expect("lost hyphen pattern")
 });
 
 /// Builds the document from the paragraphs a reader found.
@@ -249,26 +265,38 @@ fn classify(paragraph: &Paragraph) -> Class {
         return Class::Blank;
     }
     let key = paragraph.key();
-    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"]) || TITLE_LINE.is_match(&key) {
+    let key = key.as_ref();
+    // Cheap tests on the first character before any pattern runs.
+    let first = key.chars().next().unwrap_or(' ');
+    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"])
+        || (matches!(first, 'R' | 'D' | 'O' | '0'..='9') && TITLE_LINE.is_match(key))
+    {
         return Class::Title;
     }
-    if MARGIN_LINE.is_match(&key) {
+    if matches!(first, 'M' | 'A' | 'S' | 'N') && MARGIN_LINE.is_match(key) {
         return Class::Margin;
     }
-    if paragraph.style_is(&["SectionNo"]) || DIVISION_LINE.is_match(&key) {
+    if paragraph.style_is(&["SectionNo"])
+        || (matches!(first, 'S' | 'P' | 'C') && DIVISION_LINE.is_match(key))
+    {
         return Class::Division;
     }
-    if paragraph.style_is(&["AnnexNo", "AppendixNo"]) || ANNEX_LINE.is_match(&key) {
+    if paragraph.style_is(&["AnnexNo", "AppendixNo"]) || (first == 'A' && ANNEX_LINE.is_match(key))
+    {
         return Class::Annex;
     }
-    if TABLE_RULE.is_match(&key) || (key.starts_with('|') && key.ends_with('|')) {
+    if matches!(first, '+' | '|')
+        && (TABLE_RULE.is_match(key) || (key.starts_with('|') && key.ends_with('|')))
+    {
         return Class::Table;
     }
-    if let Some(kind) = envelope_heading(&key) {
+    if first.is_uppercase()
+        && let Some(kind) = envelope_heading(key)
+    {
         return Class::EnvelopeHeading(kind);
     }
     if paragraph.list_label.is_none()
-        && let Some(kind) = heading_kind(&key, paragraph.style_is(&["Call"]))
+        && let Some(kind) = heading_kind(key, paragraph.style_is(&["Call"]))
     {
         return Class::Heading(kind);
     }
@@ -297,9 +325,11 @@ fn envelope_heading(key: &str) -> Option<PartKind> {
 /// Whether `key` is a section heading, and of which part.
 fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
     let first = key.split_whitespace().next()?;
-    let words = key.split_whitespace().count();
     let lower_start = first.chars().next().is_some_and(char::is_lowercase);
-    if words > 16 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
+    if key.len() > 200 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
+        return None;
+    }
+    if key.split_whitespace().count() > 16 {
         return None;
     }
     if find_label(key, false).is_some() {
@@ -550,7 +580,7 @@ fn contribution(
             .unwrap_or(trailer_start)
             .min(trailer_start)
             .max(title + 1);
-        let margin = (start < title).then(|| paragraphs[start].key());
+        let margin = (start < title).then(|| paragraphs[start].key().into_owned());
         let margin_action = margin.as_ref().and_then(|m| {
             MARGIN_LINE
                 .captures(m)
@@ -1319,6 +1349,16 @@ fn label_from_match(written: Content, m: &LabelMatch) -> Label {
 /// Splits a paragraph into its label and the rest, following the label through change
 /// marks: `{--b--}{++d++})` is one label, `d)` accepted and `b)` rejected.
 pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Content)> {
+    // Fast path: one unmarked span.
+    if let [span] = content.spans.as_slice()
+        && span.change.is_none()
+    {
+        let lead = span.text.len() - span.text.trim_start().len();
+        let m = find_label(&span.text[lead..], bare_numbers)?;
+        let label = Content::from_spans(vec![piece(span, lead, lead + m.len)]);
+        let rest = Content::from_spans(vec![piece(span, lead + m.len, span.text.len())]);
+        return Some((label_from_match(label.trimmed(), &m), rest.trim_start()));
+    }
     let accepted = content.view(View::Accepted);
     let rejected = content.view(View::Rejected);
     let a = accepted.trim_start();
@@ -1389,16 +1429,20 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
 
 /// Appends `span.text[from..to]` with its mark and source to `target`.
 fn push_piece(span: &Span, from: usize, to: usize, target: &mut Content) {
-    if from >= to {
-        return;
+    if from < to {
+        target.push(piece(span, from, to));
     }
-    target.push(Span {
+}
+
+/// `span.text[from..to]` with its mark and source.
+fn piece(span: &Span, from: usize, to: usize) -> Span {
+    Span {
         text: span.text[from..to].to_string(),
         change: span.change.clone(),
         src: span
             .src
             .map(|s| SourceSpan::new(s.start + from, s.start + to)),
-    });
+    }
 }
 
 /// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.
