@@ -109,7 +109,9 @@ fn misses(n: usize, case: &eval::Case) {
             && t.category.is_some_and(|c| c.is_replacement())
             && predicted[i] != MarkKind::Deleted;
         let wrong_del = t.kind != MarkKind::Deleted && predicted[i] == MarkKind::Deleted;
-        if !(wrong_miss || wrong_del) || !f.is_char_boundary(i) {
+        let wrong_ins = (t.kind == MarkKind::Inserted) != (predicted[i] == MarkKind::Inserted)
+            && !f[i..].starts_with(char::is_whitespace);
+        if !(wrong_miss || wrong_del || wrong_ins) || !f.is_char_boundary(i) {
             i += 1;
             continue;
         }
@@ -128,7 +130,13 @@ fn misses(n: usize, case: &eval::Case) {
         while !f.is_char_boundary(b) {
             b += 1;
         }
-        let what = if wrong_miss { "MISSED" } else { "WRONG DEL" };
+        let what = if wrong_ins {
+            "INSERTION"
+        } else if wrong_miss {
+            "MISSED"
+        } else {
+            "WRONG DEL"
+        };
         println!(
             "case {n} {what} {:?}: {}[[{}]]{}",
             t.category,
