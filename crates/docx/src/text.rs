@@ -62,9 +62,13 @@ impl Out {
     }
 
     fn footnotes(&mut self, footnotes: &[Footnote], view: View) {
+        if footnotes.is_empty() {
+            return;
+        }
+        // A note whose reference is gone from this text is gone too.
+        let referenced = markers(&self.text);
         for note in footnotes {
-            // A note whose reference is gone from this text is gone too.
-            if !self.text.contains(&format!("[{}]", note.marker)) {
+            if !referenced.contains(&note.marker) {
                 continue;
             }
             let text = note.content.view(view);
@@ -76,6 +80,21 @@ impl Out {
             );
         }
     }
+}
+
+/// The footnote markers `[n]` in a text, in one pass.
+fn markers(text: &str) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let tail = &rest[open + 1..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && tail.as_bytes().get(digits) == Some(&b']') {
+            out.insert(tail[..digits].to_string());
+        }
+        rest = tail;
+    }
+    out
 }
 
 /// The text of the paragraphs a reader found, in one view, followed by the footnotes as

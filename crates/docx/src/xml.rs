@@ -168,11 +168,12 @@ impl<'a> XmlReader<'a> {
             let uri = a
                 .normalized_value(XmlVersion::Implicit1_0)
                 .unwrap_or_default();
-            if self.bindings.len() < 4096 {
+            // Bounded: hostile parts cannot grow the scope without limit.
+            if self.bindings.len() < 256 {
                 self.bindings
                     .push((self.depth, prefix.to_string(), classify(&uri)));
+                self.cache.clear();
             }
-            self.cache.clear();
         }
     }
 
