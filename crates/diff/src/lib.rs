@@ -33,7 +33,7 @@ mod marks;
 mod structure;
 pub mod words;
 
-use amend_model::{Body, Collection, Content, Document, Footnote, Generic, Resolution};
+use amend_model::{Annex, Body, Collection, Content, Document, Footnote, Generic, Resolution};
 use serde::Serialize;
 
 pub use boilerplate::{Boilerplate, boilerplate_of};
@@ -123,7 +123,7 @@ impl Redline {
 /// view (marks already in the inputs are applied first).
 pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> Redline {
     let marks = Marks { options };
-    let (body, footnotes) = match (&old.body, &new.body) {
+    let (mut body, footnotes) = match (&old.body, &new.body) {
         (Body::Resolution(o), Body::Resolution(n)) => (
             Body::Resolution(structure::diff_resolution(&marks, o, n)),
             footnotes(&marks, &old.footnotes, &new.footnotes),
@@ -140,8 +140,37 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> Redline {
                     &generic::document_lines(new),
                 ),
             }),
-            Vec::new(),
+            Some(Vec::new()),
         ),
+    };
+    // Footnote markers cannot carry marks: when the notes themselves differ (one added,
+    // removed or renumbered), their lines are diffed as paragraphs at the end instead.
+    let footnotes = match footnotes {
+        Some(notes) => notes,
+        None => {
+            let lines = |notes: &[Footnote]| -> Vec<String> {
+                notes
+                    .iter()
+                    .map(|n| format!("[{}] {}", n.marker, n.content.accepted()))
+                    .collect()
+            };
+            let blocks =
+                generic::diff_lines(&marks, &lines(&old.footnotes), &lines(&new.footnotes));
+            let last = match &mut body {
+                Body::Resolution(r) => Some(r),
+                Body::Collection(c) => c.resolutions.last_mut(),
+                _ => None,
+            };
+            if let Some(r) = last {
+                r.annexes.push(Annex {
+                    eid: "notes".into(),
+                    heading: Content::new(),
+                    blocks,
+                    span: Default::default(),
+                });
+            }
+            Vec::new()
+        }
     };
     let mut document = Document::new(body);
     document.footnotes = footnotes;
@@ -165,21 +194,21 @@ pub fn diff_text(old: &str, new: &str, options: &DiffOptions) -> Redline {
     Redline::new(Document::new(Body::Generic(Generic { blocks })))
 }
 
-fn footnotes(marks: &Marks<'_>, old: &[Footnote], new: &[Footnote]) -> Vec<Footnote> {
-    let n = old.len().max(new.len());
-    (0..n)
-        .map(|k| {
-            let (o, nw) = (old.get(k), new.get(k));
-            let base = nw.or(o).expect("one side exists");
-            Footnote {
-                marker: base.marker.clone(),
-                content: marks
-                    .optional(o.map(|f| &f.content), nw.map(|f| &f.content))
-                    .unwrap_or_default(),
-                span: base.span,
-            }
-        })
-        .collect()
+/// Footnotes diffed note by note, or `None` when their markers differ.
+fn footnotes(marks: &Marks<'_>, old: &[Footnote], new: &[Footnote]) -> Option<Vec<Footnote>> {
+    if old.len() != new.len() || old.iter().zip(new).any(|(o, n)| o.marker != n.marker) {
+        return None;
+    }
+    Some(
+        old.iter()
+            .zip(new)
+            .map(|(o, n)| Footnote {
+                marker: n.marker.clone(),
+                content: marks.text(&o.content.accepted(), &n.content.accepted(), Part::Text),
+                span: n.span,
+            })
+            .collect(),
+    )
 }
 
 fn collection(marks: &Marks<'_>, old: &Collection, new: &Collection) -> Collection {
