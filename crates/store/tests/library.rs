@@ -1,0 +1,216 @@
+//! The SQLite library on real inputs: Resolution 75 (Rev. Dubai, 2012) and CITEL's
+//! proposal on it (the seed).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use amend_store::{ImportOutcome, InstrumentKey, SearchQuery, SqliteStore, Store, prepare};
+
+const BASE: &str = include_str!("../../../tests/data/res75-dubai-2012.reconstructed.txt");
+const SEED: &str = include_str!("../../../tests/data/seed-citel-res75.txt");
+
+/// A PP resolution newer than the revision Resolution 75 (Dubai, 2012) cites.
+const RES140: &str = "RESOLUTION 140 (Rev. Dubai, 2018)\n\
+ITU's role in implementing the outcomes of the World Summit on the Information Society\n\
+(Antalya, 2006; Guadalajara, 2010; Busan, 2014; Dubai, 2018)\n\
+The Plenipotentiary Conference of the International Telecommunication Union (Dubai, 2018),\n\
+considering\n\
+a)\tthat the Summit was held in two phases;\n\
+resolves\n\
+1\tto continue the work on the action lines.\n";
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "amend-store-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn read(name: &str, text: &str) -> amend_store::NewDocument {
+    let doc = amend_text::read_plain(text, &Default::default());
+    prepare(name, "text", text.as_bytes(), text, &doc)
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+#[test]
+fn base_and_proposal_meet_on_one_instrument() {
+    let dir = TempDir::new("meet");
+    block_on(async {
+        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        let base = store.import(read("res75.txt", BASE)).await.unwrap();
+        let seed = store.import(read("seed.txt", SEED)).await.unwrap();
+        assert!(matches!(base, ImportOutcome::Imported(_)));
+        assert!(matches!(seed, ImportOutcome::Imported(_)));
+
+        let key = InstrumentKey::new("WTSA", "resolution", "75");
+        let res75 = store
+            .find_instrument(&key)
+            .await
+            .unwrap()
+            .expect("Resolution 75");
+        assert_eq!(res75.label(), "WTSA Resolution 75");
+        assert_eq!((res75.versions, res75.proposals), (1, 1));
+        let detail = store.instrument(res75.id).await.unwrap().unwrap();
+        let version = &detail.versions[0];
+        assert_eq!(version.revision.as_deref(), Some("Rev. Dubai, 2012"));
+        assert_eq!(version.year, Some(2012));
+        let proposal = &detail.proposals[0];
+        assert_eq!(proposal.action, "MOD");
+        assert_eq!(proposal.source.as_deref(), Some("CITEL"));
+        assert_eq!(proposal.document_id, seed.id());
+
+        let doc = store.document(seed.id()).await.unwrap().unwrap();
+        assert_eq!(doc.summary.kind, "contribution");
+        assert_eq!(doc.summary.source.as_deref(), Some("CITEL"));
+        // The flattened stamp `Dubai, 2012Hammamet, 2016` names the meeting proposed for.
+        assert_eq!(doc.summary.meeting.as_deref(), Some("Hammamet, 2016"));
+        assert!(doc.parsed_json.contains("\"kind\":\"contribution\""));
+        // CITEL's text cites PP Resolution 140 (Rev. Busan, 2014) among others.
+        assert!(
+            doc.citations
+                .iter()
+                .any(|c| c.body == "PP" && c.number == "140" && c.year == Some(2014)),
+            "{:#?}",
+            doc.citations
+        );
+        let file = store.source_file(base.id()).await.unwrap().unwrap();
+        assert_eq!(file.bytes, BASE.as_bytes());
+        assert_eq!(
+            store.incomplete_documents().await.unwrap(),
+            Vec::<i64>::new()
+        );
+        store.close().await;
+    });
+}
+
+#[test]
+fn a_file_imported_twice_is_stored_once() {
+    let dir = TempDir::new("twice");
+    block_on(async {
+        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        let first = store.import(read("res75.txt", BASE)).await.unwrap();
+        // Another name, same bytes: the content hash decides.
+        let again = store.import(read("copy-of-res75.txt", BASE)).await.unwrap();
+        assert_eq!(again, ImportOutcome::Duplicate(first.id()));
+        assert_eq!(store.stats().await.unwrap().documents, 1);
+        assert_eq!(store.stats().await.unwrap().versions, 1);
+        let sha = amend_store::sha256_hex(BASE.as_bytes());
+        assert_eq!(store.find_by_hash(&sha).await.unwrap(), Some(first.id()));
+        store.close().await;
+        // And across a reopening of the file.
+        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        let third = store.import(read("res75.txt", BASE)).await.unwrap();
+        assert_eq!(third, ImportOutcome::Duplicate(first.id()));
+        store.close().await;
+    });
+}
+
+#[test]
+fn citations_of_an_older_revision_are_stale() {
+    let dir = TempDir::new("stale");
+    block_on(async {
+        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        store.import(read("res75.txt", BASE)).await.unwrap();
+        let r140 = store.import(read("res140.txt", RES140)).await.unwrap();
+        let doc = store.document(r140.id()).await.unwrap().unwrap();
+        let i140 = doc.versions[0].instrument_id;
+        let detail = store.instrument(i140).await.unwrap().unwrap();
+        assert_eq!(detail.summary.body, "PP");
+        // Resolution 75 (Dubai, 2012) cites Resolution 140 (Rev. Guadalajara, 2010).
+        let citation = detail
+            .cited_by
+            .iter()
+            .find(|c| c.as_written.contains("140"))
+            .expect("Resolution 75 cites Resolution 140");
+        assert_eq!(citation.year, Some(2010));
+        assert_eq!(citation.newer_year, Some(2018));
+        assert!(citation.stale());
+        store.close().await;
+    });
+}
+
+#[test]
+fn search_finds_phrases_with_snippets_and_filters() {
+    let dir = TempDir::new("search");
+    block_on(async {
+        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        store.import(read("res75.txt", BASE)).await.unwrap();
+        store.import(read("seed.txt", SEED)).await.unwrap();
+
+        let hits = store
+            .search(&SearchQuery::new(
+                "\"comprehensive summary of ITU-T activities\"",
+            ))
+            .await
+            .unwrap();
+        assert!(hits.len() >= 2, "{hits:#?}");
+        for hit in &hits {
+            let marked: String = hit
+                .snippet
+                .iter()
+                .filter(|f| f.hit)
+                .map(|f| f.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(marked.contains("comprehensive"), "{hit:#?}");
+        }
+
+        // The seed's own words: only CITEL's documents.
+        let q = SearchQuery {
+            text: "ten-year review".into(),
+            source: Some("CITEL".into()),
+            ..SearchQuery::default()
+        };
+        let citel = store.search(&q).await.unwrap();
+        assert!(!citel.is_empty());
+        assert!(citel.iter().all(|h| h.source.as_deref() == Some("CITEL")));
+        let q = SearchQuery {
+            text: "ten-year review".into(),
+            source: Some("CEPT".into()),
+            ..SearchQuery::default()
+        };
+        assert!(store.search(&q).await.unwrap().is_empty());
+
+        // Diacritics are folded; FTS syntax in the query is harmless.
+        assert!(
+            !store
+                .search(&SearchQuery::new("Résolution"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .search(&SearchQuery::new("\" OR NEAR( *"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        let facets = store.facets().await.unwrap();
+        assert!(facets.sources.contains(&"CITEL".to_string()));
+        assert!(facets.bodies.contains(&"WTSA".to_string()));
+        store.close().await;
+    });
+}
