@@ -441,12 +441,14 @@ impl<'o> Writer<'o> {
             out.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
         }
         match mark.map(|m| m.kind) {
-            Some(ChangeKind::ParagraphInsertion | ChangeKind::Insertion | ChangeKind::MoveTo) => {
+            // Only a changed paragraph mark is written as one: an item's `Insertion` or
+            // `Deletion` mark summarises its text's marks, which are written on the text.
+            Some(ChangeKind::ParagraphInsertion) => {
                 out.push_str("<w:rPr><w:ins");
                 self.attrs(mark.unwrap_or(&Change::insertion()), out);
                 out.push_str("/></w:rPr>");
             }
-            Some(ChangeKind::ParagraphDeletion | ChangeKind::Deletion | ChangeKind::MoveFrom) => {
+            Some(ChangeKind::ParagraphDeletion) => {
                 out.push_str("<w:rPr>");
                 if let Some(m) = mark
                     && crate::reader::is_inserted_then_deleted(m)
@@ -459,10 +461,16 @@ impl<'o> Writer<'o> {
                 self.attrs(mark.unwrap_or(&Change::deletion()), out);
                 out.push_str("/></w:rPr>");
             }
-            Some(ChangeKind::Format | ChangeKind::Numbering) => {
+            Some(kind @ (ChangeKind::Format | ChangeKind::Numbering)) => {
                 out.push_str("<w:pPrChange");
-                self.attrs(mark.unwrap_or(&Change::new(ChangeKind::Format)), out);
-                out.push_str("><w:pPr/></w:pPrChange>");
+                self.attrs(mark.unwrap_or(&Change::new(kind)), out);
+                // A numbering change keeps its kind: the old properties name a numbering
+                // (none, `numId` 0) where the paragraph now has no `numPr`.
+                if kind == ChangeKind::Numbering {
+                    out.push_str("><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"0\"/></w:numPr></w:pPr></w:pPrChange>");
+                } else {
+                    out.push_str("><w:pPr/></w:pPrChange>");
+                }
             }
             _ => {}
         }

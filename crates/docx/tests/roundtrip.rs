@@ -4,15 +4,19 @@
 mod common;
 
 use amend_docx::{ReadOptions, WriteOptions, read_docx, write_docx};
-use amend_model::content::{ChangeKind, Content};
+use amend_model::content::{Change, ChangeKind, Content};
 use amend_model::document::{Block, Body, Document, Item, Resolution};
 
 /// Every span with a change mark, in document order, plus paragraph marks.
 type Rec = (ChangeKind, String, Option<String>, Option<String>);
 
-fn change_list(doc: &Document) -> Vec<Rec> {
-    let mut out: Vec<Rec> = Vec::new();
-    let content = |c: &Content, out: &mut Vec<Rec>| {
+/// Collects changes in document order: marked spans (adjacent equal marks merged) and
+/// paragraph marks (recorded with empty text).
+#[derive(Default)]
+struct Changes(Vec<Rec>);
+
+impl Changes {
+    fn content(&mut self, c: &Content) {
         for span in &c.spans {
             if let Some(ch) = &span.change {
                 let rec = (
@@ -21,92 +25,128 @@ fn change_list(doc: &Document) -> Vec<Rec> {
                     ch.author.clone(),
                     ch.date.clone(),
                 );
-                match out.last_mut() {
+                match self.0.last_mut() {
                     Some(last) if last.0 == rec.0 && last.2 == rec.2 && last.3 == rec.3 => {
                         last.1.push_str(&rec.1)
                     }
-                    _ => out.push(rec),
+                    _ => self.0.push(rec),
                 }
             }
         }
-    };
-    fn blocks(bs: &[Block], f: &mut dyn FnMut(&Content)) {
+    }
+
+    fn mark(&mut self, mark: Option<&Change>) {
+        if let Some(m) = mark {
+            self.0
+                .push((m.kind, String::new(), m.author.clone(), m.date.clone()));
+        }
+    }
+
+    fn blocks(&mut self, bs: &[Block]) {
         for b in bs {
             match b {
-                Block::Heading { content, .. } | Block::Paragraph { content, .. } => f(content),
-                Block::ListItem { label, content, .. } => {
-                    f(&label.written);
-                    f(content);
+                Block::Heading { content, .. } => self.content(content),
+                Block::Paragraph { content, mark, .. } => {
+                    self.content(content);
+                    self.mark(mark.as_ref());
                 }
-                Block::Table { rows, .. } => rows.iter().flatten().for_each(&mut *f),
+                Block::ListItem { label, content, .. } => {
+                    self.content(&label.written);
+                    self.content(content);
+                }
+                Block::Table { rows, .. } => rows.iter().flatten().for_each(|c| self.content(c)),
             }
         }
     }
-    fn item(i: &Item, f: &mut dyn FnMut(&Content)) {
+
+    fn item(&mut self, i: &Item) {
         if let Some(l) = &i.label {
-            f(&l.written);
+            self.content(&l.written);
         }
-        f(&i.content);
+        self.content(&i.content);
+        self.mark(i.mark.as_ref());
         for c in &i.children {
-            item(c, f);
+            self.item(c);
         }
     }
-    fn resolution(r: &Resolution, f: &mut dyn FnMut(&Content)) {
-        blocks(&r.front_matter, f);
-        f(&r.title_block.number_line);
-        f(&r.title_block.title);
+
+    fn resolution(&mut self, r: &Resolution) {
+        self.blocks(&r.front_matter);
+        self.content(&r.title_block.number_line);
+        self.content(&r.title_block.title);
         if let Some(h) = &r.title_block.history {
-            f(&h.content);
+            self.content(&h.content);
         }
         if let Some(e) = &r.enacting {
-            f(&e.content);
+            self.content(&e.content);
         }
         for s in &r.sections {
-            f(&s.heading);
+            self.content(&s.heading);
+            self.mark(s.mark.as_ref());
             if let Some(t) = &s.title {
-                f(t);
+                self.content(t);
             }
             for i in &s.items {
-                item(i, f);
+                self.item(i);
             }
         }
         for a in &r.annexes {
-            f(&a.heading);
-            blocks(&a.blocks, f);
+            self.content(&a.heading);
+            self.blocks(&a.blocks);
         }
     }
-    let mut all: Vec<Content> = Vec::new();
-    let mut collect = |c: &Content| all.push(c.clone());
+}
+
+fn change_list(doc: &Document) -> Vec<Rec> {
+    let mut out = Changes::default();
     match &doc.body {
-        Body::Resolution(r) => resolution(r, &mut collect),
+        Body::Resolution(r) => out.resolution(r),
         Body::Collection(c) => {
-            blocks(&c.front_matter, &mut collect);
-            c.resolutions
-                .iter()
-                .for_each(|r| resolution(r, &mut collect));
+            out.blocks(&c.front_matter);
+            c.resolutions.iter().for_each(|r| out.resolution(r));
         }
-        Body::Generic(g) => blocks(&g.blocks, &mut collect),
+        Body::Generic(g) => out.blocks(&g.blocks),
         Body::Contribution(c) => {
             for p in c.envelope.iter().chain(&c.trailer) {
                 if let Some(h) = &p.heading {
-                    collect(h);
+                    out.content(h);
                 }
-                p.paragraphs.iter().for_each(&mut collect);
+                p.paragraphs.iter().for_each(|c| out.content(c));
             }
             for p in &c.proposals {
                 if let Some(r) = &p.resolution {
-                    resolution(r, &mut collect);
+                    out.resolution(r);
                 }
             }
         }
     }
     for note in &doc.footnotes {
-        all.push(note.content.clone());
+        out.content(&note.content);
     }
-    for c in &all {
-        content(c, &mut out);
-    }
-    out
+    out.0
+}
+
+fn brief(recs: &[Rec]) -> Vec<String> {
+    recs.iter()
+        .map(|r| {
+            let text: String = r.1.chars().take(12).collect();
+            let tail: String =
+                r.1.chars()
+                    .rev()
+                    .take(12)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+            format!(
+                "{:?} {:?}…{:?} ({} chars)",
+                r.0,
+                text,
+                tail,
+                r.1.chars().count()
+            )
+        })
+        .collect()
 }
 
 fn round_trip(bytes: &[u8], name: &str) -> Result<usize, String> {
@@ -127,8 +167,8 @@ fn round_trip(bytes: &[u8], name: &str) -> Result<usize, String> {
             "{name}: change lists differ at {i} (of {} and {}): {:?} vs {:?}",
             a.len(),
             b.len(),
-            a.get(i),
-            b.get(i)
+            brief(&a[i.saturating_sub(1)..(i + 3).min(a.len())]),
+            brief(&b[i.saturating_sub(1)..(i + 3).min(b.len())])
         ));
     }
     Ok(a.len())
