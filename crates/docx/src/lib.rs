@@ -13,8 +13,28 @@
 //! let bytes = std::fs::read("proposal.docx").unwrap();
 //! let doc = amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default()).unwrap();
 //! let accepted = amend_docx::document_text(&doc, amend_model::View::Accepted);
-//! # let _ = accepted;
+//! let docx = amend_docx::write_docx(&doc, &amend_docx::WriteOptions::default()).unwrap();
+//! # let _ = (accepted, docx);
 //! ```
+//!
+//! ## Semantics worth knowing
+//! - Accepting a deleted paragraph mark joins the paragraph with the next one as Word,
+//!   LibreOffice and Open-XML-PowerTools do (no space is added); a tracked mark on the
+//!   last paragraph keeps its text.
+//! - Text inserted and then deleted (`w:del` inside `w:ins` or `w:moveTo`) is in neither
+//!   text. The model has no kind for that, so it is kept as a
+//!   [`ChangeKind::Comment`](amend_model::ChangeKind::Comment) mark whose `detail` starts
+//!   with `inserted then deleted` and names the insertion; the writer writes it back as a
+//!   deletion inside an insertion (or inside the move's new place). A paragraph mark
+//!   inserted and then deleted is a `ParagraphDeletion` with the same `detail`.
+//! - Footnote and endnote references become `[n]` markers numbered in order of
+//!   reference (a custom mark such as `2` is replaced by its number); the notes follow in
+//!   [`Document::footnotes`](amend_model::Document).
+//! - Fields keep their result and drop their instruction; `mc:AlternateContent` takes
+//!   its first choice; headers and footers are not read.
+//! - List labels in [`Paragraph::list_label`](amend_model::layout::Paragraph) are those
+//!   of the accepted text (of the rejected text for a paragraph only there);
+//!   [`DocxParagraphs::rejected_labels`] holds the rejected text's labels.
 
 mod error;
 mod numbering;
