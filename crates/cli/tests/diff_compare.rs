@@ -143,9 +143,9 @@ fn powertools_compare_pairs_through_amend_diff_to_docx() {
     std::fs::remove_dir_all(&dir).ok();
     println!("{run} cases run, {} failures", failures.len());
     assert!(run >= 100, "only {run} cases ran");
-    // Known: pairs where a footnote or endnote is added or removed: the .docx writer turns
-    // the marked note reference into a plain one, so the note shows in both views
-    // (amend-diff's compare_docx test shows the redline itself is right).
+    // Known: pairs where a footnote or endnote is added or removed: read back with
+    // amend-docx, the note shows in both views (the redline itself is right, and pandoc
+    // reads the same .docx right: see amend-diff's compare_docx test).
     let known = [
         "WC-1410", "WC-1620", "WC-1630", "WC-1640", "WC-1650", "WC-1710", "WC-1720", "WC-1730",
         "WC-1740", "WC-2010", "WC-2020",
