@@ -59,6 +59,20 @@ fn pandoc_text(pandoc: &Path, path: &Path, changes: &str) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+/// Revisions of a change-marked document: its marked runs (a replacement is two).
+fn revisions(doc: &Document) -> usize {
+    amend_text::lines(doc)
+        .iter()
+        .flat_map(|l| {
+            l.label
+                .iter()
+                .flat_map(|c| c.spans.iter())
+                .chain(&l.content.spans)
+        })
+        .filter(|s| s.kind().is_some_and(|k| k.changes_text()))
+        .count()
+}
+
 fn read(bytes: &[u8]) -> Option<Document> {
     amend_docx::read_docx(bytes, &amend_docx::ReadOptions::default()).ok()
 }
@@ -69,6 +83,7 @@ fn powertools_compare_pairs_round_trip_through_docx() {
     let root = shared.join("fixtures/peer/open-xml-powertools");
     let cases = std::fs::read_to_string(root.join("COMPARE_CASES.tsv")).expect("cases");
     let mut failures = Vec::new();
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
     let mut run = 0;
     let pandoc = pandoc();
     if pandoc.is_none() {
@@ -114,6 +129,9 @@ fn powertools_compare_pairs_round_trip_through_docx() {
             continue;
         };
         run += 1;
+        let ours = revisions(&out);
+        let expected: usize = cols[3].parse().unwrap_or(0);
+        counts.push((id.to_string(), expected, ours));
         if let Some(d) = first_difference(&write_text(&out, Some(View::Accepted)), &want_after) {
             failures.push(format!("{id} accept (docx): {d}"));
         }
@@ -134,6 +152,19 @@ fn powertools_compare_pairs_round_trip_through_docx() {
         }
     }
     std::fs::remove_dir_all(&dir).ok();
+    println!("case\texpected (PowerTools)\tamend");
+    for (id, expected, ours) in &counts {
+        println!("{id}\t{expected}\t{ours}");
+    }
+    let same = counts.iter().filter(|(_, e, o)| e == o).count();
+    let within = counts
+        .iter()
+        .filter(|(_, e, o)| e.abs_diff(*o) <= 1)
+        .count();
+    println!(
+        "{} cases: revision count equal to PowerTools' in {same}, within one in {within}",
+        counts.len()
+    );
     assert!(run >= 100, "only {run} cases ran");
     // Known: pairs where a footnote or endnote is added or removed. The redline itself is
     // right (no model failures) and pandoc reads our .docx right, but reading it back
