@@ -287,3 +287,113 @@ fn written_documents_keep_both_texts_and_their_structure() {
         assert_eq!(sections(&first), sections(&second), "{name}: structure");
     }
 }
+
+/// The `w:id`s of the revision elements of a written part (range ends excluded: they
+/// repeat their start's id by design).
+fn revision_ids(xml: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for element in xml.split('<').skip(1) {
+        let name = element.split([' ', '>', '/']).next().unwrap_or("");
+        if name.ends_with("RangeEnd") {
+            continue;
+        }
+        if let Some(at) = element.find(" w:id=\"") {
+            let rest = &element[at + 7..];
+            ids.push(rest[..rest.find('"').unwrap_or(0)].to_string());
+        }
+    }
+    ids
+}
+
+#[test]
+fn moves_and_text_documents_are_written_as_paired_revisions_with_unique_ids() {
+    use amend_model::layout::{LayoutInput, Paragraph, build};
+    use amend_model::{SourceSpan, Span, View};
+    let mv = |kind| {
+        let mut c = Change::new(kind)
+            .with_author("Delegate")
+            .with_date("2024-10-15T10:00:00Z");
+        c.move_id = Some("move1".into());
+        c
+    };
+    let paragraphs = vec![
+        Paragraph::new(
+            Content::from_spans(vec![
+                Span::plain("First "),
+                Span::marked("moved words ", mv(ChangeKind::MoveFrom)),
+                Span::plain("stay."),
+            ]),
+            SourceSpan::default(),
+        ),
+        Paragraph::new(
+            Content::from_spans(vec![
+                Span::plain("Second "),
+                Span::marked("new ", Change::insertion()),
+                Span::marked("old ", Change::deletion().with_author("B")),
+                Span::marked("moved words ", mv(ChangeKind::MoveTo)),
+                Span::plain("end."),
+            ]),
+            SourceSpan::default(),
+        ),
+    ];
+    let doc = build(LayoutInput {
+        paragraphs,
+        ..LayoutInput::default()
+    });
+    let options = WriteOptions {
+        author: Some("Secretariat".into()),
+        date: Some("2026-11-29".into()),
+    };
+    let bytes = write_docx(&doc, &options).expect("writes");
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("part"),
+        &mut xml,
+    )
+    .expect("utf-8");
+    let ids = revision_ids(&xml);
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(ids.len(), unique.len(), "ids unique in the part: {ids:?}");
+    assert!(xml.contains(r#"<w:moveFromRangeStart w:id="#) && xml.contains("w:name=\"move1\""));
+    assert_eq!(
+        xml.matches("w:name=\"move1\"").count(),
+        2,
+        "one range per side"
+    );
+    assert!(xml.contains(r#"w:author="Secretariat" w:date="2026-11-29T00:00:00Z""#));
+
+    let back = amend_docx::read_paragraphs(&bytes, &ReadOptions::default()).expect("rereads");
+    let kinds: Vec<_> = back
+        .paragraphs
+        .iter()
+        .flat_map(|p| p.content.spans.iter().filter_map(|s| s.change.clone()))
+        .map(|c| (c.kind, c.author, c.move_id))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                ChangeKind::MoveFrom,
+                Some("Delegate".into()),
+                Some("move1".into())
+            ),
+            (ChangeKind::Insertion, Some("Secretariat".into()), None),
+            (ChangeKind::Deletion, Some("B".into()), None),
+            (
+                ChangeKind::MoveTo,
+                Some("Delegate".into()),
+                Some("move1".into())
+            ),
+        ]
+    );
+    assert_eq!(
+        back.text(View::Accepted),
+        "First stay.\nSecond new moved words end."
+    );
+    assert_eq!(
+        back.text(View::Rejected),
+        "First moved words stay.\nSecond old end."
+    );
+}
