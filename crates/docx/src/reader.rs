@@ -373,6 +373,20 @@ impl<'c> BodyParser<'c> {
                     }
                 }
             }
+            // A numbering change outside run properties (on a LISTNUM field's end, say):
+            // recorded on the paragraph.
+            "numberingChange" => {
+                let mut change = change_from(e, ChangeKind::Numbering);
+                change.detail = Some(match attr(e, "original") {
+                    Some(original) => format!("numbering changed (was `{original}`)"),
+                    None => "numbering changed".into(),
+                });
+                if let Some(p) = self.paras.last_mut()
+                    && p.prop_change.is_none()
+                {
+                    p.prop_change = Some(change);
+                }
+            }
             "tbl" => self.tables.push(Table {
                 rows: Vec::new(),
                 row: None,

@@ -103,3 +103,28 @@ fn labels_follow_insertions_and_deletions_in_each_view() {
         "a)\tfirst\nb)\tsecond\nthird\nc)\tlast"
     );
 }
+
+#[test]
+fn a_numbering_change_on_a_field_is_recorded() {
+    let Some(shared) = common::shared("numbering_change") else {
+        return;
+    };
+    let path =
+        shared.join("fixtures/peer/open-xml-powertools/TestFiles/RP/RP026-NumberingChange.docx");
+    let read = read_paragraphs(&common::read(&path), &ReadOptions::default()).expect("reads");
+    let marks: Vec<_> = read
+        .paragraphs
+        .iter()
+        .filter_map(|p| p.mark.as_ref())
+        .filter(|m| m.kind == amend_model::ChangeKind::Numbering)
+        .collect();
+    assert_eq!(marks.len(), 2, "{marks:?}");
+    assert_eq!(marks[0].author.as_deref(), Some("Eric White"));
+    assert!(
+        marks[0]
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("`1)`")),
+        "{marks:?}"
+    );
+}
