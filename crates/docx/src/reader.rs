@@ -441,8 +441,17 @@ impl<'c> BodyParser<'c> {
                     && let Some(cell) = t.cell.take()
                 {
                     let mut content = cell.content;
-                    if let Some(mark) = &cell.mark {
-                        content = content.mark_all(mark);
+                    match cell.mark {
+                        // A cell's property change is recorded on its row.
+                        Some(mark) if mark.kind == ChangeKind::Format => {
+                            if let Some(row) = t.row.as_mut()
+                                && row.mark.is_none()
+                            {
+                                row.mark = Some(mark);
+                            }
+                        }
+                        Some(mark) => content = content.mark_all(&mark),
+                        None => {}
                     }
                     if let Some(row) = t.row.as_mut() {
                         row.cells.push(content);
@@ -453,7 +462,9 @@ impl<'c> BodyParser<'c> {
                 if let Some(t) = self.tables.last_mut()
                     && let Some(mut row) = t.row.take()
                 {
-                    if let Some(mark) = &row.mark {
+                    if let Some(mark) = &row.mark
+                        && mark.kind != ChangeKind::Format
+                    {
                         row.cells = row.cells.into_iter().map(|c| c.mark_all(mark)).collect();
                     }
                     t.rows.push(row);
@@ -877,7 +888,15 @@ fn mark_properties(
                     c.detail = Some(format!("{what} deleted"));
                     mark = Some(c);
                 }
-                "trPrChange" | "tcPrChange" | "tcBorders" | "shd" => reader.skip()?,
+                "trPrChange" | "tcPrChange" => {
+                    if mark.is_none() {
+                        let mut c = change_from(&e, ChangeKind::Format);
+                        c.detail = Some(format!("{what} properties changed"));
+                        mark = Some(c);
+                    }
+                    reader.skip()?;
+                }
+                "tcBorders" | "shd" => reader.skip()?,
                 _ => {}
             },
             Ev::End(..) if reader.depth() < base => break,

@@ -67,3 +67,29 @@ fn powertools_accept_reject_cases() {
     // cell pandoc leaves out of its grid table (RP034 rejected). Measured floor.
     assert!(same_txt >= 95, "equal to pandoc's text: {same_txt}");
 }
+
+#[test]
+fn table_row_and_cell_property_changes_are_recorded_on_their_rows() {
+    let Some(shared) = common::shared("table_property_changes") else {
+        return;
+    };
+    let base = shared.join("fixtures/peer/open-xml-powertools/TestFiles/RP");
+    for name in [
+        "RP029-Table-Row-Props-Change.docx",
+        "RP030-Table-Row-Props-Change.docx",
+    ] {
+        let read = read_paragraphs(&common::read(&base.join(name)), &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let formats = read
+            .paragraphs
+            .iter()
+            .filter(|p| p.cells.is_some())
+            .filter(|p| {
+                p.mark
+                    .as_ref()
+                    .is_some_and(|m| m.kind == amend_model::ChangeKind::Format)
+            })
+            .count();
+        assert!(formats > 0, "{name}: no row records its property change");
+    }
+}
