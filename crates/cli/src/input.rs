@@ -17,6 +17,10 @@ pub enum Format {
     Text,
     /// The plain-text layout with CriticMarkup.
     Md,
+    /// Word .docx, revisions included.
+    Docx,
+    /// Akoma Ntoso XML.
+    Akn,
 }
 
 /// Why an input could not be read.
@@ -56,28 +60,7 @@ pub fn load(path: &str, forced: Option<Format>) -> Result<Input, InputError> {
     } else {
         path.to_string()
     };
-    let io = |source| InputError::Io {
-        file: name.clone(),
-        source,
-    };
-    let mut bytes = Vec::new();
-    if path == "-" {
-        std::io::stdin()
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    } else {
-        let file = std::fs::File::open(path).map_err(io)?;
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-    }
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(InputError::TooLarge {
-            file: name,
-            limit: MAX_INPUT,
-        });
-    }
+    let bytes = read_bytes(path)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty { file: name });
     }
@@ -111,16 +94,90 @@ pub fn detect(path: &str, text: &str) -> Format {
     match ext.as_deref() {
         Some("md" | "markdown" | "critic") => Format::Md,
         Some("txt" | "text") => Format::Text,
+        _ if amend_akn::is_akn(text) => Format::Akn,
         _ if amend_text::has_critic_marks(text) => Format::Md,
         _ => Format::Text,
     }
 }
 
+/// Whether a path or its first bytes say Word .docx (a ZIP package).
+pub fn is_docx(path: &str, head: &[u8]) -> bool {
+    path.to_ascii_lowercase().ends_with(".docx") || head.starts_with(b"PK\x03\x04")
+}
+
+/// Reads any supported input into the model: text, CriticMarkup, .docx, Akoma Ntoso.
+/// Text inputs also come back as [`Input`] (for positions in diagnostics).
+pub fn read_document(
+    path: &str,
+    forced: Option<Format>,
+    options: &ReadOptions,
+) -> anyhow::Result<(Option<Input>, Document)> {
+    let wants_docx = match forced {
+        Some(Format::Docx) => true,
+        Some(_) => false,
+        None if path == "-" => false,
+        None => {
+            let mut head = [0u8; 4];
+            let n = std::fs::File::open(path)
+                .and_then(|mut f| f.read(&mut head))
+                .unwrap_or(0);
+            is_docx(path, &head[..n])
+        }
+    };
+    if wants_docx {
+        let bytes = read_bytes(path)?;
+        let docx_options = amend_docx::ReadOptions {
+            source: options.source.clone(),
+            ..amend_docx::ReadOptions::default()
+        };
+        let doc = amend_docx::read_docx(&bytes, &docx_options)
+            .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        return Ok((None, doc));
+    }
+    let input = load(path, forced)?;
+    let doc = match input.format {
+        Format::Akn => {
+            amend_akn::from_akn(&input.text).map_err(|e| anyhow::anyhow!("{}:{e}", input.name))?
+        }
+        _ => parse(&input, options),
+    };
+    Ok((Some(input), doc))
+}
+
+/// The bytes of a file or of standard input, within [`MAX_INPUT`].
+pub fn read_bytes(path: &str) -> Result<Vec<u8>, InputError> {
+    let name = if path == "-" { "<stdin>" } else { path }.to_string();
+    let io = |source| InputError::Io {
+        file: name.clone(),
+        source,
+    };
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    } else {
+        let file = std::fs::File::open(path).map_err(io)?;
+        file.take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(InputError::TooLarge {
+            file: name,
+            limit: MAX_INPUT,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Parses a loaded input into the model.
 pub fn parse(input: &Input, options: &ReadOptions) -> Document {
     let markup = match input.format {
-        Format::Text => Markup::Plain,
         Format::Md => Markup::Critic,
+        // Binary and XML formats are read by `read_document`; as text they are plain.
+        Format::Text | Format::Docx | Format::Akn => Markup::Plain,
     };
     amend_text::read(&input.text, markup, options)
 }

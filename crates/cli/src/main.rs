@@ -2,9 +2,12 @@
 //! library crates.
 
 mod check_cmd;
+mod consolidate_cmd;
 mod diff_cmd;
+mod import_cmd;
 mod input;
 mod outline;
+mod serve_cmd;
 mod unflatten_cmd;
 
 use std::io::Write;
@@ -38,6 +41,10 @@ enum Output {
     Md,
     /// An indented outline of the structure.
     Outline,
+    /// Akoma Ntoso XML (AKN4UN).
+    Akn,
+    /// Word .docx with real revisions (needs `-o FILE`).
+    Docx,
 }
 
 #[derive(clap::Args)]
@@ -74,6 +81,14 @@ enum Command {
     /// Show the bundled example: the seed (CITEL's flattened proposal on Resolution 75)
     /// as an outline, then as JSON.
     Demo,
+    /// Import files into the library: instrument, revision, source and action are
+    /// recognised from each document; a file imported before is skipped.
+    Import(import_cmd::ImportArgs),
+    /// Serve the library in the browser (the demo library on the first run).
+    Serve(serve_cmd::ServeArgs),
+    /// Consolidate many proposals on one resolution: synoptic table (agreements,
+    /// conflicts) and merged draft with bracketed alternatives.
+    Consolidate(consolidate_cmd::ConsolidateArgs),
     /// Recover the changes of a flattened text (deleted and inserted text run together),
     /// given the base and/or the new text, with the evidence and confidence of each.
     Unflatten(unflatten_cmd::UnflattenArgs),
@@ -104,35 +119,38 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Parse(args) => {
             let (input, doc) = read(&args)?;
-            let out = render(&doc, &input, args.to.unwrap_or(Output::Json), None);
-            emit(&args.output, &out)
+            let out = render(&doc, input.as_ref(), args.to.unwrap_or(Output::Json), None)?;
+            emit_bytes(&args.output, &out)
         }
         Command::Accept(args) => view_command(&args, View::Accepted),
         Command::Reject(args) => view_command(&args, View::Rejected),
         Command::Check(args) => check_cmd::run(&args),
         Command::Diff(args) => diff_cmd::run(&args),
         Command::Demo => demo(),
+        Command::Import(args) => import_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
+        Command::Consolidate(args) => consolidate_cmd::run(&args),
         Command::Unflatten(args) => unflatten_cmd::run(&args),
     }
 }
 
 fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
-    let (input, doc) = read(args)?;
+    let (_, doc) = read(args)?;
+    let text = amend_text::write_text(&doc, Some(view));
     let out = match args.to.unwrap_or(Output::Text) {
-        Output::Text => amend_text::write_text(&doc, Some(view)),
+        Output::Text => text.into_bytes(),
         other => {
             // Re-read the chosen text so the structure shows the accepted/rejected state.
-            let text = amend_text::write_text(&doc, Some(view));
             let clean = amend_text::read_plain(&text, &options(args));
             let input = Input {
-                name: input.name.clone(),
+                name: args.file.clone(),
                 text,
                 format: Format::Text,
             };
-            render(&clean, &input, other, None)
+            render(&clean, Some(&input), other, None)?
         }
     };
-    emit(&args.output, &out)
+    emit_bytes(&args.output, &out)
 }
 
 /// The seed, embedded so that the demo needs no file.
@@ -145,10 +163,10 @@ fn demo() -> anyhow::Result<()> {
         format: Format::Text,
     };
     let doc = input::parse(&input, &ReadOptions::default());
-    let mut out = outline::outline(&doc);
-    out.push('\n');
-    out.push_str(&render(&doc, &input, Output::Json, None));
-    emit(&None, &out)
+    let mut out = outline::outline(&doc).into_bytes();
+    out.push(b'\n');
+    out.extend(render(&doc, Some(&input), Output::Json, None)?);
+    emit_bytes(&None, &out)
 }
 
 fn options(args: &Common) -> ReadOptions {
@@ -157,34 +175,45 @@ fn options(args: &Common) -> ReadOptions {
     }
 }
 
-fn read(args: &Common) -> anyhow::Result<(Input, Document)> {
-    let input = input::load(&args.file, args.from)?;
-    let doc = input::parse(&input, &options(args));
-    Ok((input, doc))
+fn read(args: &Common) -> anyhow::Result<(Option<Input>, Document)> {
+    input::read_document(&args.file, args.from, &options(args))
 }
 
-fn render(doc: &Document, input: &Input, to: Output, view: Option<View>) -> String {
-    match to {
+fn render(
+    doc: &Document,
+    input: Option<&Input>,
+    to: Output,
+    view: Option<View>,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match to {
         Output::Json => amend_text::write_json(
             doc,
             JsonOptions {
-                source: Some(&input.text),
+                source: input.map(|i| i.text.as_str()),
             },
-        ),
-        Output::Text => amend_text::write_text(doc, view),
-        Output::Md => amend_text::write_markdown(doc),
-        Output::Outline => outline::outline(doc),
-    }
+        )
+        .into_bytes(),
+        Output::Text => amend_text::write_text(doc, view).into_bytes(),
+        Output::Md => amend_text::write_markdown(doc).into_bytes(),
+        Output::Outline => outline::outline(doc).into_bytes(),
+        Output::Akn => amend_akn::to_akn(doc, &amend_akn::ExportOptions::default()).into_bytes(),
+        Output::Docx => amend_docx::write_docx(doc, &amend_docx::WriteOptions::default())
+            .map_err(|e| anyhow::anyhow!("cannot write the .docx: {e}"))?,
+    })
 }
 
-fn emit(output: &Option<String>, text: &str) -> anyhow::Result<()> {
+/// Writes bytes to `-o FILE` or standard output (binary output needs a file).
+fn emit_bytes(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{path}: cannot write: {e}"))
+            std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{path}: cannot write: {e}"))
+        }
+        None if bytes.starts_with(b"PK\x03\x04") => {
+            anyhow::bail!("the .docx output is binary: give -o FILE.docx")
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()) {
+            match stdout.write_all(bytes) {
                 // A closed pipe (`| head`) is not an error.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other.map_err(Into::into),
