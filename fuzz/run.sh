@@ -13,6 +13,10 @@ for target in $(cargo fuzz list); do
   # Seed each corpus with the repository's own test texts.
   cp ../tests/data/*.txt "corpus/$target/" 2>/dev/null || true
   cp ../tests/data/critic/*.md "corpus/$target/" 2>/dev/null || true
+  case "$target" in
+    docx_package) find ../../shared/fixtures/peer/python-docx -name '*.docx' -exec cp {} "corpus/$target/" \; 2>/dev/null || true ;;
+    akn_reader) find ../../shared/fixtures/peer/akomantoso -name '*.xml' -size -64k -exec cp {} "corpus/$target/" \; 2>/dev/null || true ;;
+  esac
   echo "fuzzing $target for ${seconds}s"
   cargo fuzz run -s none "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=2048 2>&1 | tail -n 3
 done
