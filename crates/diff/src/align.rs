@@ -6,7 +6,6 @@
 
 use std::hash::Hash;
 
-use amend_model::tokenize::tokens;
 use imara_diff::{Algorithm, Diff, InternedInput, Interner};
 
 /// One step of an alignment of two sequences.
@@ -32,12 +31,18 @@ impl Profile {
     pub fn new(text: &str) -> Self {
         let mut words: Vec<u64> = Vec::new();
         let mut len = 0;
-        for t in tokens(text) {
-            if !t.chars().any(char::is_alphanumeric) {
+        // Runs of letters and digits: cheaper than word boundaries, and enough to
+        // compare which words two texts share.
+        for t in text.split(|c: char| !c.is_alphanumeric()) {
+            if t.is_empty() {
                 continue;
             }
             len += 1;
-            words.push(fnv(t.chars().flat_map(char::to_lowercase)));
+            words.push(if t.is_ascii() {
+                fnv(t.bytes().map(|b| char::from(b.to_ascii_lowercase())))
+            } else {
+                fnv(t.chars().flat_map(char::to_lowercase))
+            });
         }
         words.sort_unstable();
         words.dedup();

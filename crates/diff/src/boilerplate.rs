@@ -58,26 +58,27 @@ pub fn boilerplate_of(change: &Change) -> Option<Boilerplate> {
 /// `Dubai, 2012`, `Rev. Guadalajara 2010`, `2015`, `Sharm el-Sheikh, 2019`.
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:Rev\.\s*)?(?:\p{Lu}[\p{L}'’.\-]*(?:\s+[\p{L}'’.\-]+){0,3},?\s*)?(?:19|20)\d\d$",
+        r"^(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*)?(?:19|20)[0-9][0-9]$",
     )
     .expect("stamp pattern")
 });
 /// `; Hammamet, 2016` appended to a history line.
 static HISTORY_ADD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[;,]\s*\p{Lu}[\p{L}'’.\-]*(?:\s+[\p{L}'’.\-]+){0,3},?\s*(?:19|20)\d\d$")
+    Regex::new(r"^[;,][ \t\x{a0}]*[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*(?:19|20)[0-9][0-9]$")
         .expect("history pattern")
 });
 /// `(Rev. 2016)` or `Rev. Busan, 2014` added to or removed from a citation.
-static REV_STAMP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\(?Rev\.\s*[^()]*\)?$").expect("revision stamp pattern"));
+static REV_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\(?Rev\.[ \t\x{a0}]*[^()]*\)?$").expect("revision stamp pattern")
+});
 /// Text before a stamp that makes it a citation's: `Resolution 140 (Rev. `.
 static CITATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:Resolution|Decision|Recommendation|Opinion)\s+(?:ITU-[RTD]\s+)?[\w/]+\s*\(?(?:Rev\.\s*)?(?:\p{Lu}[\p{L}'’.\- ]*,?\s*)?$")
+    Regex::new(r"(?:Resolution|Decision|Recommendation|Opinion)[ \t\x{a0}]+(?:ITU-[RTD][ \t\x{a0}]+)?[[A-Za-z0-9_]/]+[ \t\x{a0}]*\(?(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\- ]*,?[ \t\x{a0}]*)?$")
         .expect("citation pattern")
 });
 /// `WTDC-10` → `WTDC-14`: a meeting acronym's two-digit year.
 static ACRONYM_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b[A-Z]{2,}-$").expect("acronym pattern"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z]{2,}-$").expect("acronym pattern"));
 
 fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')'))

@@ -189,20 +189,20 @@ impl<'a> Aligner<'a> {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let old_profiles: Vec<(Profile, Profile)> = old
-            .iter()
-            .map(|s| (Profile::new(&heading(s)), Profile::new(&body(s))))
-            .collect();
-        let new_profiles: Vec<(Profile, Profile)> = new
-            .iter()
-            .map(|s| (Profile::new(&heading(s)), Profile::new(&body(s))))
-            .collect();
+        // Profiles are only needed for sections in gaps: computed on demand.
+        let profile = |s: &Section| (Profile::new(&heading(s)), Profile::new(&body(s)));
+        let old_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
+            old.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let new_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
+            new.iter().map(|_| std::cell::OnceCell::new()).collect();
         let similar = |a: usize, b: usize| {
             if old[a].kind != new[b].kind {
                 return 0.0;
             }
-            let h = old_profiles[a].0.similarity(&new_profiles[b].0);
-            let c = old_profiles[a].1.similarity(&new_profiles[b].1);
+            let po = old_profiles[a].get_or_init(|| profile(&old[a]));
+            let pn = new_profiles[b].get_or_init(|| profile(&new[b]));
+            let h = po.0.similarity(&pn.0);
+            let c = po.1.similarity(&pn.1);
             (h + c) / 2.0
         };
         let pairs = align(&old_keys, &new_keys, &similar, PARAGRAPH_THRESHOLD);

@@ -1,0 +1,67 @@
+//! `amend diff OLD NEW --to md` for text inputs, without the rest of the command line:
+//! reads two plain-text files, diffs them and writes the redline as CriticMarkup. The
+//! speed comparison (bench/speed.py) can run it when the full `amend` binary is not
+//! built. usage: redline [diff] OLD NEW [--to md] [-o OUT]
+
+use std::io::Write;
+
+use amend_diff::{DiffOptions, diff};
+use amend_text::{ReadOptions, read, write_markdown};
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "diff").collect();
+    let mut files = Vec::new();
+    let mut output = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--to" => {
+                it.next();
+            }
+            "-o" => output = it.next().cloned(),
+            _ => files.push(a.clone()),
+        }
+    }
+    let [old, new] = files.as_slice() else {
+        eprintln!("usage: redline [diff] OLD NEW [--to md] [-o OUT]");
+        return std::process::ExitCode::from(2);
+    };
+    let load = |path: &str| {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+            eprintln!("{path}: {e}");
+            std::process::exit(2)
+        });
+        let markup = if amend_text::has_critic_marks(&text) {
+            amend_text::Markup::Critic
+        } else {
+            amend_text::Markup::Plain
+        };
+        read(&text, markup, &ReadOptions::default())
+    };
+    let timing = std::env::var_os("AMEND_TIMING").is_some();
+    let t0 = std::time::Instant::now();
+    let (a, b) = (load(old), load(new));
+    let t1 = std::time::Instant::now();
+    let redline = diff(&a, &b, &DiffOptions::default());
+    let t2 = std::time::Instant::now();
+    let text = write_markdown(&redline.document);
+    if timing {
+        eprintln!(
+            "read {:?}, diff {:?}, write {:?}",
+            t1 - t0,
+            t2 - t1,
+            t2.elapsed()
+        );
+    }
+    let written = match output {
+        Some(path) => std::fs::write(path, text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    match written {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
