@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-TIMEOUT = 600
+TIMEOUT = int(os.environ.get("SPEED_TIMEOUT", "600"))
 
 
 def run(cmd):

@@ -14,6 +14,15 @@ pub(crate) enum Part {
     Text,
 }
 
+/// The last `n` bytes of a text (at most), cut at a character boundary.
+fn tail(text: &str, n: usize) -> &str {
+    let mut start = text.len().saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
+}
+
 /// Mark factory for one diff.
 pub(crate) struct Marks<'o> {
     pub options: &'o DiffOptions,
@@ -41,17 +50,19 @@ impl Marks<'_> {
     /// The word diff of two texts as marked content.
     pub fn text(&self, old: &str, new: &str, part: Part) -> Content {
         let mut out = Content::new();
-        let mut before = String::new();
+        // Every piece of new text is a slice of `new`, in order: `new[..at]` is the text
+        // before the current edit.
+        let mut at = 0;
         for edit in diff_words(old, new) {
             match edit {
                 Edit::Equal(t) => {
                     out.push(Span::plain(t));
-                    before.push_str(t);
+                    at += t.len();
                 }
                 Edit::Replace { old: o, new: n } => {
                     let tag = match part {
                         Part::Label => Some(Boilerplate::Renumbering),
-                        Part::Text => boilerplate::classify(&before, o, n),
+                        Part::Text => boilerplate::classify(tail(&new[..at], 120), o, n),
                     };
                     if self.options.hide_boilerplate && tag.is_some() {
                         out.push(Span::plain(n));
@@ -63,7 +74,7 @@ impl Marks<'_> {
                         ));
                         out.push(Span::marked(n, self.change(ChangeKind::Insertion, detail)));
                     }
-                    before.push_str(n);
+                    at += n.len();
                 }
             }
         }
