@@ -190,7 +190,7 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
             };
             out.push(point(text, ls, PointKind::DoubledLabel, old, new));
             seq.push(
-                &text[ls + new.0..ls + new.1]
+                text[ls + new.0..ls + new.1]
                     .trim_start_matches('(')
                     .trim_end_matches([')', '.']),
             );

@@ -389,6 +389,9 @@ fn deletion(base: &str, rng: &mut Rng, words: &[(usize, usize)]) -> Option<Edit>
     })
 }
 
+/// A lettered line: line start and end, label letters start and end, family, ordinal.
+type ListItem = (usize, usize, usize, usize, Family, u32);
+
 /// Inserts or deletes a whole item of a lettered list and reletters the items after it.
 fn item_edit(
     base: &str,
@@ -398,8 +401,8 @@ fn item_edit(
     used: &mut Vec<(usize, usize)>,
 ) {
     // Lists: runs of lettered lines of one family, blank lines allowed between.
-    let mut lists: Vec<Vec<(usize, usize, usize, usize, Family, u32)>> = Vec::new();
-    let mut current: Vec<(usize, usize, usize, usize, Family, u32)> = Vec::new();
+    let mut lists: Vec<Vec<ListItem>> = Vec::new();
+    let mut current: Vec<ListItem> = Vec::new();
     let mut seq = Seq::default();
     for (ls, le) in crate::evidence::line_ranges(base) {
         let line = &base[ls..le];
@@ -454,9 +457,7 @@ fn item_edit(
     if insert {
         let n = 6 + rng.below(12);
         let text: Vec<&str> = (0..n).map(|_| *rng.pick(vocabulary)).collect();
-        let close = &base[ce..base[ce..]
-            .find(|c: char| c == ')')
-            .map_or(ce, |i| ce + i + 1)];
+        let close = &base[ce..base[ce..].find(')').map_or(ce, |i| ce + i + 1)];
         let new = format!(
             "{}{}\tthat {};\n",
             label(family, ordinal),
@@ -620,7 +621,8 @@ pub fn synthetic_base(words: usize, rng: &mut Rng) -> String {
                         out.push(' ');
                     }
                     if rng.chance(35) {
-                        out.push_str(*rng.pick(&common[..]));
+                        let word = common[rng.below(common.len())];
+                        out.push_str(word);
                     } else {
                         // Zipf-like: low indices far more often.
                         let r = rng.below(vocabulary.len());

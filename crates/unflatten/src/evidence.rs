@@ -605,7 +605,7 @@ fn doubled(ctx: &mut Ctx<'_>, s: usize, e: usize) {
     let trimmed = text.trim();
     let len = trimmed.len();
     if len >= 8
-        && len % 2 == 0
+        && len.is_multiple_of(2)
         && trimmed.is_char_boundary(len / 2)
         && trimmed[..len / 2] == trimmed[len / 2..]
     {

@@ -10,6 +10,9 @@ use crate::MarkKind;
 use crate::evidence::{Ctx, line_ranges};
 use crate::labels::{Family, Seq, leading_label};
 
+/// Best results by (item, expected ordinal): items kept, and whether this one is.
+type Memo = HashMap<(usize, Option<u32>), Option<(usize, bool)>>;
+
 struct Entry {
     line: (usize, usize),
     ordinal: u32,
@@ -98,15 +101,15 @@ fn push_entry(
 /// keeping the last one, and deleting only untouched items whose label repeats a kept one.
 fn solve(list: &[Entry]) -> Vec<(usize, usize)> {
     let n = list.len();
-    if n < 3 || n > 400 || !list.iter().any(|e| e.removable) {
+    if !(3..=400).contains(&n) || !list.iter().any(|e| e.removable) {
         return Vec::new();
     }
-    let mut memo: HashMap<(usize, Option<u32>), Option<(usize, bool)>> = HashMap::new();
+    let mut memo: Memo = HashMap::new();
     fn best(
         list: &[Entry],
         i: usize,
         expected: Option<u32>,
-        memo: &mut HashMap<(usize, Option<u32>), Option<(usize, bool)>>,
+        memo: &mut Memo,
     ) -> Option<(usize, bool)> {
         if i == list.len() {
             return Some((0, true));

@@ -88,22 +88,22 @@ impl<'a> Interner<'a> {
         let mut out = Vec::with_capacity(text.len() / 3);
         let mut chars = text.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
-            if c == '[' && text[start..].starts_with("[bookmark: ") {
-                if let Some(close) = text[start..]
+            if c == '['
+                && text[start..].starts_with("[bookmark: ")
+                && let Some(close) = text[start..]
                     .find(']')
                     .filter(|&n| !text[start..start + n].contains('\n'))
-                {
-                    let end = start + close + 1;
-                    while chars.peek().is_some_and(|&(i, _)| i < end) {
-                        chars.next();
-                    }
-                    out.push(Tok {
-                        start: start as u32,
-                        end: end as u32,
-                        key: MARKER_KEY,
-                    });
-                    continue;
+            {
+                let end = start + close + 1;
+                while chars.peek().is_some_and(|&(i, _)| i < end) {
+                    chars.next();
                 }
+                out.push(Tok {
+                    start: start as u32,
+                    end: end as u32,
+                    key: MARKER_KEY,
+                });
+                continue;
             }
             let first = class(c);
             let mut end = start + c.len_utf8();
@@ -111,12 +111,14 @@ impl<'a> Interner<'a> {
             if first != Class::Other {
                 while let Some(&(i, d)) = chars.peek() {
                     let k = class(d);
-                    let same = match (prev, k) {
-                        (Class::Lower, Class::Lower) | (Class::Upper, Class::Lower) => true,
-                        (Class::Upper, Class::Upper) => true,
-                        (Class::Digit, Class::Digit) | (Class::Space, Class::Space) => true,
-                        _ => false,
-                    };
+                    let same = matches!(
+                        (prev, k),
+                        (Class::Lower, Class::Lower)
+                            | (Class::Upper, Class::Lower)
+                            | (Class::Upper, Class::Upper)
+                            | (Class::Digit, Class::Digit)
+                            | (Class::Space, Class::Space)
+                    );
                     if !same {
                         break;
                     }
@@ -164,7 +166,7 @@ pub(crate) fn norm_char(c: char) -> char {
 mod tests {
     use super::*;
 
-    fn texts<'a>(text: &'a str) -> Vec<&'a str> {
+    fn texts(text: &str) -> Vec<&str> {
         let mut interner = Interner::default();
         interner
             .tokens(text)
