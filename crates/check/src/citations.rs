@@ -204,9 +204,11 @@ pub fn check(doc: &Document, texts: &[FlatText], registry: &Registry, out: &mut 
             continue;
         }
         let at = t.whole().start;
-        let r = resolutions
-            .iter()
-            .find(|r| r.span.start <= at && at < r.span.end.max(r.span.start + 1))
+        // Resolutions are in document order: the last one starting at or before `at`.
+        let n = resolutions.partition_point(|r| r.span.start <= at);
+        let r = n
+            .checked_sub(1)
+            .and_then(|i| resolutions.get(i))
             .or(resolutions.first());
         let (doc_place, doc_year) = r.map(|r| meeting_of(r)).unwrap_or((None, None));
         let this_body = r.and_then(|r| body_of_resolution(r));

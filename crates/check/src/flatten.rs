@@ -379,7 +379,9 @@ fn lost_hyphens(doc: &Document, texts: &[FlatText], out: &mut Vec<Diagnostic>) {
 
 /// The text of the document at an input span, found through the paragraphs' maps.
 pub fn fragment(texts: &[FlatText], span: SourceSpan) -> Option<String> {
-    texts.iter().find_map(|t| {
+    // Paragraphs are in document order: look at the last few starting before the span.
+    let first_after = texts.partition_point(|t| t.whole().start <= span.start);
+    texts[..first_after].iter().rev().take(8).find_map(|t| {
         let whole = t.whole();
         if span.start < whole.start || span.end > whole.end {
             return None;

