@@ -68,7 +68,8 @@ fn text_of(path: &str, accepted_view: bool) -> anyhow::Result<String> {
     let input = input::load(path, None)?;
     Ok(match input.format {
         Format::Text => input.text,
-        Format::Md => {
+        // Marked-up and structured inputs give their accepted text.
+        _ => {
             let doc = input::parse(&input, &ReadOptions::default());
             amend_text::write_text(&doc, Some(View::Accepted))
         }
