@@ -2,6 +2,7 @@
 //! [SEED]` runs CASES (default 1,000) generated cases over the seed's base and WTSA
 //! Resolution 1 (from `../shared`, when present) and prints the figures.
 //!
+//! `--synthetic WORDS DIR` writes the benchmark's generated input (flat, base, new).
 //! `--show N` prints case N instead: the truth and the recovery with the base only, as
 //! CriticMarkup.
 
@@ -24,6 +25,27 @@ fn main() {
             "notice: {} absent; running on the seed base only",
             path.display()
         ),
+    }
+    if args.first().map(String::as_str) == Some("--synthetic") {
+        // The benchmark's input as files, for the CLI's whole-process time.
+        let words: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+        let dir = args.get(2).map_or("/tmp", String::as_str);
+        let mut rng = eval::Rng::new(words as u64);
+        let base = eval::synthetic_base(words, &mut rng);
+        let case = eval::generate(&base, &mut rng, 12);
+        let write = |name: &str, text: &str| {
+            let path = Path::new(dir).join(name);
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        };
+        write(&format!("flat-{words}.txt"), &case.flat);
+        write(&format!("base-{words}.txt"), &case.base);
+        write(&format!("new-{words}.txt"), &case.new);
+        println!(
+            "{} words flattened, {} edits",
+            case.flat.split_whitespace().count(),
+            case.edits
+        );
+        return;
     }
     if args.first().map(String::as_str) == Some("--misses") {
         let n: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(20);
