@@ -370,12 +370,27 @@ fn the_reconstructed_base_exports_to_valid_akn_and_round_trips() {
 }
 
 #[test]
-fn a_consolidated_seed_exports_to_valid_akn_and_round_trips() {
-    // The seed with every change accepted, read back: the shape a consolidation gives.
-    let seed = read_text(SEED);
-    let clean = amend_text::write_text(&seed, Some(View::Accepted));
-    let doc = read_text(&clean);
-    round_trip(&doc, "consolidated");
+fn a_consolidation_output_exports_to_valid_akn_and_round_trips() {
+    // CITEL's flattened seed and a clean rewrite by another source, consolidated on the
+    // reconstructed base: a merged draft with attributed changes and alternatives.
+    use amend_consolidate::{Form, Options, SourcedProposal, consolidate};
+    let cept = BASE
+        .replace("to continue ITUT's work", "to pursue ITUT's work")
+        .replace("within its mandate", "within its remit");
+    let proposals = vec![
+        SourcedProposal::from_text("CITEL", SEED, Form::Flat, BASE),
+        SourcedProposal::from_text("CEPT", &cept, Form::Clean, BASE),
+    ];
+    let c = consolidate(&read_text(BASE), &proposals, &Options::default());
+    let xml = round_trip(&c.merged, "consolidation");
+    assert!(
+        xml.contains(r#"amend:source="CITEL""#),
+        "CITEL's changes are attributed"
+    );
+    assert!(
+        xml.contains(r#"amend:source="CEPT""#),
+        "CEPT's changes are attributed"
+    );
 }
 
 #[test]
