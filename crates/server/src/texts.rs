@@ -1,0 +1,414 @@
+//! The texts the platform compares and checks: a version of an instrument, the text a
+//! proposal puts forward, or a whole document; and the views built from them (redline,
+//! synoptic table, check report), shared by the pages and the API.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use amend_model::{Body, Document, Item, Resolution};
+use serde::Serialize;
+
+use crate::{AppError, AppState, blocking, html};
+
+/// A reference to a text: `version:ID`, `proposal:ID` or `document:ID`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRef {
+    Version(i64),
+    Proposal(i64),
+    Document(i64),
+}
+
+impl FromStr for TextRef {
+    type Err = AppError;
+
+    fn from_str(s: &str) -> Result<Self, AppError> {
+        let bad = || {
+            AppError::BadRequest(format!(
+                "`{s}` is not version:ID, proposal:ID or document:ID"
+            ))
+        };
+        let (kind, id) = s.split_once(':').ok_or_else(bad)?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        match kind {
+            "version" => Ok(TextRef::Version(id)),
+            "proposal" => Ok(TextRef::Proposal(id)),
+            "document" => Ok(TextRef::Document(id)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl fmt::Display for TextRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TextRef::Version(id) => write!(f, "version:{id}"),
+            TextRef::Proposal(id) => write!(f, "proposal:{id}"),
+            TextRef::Document(id) => write!(f, "document:{id}"),
+        }
+    }
+}
+
+/// A resolved text: its document, a name for people, and the model.
+pub struct Text {
+    pub document_id: i64,
+    pub name: String,
+    pub document: Document,
+}
+
+fn as_document(r: &Resolution) -> Document {
+    Document::new(Body::Resolution(r.clone()))
+}
+
+impl AppState {
+    /// The text a reference names.
+    pub async fn text(&self, r: TextRef) -> Result<Text, AppError> {
+        match r {
+            TextRef::Version(id) => {
+                let v = self.store().version(id).await?.ok_or(AppError::NotFound)?;
+                let model = self.model(v.document_id).await?.ok_or(AppError::NotFound)?;
+                let res = model
+                    .resolutions()
+                    .get(v.position as usize)
+                    .map(|r| as_document(r))
+                    .ok_or(AppError::NotFound)?;
+                let name = match &v.revision {
+                    Some(rev) => format!("{} {} {} ({rev})", v.body, v.kind, v.number),
+                    None => format!("{} {} {}", v.body, v.kind, v.number),
+                };
+                Ok(Text {
+                    document_id: v.document_id,
+                    name: name.trim().to_string(),
+                    document: res,
+                })
+            }
+            TextRef::Proposal(id) => {
+                let p = self.store().proposal(id).await?.ok_or(AppError::NotFound)?;
+                let model = self.model(p.document_id).await?.ok_or(AppError::NotFound)?;
+                let Body::Contribution(c) = &model.body else {
+                    return Err(AppError::NotFound);
+                };
+                let proposal = c
+                    .proposals
+                    .get(p.position as usize)
+                    .ok_or(AppError::NotFound)?;
+                let document = match &proposal.resolution {
+                    Some(r) => as_document(r),
+                    None => Document::new(Body::Generic(Default::default())),
+                };
+                Ok(Text {
+                    document_id: p.document_id,
+                    name: format!(
+                        "{} {} ({})",
+                        p.source.as_deref().unwrap_or("proposal"),
+                        p.action,
+                        p.document_title
+                    ),
+                    document,
+                })
+            }
+            TextRef::Document(id) => {
+                let d = self.store().document(id).await?.ok_or(AppError::NotFound)?;
+                let model = self.model(id).await?.ok_or(AppError::NotFound)?;
+                Ok(Text {
+                    document_id: id,
+                    name: d.summary.title,
+                    document: (*model).clone(),
+                })
+            }
+        }
+    }
+
+    /// The redline from one text to another.
+    pub async fn redline(&self, from: TextRef, to: TextRef) -> Result<RedlineView, AppError> {
+        let old = self.text(from).await?;
+        let new = self.text(to).await?;
+        blocking(move || {
+            let redline = amend_diff::diff(&old.document, &new.document, &Default::default());
+            RedlineView {
+                from: from.to_string(),
+                to: to.to_string(),
+                from_name: old.name,
+                to_name: new.name,
+                summary: redline.summary(),
+                html: html::document(&redline.document),
+                json: amend_text::to_json(&redline.document, Default::default()),
+            }
+        })
+        .await
+    }
+
+    /// The check report of a stored document, with the library's versions added to the
+    /// citation registry.
+    pub async fn check(&self, id: i64) -> Result<CheckView, AppError> {
+        let record = self.store().document(id).await?.ok_or(AppError::NotFound)?;
+        let model = self.model(id).await?.ok_or(AppError::NotFound)?;
+        let versions = self.store().versions().await?;
+        let source = self
+            .store()
+            .source_file(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        blocking(move || {
+            let mut registry = amend_check::Registry::builtin();
+            registry.extend(registry_of(&versions));
+            let text = if source.format == "docx" {
+                None
+            } else {
+                String::from_utf8(source.bytes).ok()
+            };
+            let options = amend_check::CheckOptions {
+                registry,
+                source: text.as_deref(),
+                base: None,
+            };
+            let report = amend_check::check(&model, &options);
+            let index = text.as_deref().map(amend_model::LineIndex::new);
+            let rows = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let at = index
+                        .as_ref()
+                        .map(|i| i.line_column(d.span.start))
+                        .map(|lc| format!("{}:{}", lc.line, lc.column))
+                        .unwrap_or_default();
+                    let excerpt = text
+                        .as_deref()
+                        .and_then(|t| t.get(d.span.start..d.span.end))
+                        .map(|s| s.chars().take(120).collect())
+                        .unwrap_or_default();
+                    CheckRow {
+                        severity: d.severity.as_str(),
+                        code: d.code,
+                        message: d.message.clone(),
+                        at,
+                        excerpt,
+                        help: d.help.clone().unwrap_or_default(),
+                    }
+                })
+                .collect();
+            CheckView {
+                document_id: id,
+                title: record.summary.title,
+                errors: report.errors().count(),
+                warnings: report.warnings().count(),
+                rows,
+                json: serde_json::to_value(&report).unwrap_or_default(),
+            }
+        })
+        .await
+    }
+
+    /// The synoptic table of an instrument: its latest version beside every proposal,
+    /// item by item, each proposal's changes marked against the version.
+    pub async fn synoptic(&self, instrument: i64) -> Result<SynopticView, AppError> {
+        let detail = self
+            .store()
+            .instrument(instrument)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let base_version = detail
+            .versions
+            .iter()
+            .max_by_key(|v| (v.year.unwrap_or(0), v.id))
+            .ok_or_else(|| {
+                AppError::BadRequest("no version of this instrument in the library".into())
+            })?;
+        let base = self.text(TextRef::Version(base_version.id)).await?;
+        let mut proposals = Vec::new();
+        for p in &detail.proposals {
+            let t = self.text(TextRef::Proposal(p.id)).await?;
+            proposals.push((p.clone(), t));
+        }
+        let label = detail.summary.label();
+        let base_name = base.name.clone();
+        blocking(move || {
+            let base_doc = Arc::new(base.document);
+            let mut columns = Vec::new();
+            let mut cells: Vec<Vec<(String, String)>> = Vec::new();
+            for (p, t) in &proposals {
+                columns.push(SynopticColumn {
+                    proposal_id: p.id,
+                    document_id: p.document_id,
+                    name: format!("{} {}", p.source.as_deref().unwrap_or("?"), p.action),
+                });
+                let redline = amend_diff::diff(&base_doc, &t.document, &Default::default());
+                cells.push(items_of(&redline.document));
+            }
+            let base_items = items_of(&base_doc);
+            // Rows: the base's items in order, then items only proposals have, after the
+            // row they follow.
+            let mut keys: Vec<String> = base_items.iter().map(|(k, _)| k.clone()).collect();
+            for column in &cells {
+                let mut after: Option<usize> = None;
+                for (key, _) in column {
+                    match keys.iter().position(|k| k == key) {
+                        Some(i) => after = Some(i),
+                        None => {
+                            let at = after.map_or(0, |i| i + 1);
+                            keys.insert(at, key.clone());
+                            after = Some(at);
+                        }
+                    }
+                }
+            }
+            let rows = keys
+                .iter()
+                .map(|key| SynopticRow {
+                    key: key.clone(),
+                    base: lookup(&base_items, key),
+                    cells: cells.iter().map(|c| lookup(c, key)).collect(),
+                })
+                .collect();
+            SynopticView {
+                instrument_id: instrument,
+                instrument: label,
+                base: base_name,
+                columns,
+                rows,
+            }
+        })
+        .await
+    }
+}
+
+fn lookup(items: &[(String, String)], key: &str) -> String {
+    items
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, h)| h.clone())
+        .unwrap_or_default()
+}
+
+/// The items of a resolution as (eid, HTML of label and text), depth first; the title
+/// block and each section heading count as rows too.
+fn items_of(doc: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Some(r) = doc.resolutions().first().copied() else {
+        return out;
+    };
+    out.push((
+        "title".to_string(),
+        format!(
+            "<strong>{}</strong><br>{}",
+            html::content(&r.title_block.number_line),
+            html::content(&r.title_block.title)
+        ),
+    ));
+    fn walk(out: &mut Vec<(String, String)>, item: &Item) {
+        let label = item
+            .label
+            .as_ref()
+            .map(|l| {
+                format!(
+                    "<span class=\"label\">{}</span> ",
+                    html::content(&l.written)
+                )
+            })
+            .unwrap_or_default();
+        out.push((
+            item.eid.clone(),
+            format!("{label}{}", html::content(&item.content)),
+        ));
+        for c in &item.children {
+            walk(out, c);
+        }
+    }
+    for s in &r.sections {
+        out.push((
+            s.eid.clone(),
+            format!("<em class=\"heading\">{}</em>", html::content(&s.heading)),
+        ));
+        for i in &s.items {
+            walk(&mut out, i);
+        }
+    }
+    out
+}
+
+/// The library's versions as citation registry entries.
+pub fn registry_of(versions: &[amend_store::VersionRecord]) -> amend_check::Registry {
+    let mut registry = amend_check::Registry::empty();
+    for v in versions {
+        if let (false, Some(year)) = (v.body.is_empty(), v.year) {
+            registry
+                .revisions
+                .push(amend_check::registry::RevisionEntry {
+                    body: v.body.clone(),
+                    kind: v.kind.clone(),
+                    number: v.number.clone(),
+                    place: v.place.clone(),
+                    year: year as u16,
+                    title: Some(v.title.clone()),
+                    source: format!("library document {}", v.document_id),
+                });
+        }
+    }
+    registry
+}
+
+/// A redline ready for a page or the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedlineView {
+    pub from: String,
+    pub to: String,
+    pub from_name: String,
+    pub to_name: String,
+    pub summary: amend_diff::Summary,
+    #[serde(skip)]
+    pub html: String,
+    /// The change-marked document (the model's JSON).
+    pub json: serde_json::Value,
+}
+
+/// One finding of a check report.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRow {
+    pub severity: &'static str,
+    pub code: &'static str,
+    pub message: String,
+    /// `line:column` in the source text.
+    pub at: String,
+    pub excerpt: String,
+    pub help: String,
+}
+
+/// A check report ready for a page or the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    pub document_id: i64,
+    pub title: String,
+    pub errors: usize,
+    pub warnings: usize,
+    #[serde(skip)]
+    pub rows: Vec<CheckRow>,
+    /// The report as `amend check --format json` gives it.
+    pub json: serde_json::Value,
+}
+
+/// A proposal column of a synoptic table.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynopticColumn {
+    pub proposal_id: i64,
+    pub document_id: i64,
+    pub name: String,
+}
+
+/// A row of a synoptic table: the base's item and each proposal's (HTML).
+#[derive(Debug, Clone, Serialize)]
+pub struct SynopticRow {
+    pub key: String,
+    pub base: String,
+    pub cells: Vec<String>,
+}
+
+/// The synoptic table of an instrument.
+#[derive(Debug, Clone, Serialize)]
+pub struct SynopticView {
+    pub instrument_id: i64,
+    pub instrument: String,
+    pub base: String,
+    pub columns: Vec<SynopticColumn>,
+    pub rows: Vec<SynopticRow>,
+}
