@@ -40,7 +40,12 @@ fn main() -> std::process::ExitCode {
     };
     let timing = std::env::var_os("AMEND_TIMING").is_some();
     let t0 = std::time::Instant::now();
-    let (a, b) = (load(old), load(new));
+    // The two inputs are read in parallel.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| load(old));
+        let b = load(new);
+        (a.join().expect("reader thread"), b)
+    });
     let t1 = std::time::Instant::now();
     let redline = diff(&a, &b, &DiffOptions::default());
     let t2 = std::time::Instant::now();

@@ -34,6 +34,7 @@ mod structure;
 pub mod words;
 
 use amend_model::{Annex, Body, Collection, Content, Document, Footnote, Generic, Resolution};
+use rayon::prelude::*;
 use serde::Serialize;
 
 pub use boilerplate::{Boilerplate, boilerplate_of};
@@ -216,22 +217,25 @@ fn collection(marks: &Marks<'_>, old: &Collection, new: &Collection) -> Collecti
     let old_keys: Vec<u64> = old.resolutions.iter().map(number).collect();
     let new_keys: Vec<u64> = new.resolutions.iter().map(number).collect();
     let pairs = align::align(&old_keys, &new_keys, &|_, _| 0.0, 1.0);
-    let resolutions = pairs
-        .into_iter()
-        .map(|p| match p {
-            align::Pair::Matched(i, j) => {
-                structure::diff_resolution(marks, &old.resolutions[i], &new.resolutions[j])
-            }
-            align::Pair::Deleted(i) => {
-                let o = &old.resolutions[i];
-                structure::diff_resolution(marks, o, &structure::empty_like(o))
-            }
-            align::Pair::Inserted(j) => {
-                let n = &new.resolutions[j];
-                structure::diff_resolution(marks, &structure::empty_like(n), n)
-            }
-        })
-        .collect();
+    let one = |p: align::Pair| match p {
+        align::Pair::Matched(i, j) => {
+            structure::diff_resolution(marks, &old.resolutions[i], &new.resolutions[j])
+        }
+        align::Pair::Deleted(i) => {
+            let o = &old.resolutions[i];
+            structure::diff_resolution(marks, o, &structure::empty_like(o))
+        }
+        align::Pair::Inserted(j) => {
+            let n = &new.resolutions[j];
+            structure::diff_resolution(marks, &structure::empty_like(n), n)
+        }
+    };
+    // Resolutions are independent: many are diffed in parallel.
+    let resolutions = if pairs.len() > 16 {
+        pairs.into_par_iter().map(one).collect()
+    } else {
+        pairs.into_iter().map(one).collect()
+    };
     Collection {
         front_matter: generic::diff_blocks(marks, &old.front_matter, &new.front_matter),
         resolutions,
