@@ -157,7 +157,7 @@ fn blocks(out: &mut String, blocks: &[Block], base_level: u8) {
                 level, content: c, ..
             } => {
                 let h = (base_level + level.saturating_sub(1)).clamp(2, 6);
-                let _ = write!(out, "<h{h}>{}</h{h}>\n", content(c));
+                let _ = writeln!(out, "<h{h}>{}</h{h}>", content(c));
             }
             Block::Paragraph {
                 content: c, mark, ..
