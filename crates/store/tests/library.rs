@@ -214,3 +214,57 @@ fn search_finds_phrases_with_snippets_and_filters() {
         store.close().await;
     });
 }
+
+/// The ITU fixtures of `../shared` (accepted texts of real ITU documents): each is
+/// stored whole and found by a phrase of its own. Skips with a notice when `shared` is
+/// absent, except under CI.
+#[test]
+fn itu_fixtures_are_stored_and_searchable() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/itu");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{dir} is missing under CI"
+        );
+        eprintln!("notice: {dir} not found; skipping the ITU fixture import");
+        return;
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".accept.txt"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let tmp = TempDir::new("itu");
+    block_on(async {
+        let store = SqliteStore::open_dir(&tmp.0).await.unwrap();
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let id = store.import(read(&name, &text)).await.unwrap().id();
+            // A line of eight or more words from the middle of the file, as a phrase.
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|l| l.split_whitespace().count() >= 8)
+                .collect();
+            let line = lines[lines.len() / 2];
+            let phrase: Vec<&str> = line.split_whitespace().take(6).collect();
+            let hits = store
+                .search(&SearchQuery::new(format!("\"{}\"", phrase.join(" "))))
+                .await
+                .unwrap();
+            assert!(
+                hits.iter().any(|h| h.document_id == id),
+                "{name}: `{}` not found",
+                phrase.join(" ")
+            );
+            let stored = store.source_file(id).await.unwrap().unwrap();
+            assert_eq!(stored.bytes, text.as_bytes());
+        }
+        assert_eq!(
+            store.incomplete_documents().await.unwrap(),
+            Vec::<i64>::new()
+        );
+        store.close().await;
+    });
+}
