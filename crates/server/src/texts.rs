@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use amend_model::{Body, Document, Item, Resolution};
+use amend_model::{Body, Document, Item, Resolution, View};
 use serde::Serialize;
 
 use crate::{AppError, AppState, blocking, html};
@@ -123,9 +123,30 @@ impl AppState {
     pub async fn redline(&self, from: TextRef, to: TextRef) -> Result<RedlineView, AppError> {
         let old = self.text(from).await?;
         let new = self.text(to).await?;
+        let proposal = matches!(to, TextRef::Proposal(_));
         blocking(move || {
-            let redline = amend_diff::diff(&old.document, &new.document, &Default::default());
+            // A proposal extracted from a .docx as plain text holds the deleted and the
+            // inserted text side by side without marks: its changes are recovered by
+            // aligning it against the base (amend-unflatten), not by a diff.
+            let flat = amend_text::write_text(&new.document, None);
+            let flattened = proposal
+                && !has_marks(&new.document)
+                && !amend_unflatten::flattening_points(&flat).is_empty();
+            let (redline, method) = if flattened {
+                let base = amend_text::write_text(&old.document, Some(View::Accepted));
+                let recovery =
+                    amend_unflatten::unflatten(&flat, Some(&base), None, &Default::default());
+                let document = recovery.document;
+                let changes = amend_diff::records(&document);
+                (amend_diff::Redline { document, changes }, "unflatten")
+            } else {
+                (
+                    amend_diff::diff(&old.document, &new.document, &Default::default()),
+                    "diff",
+                )
+            };
             RedlineView {
+                method,
                 from: from.to_string(),
                 to: to.to_string(),
                 from_name: old.name,
@@ -158,7 +179,7 @@ impl AppState {
                 String::from_utf8(source.bytes).ok()
             };
             let options = amend_check::CheckOptions {
-                registry,
+                registry: RegistryArg::arg(&registry),
                 source: text.as_deref(),
                 base: None,
             };
@@ -273,6 +294,12 @@ impl AppState {
     }
 }
 
+/// Whether a document carries change marks of its own.
+fn has_marks(doc: &Document) -> bool {
+    amend_text::write_text(doc, Some(View::Accepted))
+        != amend_text::write_text(doc, Some(View::Rejected))
+}
+
 fn lookup(items: &[(String, String)], key: &str) -> String {
     items
         .iter()
@@ -327,6 +354,24 @@ fn items_of(doc: &Document) -> Vec<(String, String)> {
     out
 }
 
+/// `CheckOptions::registry` is moving from an owned `Registry` to a `&Registry`; this
+/// gives whichever the check crate in the tree asks for.
+trait RegistryArg<T> {
+    fn arg(self) -> T;
+}
+
+impl<'a> RegistryArg<&'a amend_check::Registry> for &'a amend_check::Registry {
+    fn arg(self) -> &'a amend_check::Registry {
+        self
+    }
+}
+
+impl RegistryArg<amend_check::Registry> for &amend_check::Registry {
+    fn arg(self) -> amend_check::Registry {
+        self.clone()
+    }
+}
+
 /// The library's versions as citation registry entries.
 pub fn registry_of(versions: &[amend_store::VersionRecord]) -> amend_check::Registry {
     let mut registry = amend_check::Registry::empty();
@@ -351,6 +396,9 @@ pub fn registry_of(versions: &[amend_store::VersionRecord]) -> amend_check::Regi
 /// A redline ready for a page or the API.
 #[derive(Debug, Clone, Serialize)]
 pub struct RedlineView {
+    /// `diff` (two clean texts compared) or `unflatten` (the changes of a flattened
+    /// proposal recovered against the base).
+    pub method: &'static str,
     pub from: String,
     pub to: String,
     pub from_name: String,
