@@ -2,6 +2,7 @@
 //! [SEED]` runs CASES (default 1,000) generated cases over the seed's base and WTSA
 //! Resolution 1 (from `../shared`, when present) and prints the figures.
 //!
+//! `--time` times the recovery on the benchmark's input (wall and on-CPU time).
 //! `--synthetic WORDS DIR` writes the benchmark's generated input (flat, base, new).
 //! `--show N` prints case N instead: the truth and the recovery with the base only, as
 //! CriticMarkup.
@@ -25,6 +26,31 @@ fn main() {
             "notice: {} absent; running on the seed base only",
             path.display()
         ),
+    }
+    if args.first().map(String::as_str) == Some("--time") {
+        // Wall and on-CPU time of the recovery on the benchmark's input: on a loaded
+        // machine the on-CPU time is what the process itself costs.
+        for words in [100_000usize, 200_000] {
+            let mut rng = eval::Rng::new(words as u64);
+            let base = eval::synthetic_base(words, &mut rng);
+            let case = eval::generate(&base, &mut rng, 12);
+            let mut best = (f64::MAX, f64::MAX);
+            for _ in 0..7 {
+                let (w0, c0) = (std::time::Instant::now(), on_cpu());
+                let r = unflatten(&case.flat, Some(&case.base), None, &Options::default());
+                std::hint::black_box(&r);
+                let wall = w0.elapsed().as_secs_f64() * 1000.0;
+                let cpu = (on_cpu() - c0) * 1000.0;
+                best = (best.0.min(wall), best.1.min(cpu));
+            }
+            println!(
+                "{} words flattened: best of 7: {:.1} ms wall, {:.1} ms on CPU",
+                case.flat.split_whitespace().count(),
+                best.0,
+                best.1
+            );
+        }
+        return;
     }
     if args.first().map(String::as_str) == Some("--synthetic") {
         // The benchmark's input as files, for the CLI's whole-process time.
@@ -168,4 +194,12 @@ fn misses(n: usize, case: &eval::Case) {
         );
         i = j;
     }
+}
+
+/// Seconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`), else 0.
+fn on_cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0.0, |ns| ns / 1e9)
 }

@@ -39,7 +39,10 @@ fn pair(matched: &mut [bool], map: &mut [u32], fa: usize, fb: usize, xa: usize, 
 }
 
 /// Hunks larger than this (characters, either side) are refined with the heuristic Myers.
-const MINIMAL_LIMIT: usize = 4000;
+const MINIMAL_LIMIT: usize = 400;
+
+/// Hunks larger than this are searched for the other side whole only up to here.
+const SUBSTRING_LIMIT: usize = 2000;
 
 pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -> Alignment {
     let mut a = Alignment {
@@ -57,6 +60,7 @@ pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -
         xt,
         0..xt.len(),
         num_tokens,
+        Algorithm::Histogram,
         &mut a,
     );
     repair_lines(f, ft, x, xt, num_tokens, &mut a);
@@ -133,6 +137,7 @@ fn align_tokens(
     xt: &[Tok],
     xr: Range<usize>,
     num_tokens: u32,
+    algorithm: Algorithm,
     a: &mut Alignment,
 ) {
     let fi: Vec<usize> = fr.filter(|&i| ft[i].key != MARKER_KEY).collect();
@@ -143,7 +148,7 @@ fn align_tokens(
     let fseq: Vec<Token> = fi.iter().map(|&i| Token(ft[i].key)).collect();
     let xseq: Vec<Token> = xi.iter().map(|&i| Token(xt[i].key)).collect();
     let mut diff = Diff::default();
-    diff.compute_with(Algorithm::Histogram, &xseq, &fseq, num_tokens);
+    diff.compute_with(algorithm, &xseq, &fseq, num_tokens);
     let mut k = 0;
     for (j, &i) in fi.iter().enumerate() {
         if !diff.is_added(j as u32) {
@@ -365,6 +370,8 @@ fn realign(
             xt,
             xlines[j].clone(),
             num_tokens,
+            // One line against one line: Myers needs no table over all tokens.
+            Algorithm::Myers,
             a,
         );
         next_x = j + 1;
@@ -405,7 +412,7 @@ fn refine(
         .collect();
     let end_of = |v: &[(usize, char)], k: usize, limit: usize| v.get(k).map_or(limit, |p| p.0);
     // X whole inside F: at the start, at the end, else at its first place.
-    if xc.len() <= fc.len() && fc.len() <= MINIMAL_LIMIT {
+    if xc.len() <= fc.len() && fc.len() <= SUBSTRING_LIMIT {
         let eq = |at: usize| (0..xc.len()).all(|k| fc[at + k].1 == xc[k].1);
         let last = fc.len() - xc.len();
         let found = if eq(0) {
