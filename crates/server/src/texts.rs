@@ -125,26 +125,7 @@ impl AppState {
         let new = self.text(to).await?;
         let proposal = matches!(to, TextRef::Proposal(_));
         blocking(move || {
-            // A proposal extracted from a .docx as plain text holds the deleted and the
-            // inserted text side by side without marks: its changes are recovered by
-            // aligning it against the base (amend-unflatten), not by a diff.
-            let flat = amend_text::write_text(&new.document, None);
-            let flattened = proposal
-                && !has_marks(&new.document)
-                && !amend_unflatten::flattening_points(&flat).is_empty();
-            let (redline, method) = if flattened {
-                let base = amend_text::write_text(&old.document, Some(View::Accepted));
-                let recovery =
-                    amend_unflatten::unflatten(&flat, Some(&base), None, &Default::default());
-                let document = recovery.document;
-                let changes = amend_diff::records(&document);
-                (amend_diff::Redline { document, changes }, "unflatten")
-            } else {
-                (
-                    amend_diff::diff(&old.document, &new.document, &Default::default()),
-                    "diff",
-                )
-            };
+            let (redline, method) = compare(&old.document, &new.document, proposal);
             RedlineView {
                 method,
                 from: from.to_string(),
@@ -254,7 +235,7 @@ impl AppState {
                     document_id: p.document_id,
                     name: format!("{} {}", p.source.as_deref().unwrap_or("?"), p.action),
                 });
-                let redline = amend_diff::diff(&base_doc, &t.document, &Default::default());
+                let (redline, _) = compare(&base_doc, &t.document, true);
                 cells.push(items_of(&redline.document));
             }
             let base_items = items_of(&base_doc);
@@ -291,6 +272,24 @@ impl AppState {
             }
         })
         .await
+    }
+}
+
+/// The redline from `old` to `new`. A proposal extracted from a .docx as plain text
+/// holds the deleted and the inserted text side by side without marks: its changes are
+/// recovered by aligning it against the base (amend-unflatten), not by a diff.
+fn compare(old: &Document, new: &Document, proposal: bool) -> (amend_diff::Redline, &'static str) {
+    let flat = amend_text::write_text(new, None);
+    let flattened =
+        proposal && !has_marks(new) && !amend_unflatten::flattening_points(&flat).is_empty();
+    if flattened {
+        let base = amend_text::write_text(old, Some(View::Accepted));
+        let recovery = amend_unflatten::unflatten(&flat, Some(&base), None, &Default::default());
+        let document = recovery.document;
+        let changes = amend_diff::records(&document);
+        (amend_diff::Redline { document, changes }, "unflatten")
+    } else {
+        (amend_diff::diff(old, new, &Default::default()), "diff")
     }
 }
 
