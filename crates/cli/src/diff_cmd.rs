@@ -29,7 +29,7 @@ pub enum DiffOutput {
 
 #[derive(clap::Args)]
 pub struct DiffArgs {
-    /// The old version (text, CriticMarkup or .docx; `-` for standard input).
+    /// The old version (text, CriticMarkup, .docx or Akoma Ntoso; `-` for standard input).
     old: String,
     /// The new version.
     new: String,
@@ -52,19 +52,14 @@ pub struct DiffArgs {
     /// Terminal output: old and new side by side instead of inline.
     #[arg(long)]
     side_by_side: bool,
-    /// Force the input format of text inputs instead of recognising it.
+    /// Force the input format instead of recognising it.
     #[arg(long, value_enum)]
     from: Option<Format>,
 }
 
+/// Any readable format: text, CriticMarkup, .docx, Akoma Ntoso.
 fn read(path: &str, from: Option<Format>) -> anyhow::Result<Document> {
-    if path.to_ascii_lowercase().ends_with(".docx") {
-        let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
-        return amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default())
-            .map_err(|e| anyhow::anyhow!("{path}: {e}"));
-    }
-    let input = input::load(path, from)?;
-    Ok(input::parse(&input, &ReadOptions::default()))
+    input::read_document(path, from, &ReadOptions::default()).map(|(_, doc)| doc)
 }
 
 fn file_name(path: &str) -> String {
@@ -87,8 +82,13 @@ fn write_out(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
-    let old = read(&args.old, args.from)?;
-    let new = read(&args.new, args.from)?;
+    // The two inputs are read in parallel.
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| read(&args.old, args.from));
+        let new = read(&args.new, args.from);
+        (old.join().expect("reader thread"), new)
+    });
+    let (old, new) = (old?, new?);
     let options = DiffOptions {
         author: args.author.clone(),
         date: args.date.clone(),
