@@ -13,7 +13,6 @@ fn bench(c: &mut Criterion) {
         .iter()
         .map(|t| amend_text::read_plain(t, &Default::default()))
         .collect();
-    let options = CheckOptions::default();
     let total: usize = texts.iter().map(String::len).sum();
     eprintln!("1000 resolutions, {} KiB in all", total / 1024);
     let mut group = c.benchmark_group("check");
@@ -24,7 +23,7 @@ fn bench(c: &mut Criterion) {
             for (doc, text) in docs.iter().zip(&texts) {
                 let options = CheckOptions {
                     source: Some(text),
-                    ..options.clone()
+                    ..CheckOptions::default()
                 };
                 findings += check(doc, &options).diagnostics.len();
             }

@@ -14,16 +14,17 @@ use crate::{Diagnostic, Edit, Fix};
 static CITATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<pre>\b(?:Council|UNGA|UN\s+General\s+Assembly|Plenipotentiary|PP|WTSA|WTDC|RA)\s+)?
-        \b(?P<kind>Resolution|Decision)\s+
-        (?P<num>(?:ITU[-\u{2011}][RTD]\s+)?(?:A/RES/|A/)?\d{1,4}(?:/\d{1,4})?)\b
+        (?P<pre>(?-u:\b)(?:Council|UNGA|UN\s+General\s+Assembly|Plenipotentiary|PP|WTSA|WTDC|RA)\s+)?
+        (?-u:\b)(?P<kind>Resolution|Decision)\s+
+        (?P<num>(?:ITU[-\u{2011}][RTD]\s+)?(?:A/RES/|A/)?\d{1,4}(?:/\d{1,4})?)(?-u:\b)
         (?:\s*\((?P<rev>[^()]*)\))?
         (?P<post>\s+of\s+(?:the\s+)?(?:this\s+Assembly|Plenipotentiary\s+Conference|World\s+Telecommunication\s+Development\s+Conference|World\s+Telecommunication\s+Standardization\s+Assembly|Radiocommunication\s+Assembly|\d{4}\s+session\s+of\s+the\s+ITU\s+Council|ITU\s+Council|Council|(?:UN\s+)?General\s+Assembly))?",
     )
     .expect("citation pattern")
 });
-static UN_SYMBOL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\bA/RES/(\d{1,3}/\d{1,4})\b").expect("UN symbol pattern"));
+static UN_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)A/RES/(\d{1,3}/\d{1,4})(?-u:\b)").expect("UN symbol pattern")
+});
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:(\p{Lu}[\p{L}'’.\-]*(?:\s(?:el-|del\s|de\s)?\p{Lu}[\p{L}'’.\-]*)*)\s*(,?)\s*)?((?:19|20)\d\d)")
         .expect("stamp pattern")
@@ -212,6 +213,12 @@ pub fn check(doc: &Document, texts: &[FlatText], registry: &Registry, out: &mut 
             .or(resolutions.first());
         let (doc_place, doc_year) = r.map(|r| meeting_of(r)).unwrap_or((None, None));
         let this_body = r.and_then(|r| body_of_resolution(r));
+        if !(t.text.contains("Resolution")
+            || t.text.contains("Decision")
+            || t.text.contains("A/RES/"))
+        {
+            continue;
+        }
         for c in parse_citations(&t.text, this_body.as_deref(), registry) {
             judge(t, &c, registry, doc_place.as_deref(), doc_year, out);
         }

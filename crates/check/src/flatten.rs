@@ -3,6 +3,7 @@
 //! lost non-breaking hyphens.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use amend_model::{Document, SourceSpan};
@@ -19,27 +20,94 @@ const STAMP: &str =
     r"\p{Lu}[\p{L}'’\-]*(?: (?:el-|del |de |la )?\p{Lu}[\p{L}'’\-]*)*,? ?(?:19|20)\d\d";
 
 static YEARS_SPACED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\d,])((?:19|20)\d\d)([ \t]+|)((?:19|20)\d\d)\b").expect("years pattern")
+    Regex::new(r"(?:^|[^\d,])((?:19|20)\d\d)([ \t]+|)((?:19|20)\d\d)(?-u:\b)")
+        .expect("years pattern")
 });
 static MEETING_YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(WTDC|WTSA|WRC|RA|PP|WTPF|WCIT|WSIS)-(\d\d)(\d\d)\b").expect("meeting pattern")
+    Regex::new(r"(?-u:\b)(WTDC|WTSA|WRC|RA|PP|WTPF|WCIT|WSIS)-(\d\d)(\d\d)(?-u:\b)")
+        .expect("meeting pattern")
 });
 static CAMEL_GLUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b\p{Ll}{3,}\p{Lu}{2,}").expect("camel glue pattern"));
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\d]+(?:['’][\p{L}]+)?").expect("word pattern"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)\p{Ll}{3,}\p{Lu}{2,}").expect("camel glue pattern"));
+/// FNV-1a: a fast hash for the word counts (no untrusted keys to guard against).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// The words of `text` (letters and digits, with an inner apostrophe), as byte ranges.
+fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let inner_apostrophe = matches!(c, '\'' | '’')
+            && start.is_some()
+            && chars.peek().is_some_and(|(_, n)| n.is_alphabetic());
+        if c.is_alphanumeric() || inner_apostrophe {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((s, i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
 
 pub fn check(doc: &Document, texts: &[FlatText], out: &mut Vec<Diagnostic>) {
     for t in texts {
         if t.role == Role::Label {
             continue;
         }
-        stamps(t, out);
-        numbers(t, out);
-        camel_glue(t, out);
+        let bytes = t.text.as_bytes();
+        // Cheap tests first: most paragraphs have no glue point at all.
+        if bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && (w[1].is_ascii_uppercase() || w[1] >= 0x80))
+        {
+            stamps(t, out);
+        }
+        if bytes.iter().filter(|b| b.is_ascii_digit()).count() >= 4 {
+            numbers(t, out);
+        }
+        if bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        {
+            camel_glue(t, out);
+        }
     }
-    doubled_words(texts, out);
-    glued_words(texts, out);
+    let all_words: Vec<Vec<(usize, usize)>> = texts
+        .iter()
+        .map(|t| {
+            if t.role == Role::Label {
+                Vec::new()
+            } else {
+                words(&t.text)
+            }
+        })
+        .collect();
+    doubled_words(texts, &all_words, out);
+    glued_words(texts, &all_words, out);
     markers(doc, out);
     lost_hyphens(doc, texts, out);
 }
@@ -212,16 +280,12 @@ fn camel_glue(t: &FlatText, out: &mut Vec<Diagnostic>) {
 
 /// A run of two or more words repeated right after itself (`Busan, 2014Busan, 2014` is
 /// handled by the stamps; this catches `to the to the`).
-fn doubled_words(texts: &[FlatText], out: &mut Vec<Diagnostic>) {
-    for t in texts {
+fn doubled_words(texts: &[FlatText], all_words: &[Vec<(usize, usize)>], out: &mut Vec<Diagnostic>) {
+    for (t, words) in texts.iter().zip(all_words) {
         if t.role == Role::Label {
             continue;
         }
-        let words: Vec<(usize, usize)> = WORD
-            .find_iter(&t.text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        let w = |i: usize| t.text[words[i].0..words[i].1].to_lowercase();
+        let w = |i: usize| &t.text[words[i].0..words[i].1];
         let mut i = 0;
         while i < words.len() {
             let mut found = false;
@@ -233,7 +297,7 @@ fn doubled_words(texts: &[FlatText], out: &mut Vec<Diagnostic>) {
                 if !gap.trim().is_empty() {
                     continue;
                 }
-                if (0..len).all(|k| w(i + k) == w(i + len + k)) {
+                if (0..len).all(|k| w(i + k).eq_ignore_ascii_case(w(i + len + k))) {
                     let (s, e) = (words[i].0, words[i + 2 * len - 1].1);
                     let chars: usize = (0..len).map(|k| words[i + k].1 - words[i + k].0).sum();
                     // Stamps are reported by the stamp check; short runs are English.
@@ -274,18 +338,19 @@ fn doubled_words(texts: &[FlatText], out: &mut Vec<Diagnostic>) {
 
 /// Lower-case words made of two words the document uses elsewhere, that appear only once
 /// themselves: `processframework`.
-fn glued_words(texts: &[FlatText], out: &mut Vec<Diagnostic>) {
-    let mut counts: HashMap<String, usize> = HashMap::new();
+fn glued_words(texts: &[FlatText], all_words: &[Vec<(usize, usize)>], out: &mut Vec<Diagnostic>) {
+    // Lower-case words only: the parts of a glued word are running text.
+    let mut counts: HashMap<&str, usize, BuildHasherDefault<Fnv>> = HashMap::default();
     let mut occurrences: Vec<(usize, usize, usize)> = Vec::new();
     for (n, t) in texts.iter().enumerate() {
-        if t.role == Role::Label {
-            continue;
-        }
-        for m in WORD.find_iter(&t.text) {
-            let word = m.as_str();
-            *counts.entry(word.to_lowercase()).or_default() += 1;
-            if word.len() >= 12 && word.chars().all(|c| c.is_ascii_lowercase()) {
-                occurrences.push((n, m.start(), m.end()));
+        for &(s, e) in &all_words[n] {
+            let word = &t.text[s..e];
+            if !word.bytes().all(|b| b.is_ascii_lowercase()) {
+                continue;
+            }
+            *counts.entry(word).or_default() += 1;
+            if word.len() >= 12 {
+                occurrences.push((n, s, e));
             }
         }
     }

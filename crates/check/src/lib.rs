@@ -6,6 +6,19 @@
 //! safe a fix made of text edits. Pure: the caller reads files and prints the report
 //! with [`render`].
 //!
+//! Codes (E: error, W: warning; fixes marked *safe* are applied by `--fix`):
+//! - `numbering/duplicate`, `numbering/missing`, `numbering/mixed`,
+//!   `numbering/out-of-sequence` (E, safe renumbering fix); `numbering/doubled-label`
+//!   (E, `bd)`, `b) a)`: fixed only with a base, which says which label is old);
+//!   `numbering/reletter` (W, safe); `numbering/separator` (W).
+//! - `flatten/run-together-stamp`, `flatten/doubled-phrase` (E, suggestions);
+//!   `flatten/run-together-numbers`, `flatten/glued-words` (W);
+//!   `flatten/extractor-marker`, `flatten/lost-hyphen` (W, safe).
+//! - `title-block/inconsistent`, `structure/empty-item`, `structure/empty-section` (E).
+//! - `punctuation/item-end`, `punctuation/last-item`, `punctuation/unbalanced` (W).
+//! - `citation/malformed`, `citation/missing-rev`, `citation/stale`,
+//!   `citation/title-mismatch` (W), judged with the [`Registry`].
+//!
 //! ```
 //! use amend_check::{check, CheckOptions, Severity};
 //! let text = "RESOLUTION 7 (Rev. Dubai, 2012)\nOn standards\n(Geneva, 2008; Dubai, 2012)\n\
@@ -152,7 +165,7 @@ impl Diagnostic {
 #[derive(Debug, Clone)]
 pub struct CheckOptions<'a> {
     /// Known instruments and their revisions (the built-in table by default).
-    pub registry: Registry,
+    pub registry: &'a Registry,
     /// The input text the document was read from: enables the checks that look at the
     /// bytes between nodes (separators after labels).
     pub source: Option<&'a str>,
@@ -163,7 +176,7 @@ pub struct CheckOptions<'a> {
 impl Default for CheckOptions<'_> {
     fn default() -> Self {
         Self {
-            registry: Registry::builtin(),
+            registry: Registry::builtin_ref(),
             source: None,
             base: None,
         }
@@ -206,7 +219,7 @@ pub fn check(doc: &Document, options: &CheckOptions) -> Report {
     flatten::check(doc, &texts, &mut out);
     numbering::check(doc, options, &mut out);
     structure::check(doc, &texts, options, &mut out);
-    citations::check(doc, &texts, &options.registry, &mut out);
+    citations::check(doc, &texts, options.registry, &mut out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code)));
     out.dedup_by(|a, b| a.code == b.code && a.span == b.span);
     Report { diagnostics: out }

@@ -60,6 +60,13 @@ impl Registry {
         Self::parse(BUILTIN).expect("the built-in registry parses")
     }
 
+    /// The built-in table, parsed once.
+    pub fn builtin_ref() -> &'static Registry {
+        static BUILTIN_REGISTRY: std::sync::LazyLock<Registry> =
+            std::sync::LazyLock::new(Registry::builtin);
+        &BUILTIN_REGISTRY
+    }
+
     /// An empty registry: no citation is judged.
     pub fn empty() -> Self {
         Self::default()

@@ -199,7 +199,7 @@ fn a_registry_file_extends_the_builtin_table() {
             .expect("registry"),
     );
     let options = CheckOptions {
-        registry,
+        registry: &registry,
         source: Some(&text),
         base: None,
     };

@@ -80,7 +80,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     for input in &inputs {
         let doc = input::parse(input, &read_options);
         let options = CheckOptions {
-            registry: registry.clone(),
+            registry: &registry,
             source: Some(&input.text),
             base: base.as_ref(),
         };
@@ -101,7 +101,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         };
         let doc = input::parse(&fixed_input, &read_options);
         let options = CheckOptions {
-            registry: registry.clone(),
+            registry: &registry,
             source: Some(&fixed_input.text),
             base: base.as_ref(),
         };
