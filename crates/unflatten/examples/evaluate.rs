@@ -121,7 +121,19 @@ fn show(case: &eval::Case) {
     );
     match eval::exact(case, &both) {
         Ok(()) => println!("==== exact with base and new"),
-        Err(e) => println!("==== NOT exact: {e}\n{}", both.to_markdown()),
+        Err(e) => {
+            println!("==== NOT exact: {e}\n{}", both.to_markdown());
+            for m in both.changes() {
+                println!(
+                    "{}..{} {:?} {:?} {:?}",
+                    m.start,
+                    m.end,
+                    m.kind,
+                    m.evidence,
+                    &case.flat[m.start..m.end.min(m.start + 30)]
+                );
+            }
+        }
     }
 }
 

@@ -220,6 +220,14 @@ pub fn flattening_points(text: &str) -> Vec<FlatteningPoint> {
     out
 }
 
+/// Only the doubled phrases (`Busan, 2014Busan, 2014`): worth reporting even when the
+/// base decided the rest.
+pub(crate) fn doubled_phrase_points(text: &str) -> Vec<FlatteningPoint> {
+    let mut out = Vec::new();
+    doubled_phrases(text, &mut out);
+    out
+}
+
 /// The same text twice, glued (`Busan, 2014Busan, 2014`).
 fn doubled_phrases(text: &str, out: &mut Vec<FlatteningPoint>) {
     let bytes = text.as_bytes();

@@ -200,14 +200,13 @@ pub fn unflatten(flat: &str, base: Option<&str>, new: Option<&str>, options: &Op
     };
     if mode != Mode::FlatOnly {
         // Flattening points stay worth reporting even when the base decided them.
-        for point in flattening_points(flat) {
-            if matches!(point.kind, PointKind::DoubledPhrase) {
-                findings.push(point.finding());
-            }
+        for point in detect::doubled_phrase_points(flat) {
+            findings.push(point.finding());
         }
     }
     let mut cells = cells;
     slide_to_line_ends(flat, &mut cells);
+    move_line_ends_across_blanks(flat, &mut cells);
     join_double_labels(flat, &mut cells);
     let marks = build::marks(&cells);
     let mut recovery = Recovery {
@@ -260,6 +259,37 @@ fn slide_to_line_ends(f: &str, cells: &mut [Cell]) {
                     cells[e + i] = moved;
                 }
                 e += k;
+            }
+        }
+        s = e;
+    }
+}
+
+/// `names;\n` + `\n` + `vi) new item;` + `\n`: the changed line end stands apart
+/// from its line, across blank lines. Line ends are equal, so the changed one moves to
+/// the end of the changed line when only whitespace lies between.
+fn move_line_ends_across_blanks(f: &str, cells: &mut [Cell]) {
+    let b = f.as_bytes();
+    let n = b.len();
+    let mut s = 0;
+    while s < n {
+        if cells[s].mark == MarkKind::Kept {
+            s += 1;
+            continue;
+        }
+        let mut e = s;
+        while e < n && cells[e] == cells[s] {
+            e += 1;
+        }
+        if e < n && b[e] == b'\n' && b[e - 1] != b'\n' && cells[e].mark == MarkKind::Kept {
+            let mut p = s;
+            while p > 0 && cells[p - 1].mark == MarkKind::Kept && b[p - 1].is_ascii_whitespace() {
+                p -= 1;
+            }
+            if p > 0 && p < s && b[p - 1] == b'\n' && cells[p - 1] == cells[s] {
+                let kept = cells[e];
+                cells[e] = cells[p - 1];
+                cells[p - 1] = kept;
             }
         }
         s = e;
