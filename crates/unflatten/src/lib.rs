@@ -287,9 +287,7 @@ fn move_line_ends_across_blanks(f: &str, cells: &mut [Cell]) {
                 p -= 1;
             }
             if p > 0 && p < s && b[p - 1] == b'\n' && cells[p - 1] == cells[s] {
-                let kept = cells[e];
-                cells[e] = cells[p - 1];
-                cells[p - 1] = kept;
+                cells.swap(e, p - 1);
             }
         }
         s = e;
