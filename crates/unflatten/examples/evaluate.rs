@@ -2,6 +2,7 @@
 //! [SEED]` runs CASES (default 1,000) generated cases over the seed's base and WTSA
 //! Resolution 1 (from `../shared`, when present) and prints the figures.
 //!
+//! `--seed DIR` writes the seed recovered against its base (CriticMarkup with evidence).
 //! `--time` times the recovery on the benchmark's input (wall and on-CPU time).
 //! `--synthetic WORDS DIR` writes the benchmark's generated input (flat, base, new).
 //! `--show N` prints case N instead: the truth and the recovery with the base only, as
@@ -26,6 +27,20 @@ fn main() {
             "notice: {} absent; running on the seed base only",
             path.display()
         ),
+    }
+    if args.first().map(String::as_str) == Some("--seed") {
+        // The seed recovered against its reconstructed base, as committed example output.
+        let dir = args.get(1).map_or("examples/seed", String::as_str);
+        let seed = include_str!("../tests/data/000_a878dba81f09253c.txt");
+        let r = unflatten(seed, Some(SEED_BASE), None, &Options::default());
+        let path = Path::new(dir).join("seed.unflattened.md");
+        std::fs::write(&path, r.to_markdown())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let path = Path::new(dir).join("seed.accepted.txt");
+        std::fs::write(&path, r.view_text(true))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        println!("{:?}", r.stats);
+        return;
     }
     if args.first().map(String::as_str) == Some("--time") {
         // Wall and on-CPU time of the recovery on the benchmark's input: on a loaded
