@@ -101,6 +101,14 @@ fn load_proposal(
         return Ok(SourcedProposal::new(name, doc));
     }
     let input = input::load(path, None)?;
+    if input.format == Format::Akn {
+        let (_, doc) = input::read_document(path, Some(Format::Akn), &ReadOptions::default())?;
+        let name = name
+            .map(str::to_string)
+            .or_else(|| detected_source(&doc))
+            .unwrap_or_else(|| stem(path));
+        return Ok(SourcedProposal::new(name, doc));
+    }
     let name = match name {
         Some(n) => n.to_string(),
         None => detected_source(&input::parse(&input, &ReadOptions::default()))

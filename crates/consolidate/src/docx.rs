@@ -47,7 +47,8 @@ fn docx_content(content: &Content, options: &Options) -> Content {
                     base,
                     mark(ChangeKind::Deletion, &all, options),
                 ));
-                out.push(Span::plain("["));
+                let (before, after) = crate::markdown::outer_spaces(&alternatives);
+                out.push(Span::plain(format!("{before}[")));
                 for (n, a) in alternatives.iter().enumerate() {
                     if n > 0 {
                         out.push(Span::plain(" / "));
@@ -62,7 +63,7 @@ fn docx_content(content: &Content, options: &Options) -> Content {
                         ));
                     }
                 }
-                out.push(Span::plain("]"));
+                out.push(Span::plain(format!("]{after}")));
             }
         }
     }

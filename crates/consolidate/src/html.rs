@@ -106,8 +106,9 @@ fn content_html(content: &Content) -> String {
                         )
                     })
                     .collect();
+                let (before, after) = crate::markdown::outer_spaces(&alternatives);
                 out.push_str(&format!(
-                    "<span class=\"alt\">[{}]</span>",
+                    "{before}<span class=\"alt\">[{}]</span>{after}",
                     parts.join(" / ")
                 ));
             }

@@ -37,7 +37,32 @@ pub(crate) fn bracketed(
             format!("{}: {}", a.sources, text)
         })
         .collect();
-    format!("[{}]", parts.join(" / "))
+    let (before, after) = outer_spaces(alternatives);
+    format!("{before}[{}]{after}", parts.join(" / "))
+}
+
+/// The spaces every alternative starts and ends with, shown outside the brackets.
+pub(crate) fn outer_spaces(
+    alternatives: &[crate::pieces::Alternative],
+) -> (&'static str, &'static str) {
+    let texts: Vec<&str> = alternatives
+        .iter()
+        .filter(|a| !a.deleted && !a.text.trim().is_empty())
+        .map(|a| a.text.as_str())
+        .collect();
+    let all = |f: fn(&str) -> bool| !texts.is_empty() && texts.iter().all(|t| f(t));
+    (
+        if all(|t| t.starts_with(char::is_whitespace)) {
+            " "
+        } else {
+            ""
+        },
+        if all(|t| t.ends_with(char::is_whitespace)) {
+            " "
+        } else {
+            ""
+        },
+    )
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

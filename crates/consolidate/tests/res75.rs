@@ -232,7 +232,7 @@ fn merged_draft_applies_what_does_not_conflict_and_brackets_the_rest() {
         "{md}"
     );
     assert!(md.contains(
-        "[CITEL, CEPT: and activities related to the 2030 Agenda / APT: and on activities related to the Sustainable Development Goals]"
+        " [CITEL, CEPT: and activities related to the 2030 Agenda / APT: and on activities related to the Sustainable Development Goals]"
     ));
     assert!(md.contains("[CITEL: (deletion) / CEPT: that all governments"));
     // Non-conflicting changes applied: CEPT's and CITEL's edits of noting a) both.
