@@ -1,10 +1,15 @@
 //! The CriticMarkup reader: any input reads; the Markdown it writes back accepts and
-//! rejects to the same texts.
+//! rejects to the same texts, whenever the text itself holds no CriticMarkup delimiter
+//! (CriticMarkup has no escape, so such text cannot be written back unambiguously).
 #![no_main]
 
 use amend_model::View;
 use amend_text::{ReadOptions, read_critic, write_markdown, write_text};
 use libfuzzer_sys::fuzz_target;
+
+const DELIMITERS: [&str; 11] = [
+    "{++", "++}", "{--", "--}", "{~~", "~~}", "~>", "{>>", "<<}", "{==", "==}",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -13,7 +18,12 @@ fuzz_target!(|data: &[u8]| {
     let doc = read_critic(text, &ReadOptions::default());
     let accepted = write_text(&doc, Some(View::Accepted));
     let rejected = write_text(&doc, Some(View::Rejected));
-    let again = read_critic(&write_markdown(&doc), &ReadOptions::default());
+    let markdown = write_markdown(&doc);
+    let written = write_text(&doc, None);
+    if DELIMITERS.iter().any(|d| written.contains(d)) {
+        return;
+    }
+    let again = read_critic(&markdown, &ReadOptions::default());
     assert_eq!(write_text(&again, Some(View::Accepted)).trim(), accepted.trim());
     assert_eq!(write_text(&again, Some(View::Rejected)).trim(), rejected.trim());
 });
