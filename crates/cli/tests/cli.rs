@@ -102,10 +102,16 @@ fn empty_input_is_an_error_naming_the_file() {
 
 #[test]
 fn binary_input_is_refused() {
-    let path = temp_file("binary.txt", b"PK\x03\x04\x00\x00binary");
+    let path = temp_file("binary.txt", b"\x7fELF\x00\x00binary");
     let out = amend(&["parse", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("binary content"), "{}", stderr(&out));
+    // ZIP bytes are taken for a .docx and refused as a broken package, naming the file.
+    let path = temp_file("broken.txt", b"PK\x03\x04\x00\x00broken");
+    let out = amend(&["parse", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("broken.txt: not a readable .docx"), "{err}");
 }
 
 #[test]
