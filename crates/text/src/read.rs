@@ -193,13 +193,13 @@ fn critic_segments(text: &str, start: usize, warnings: &mut Vec<Finding>) -> Vec
             i += 1;
             continue;
         }
-        let opener = &text[i..i + 3];
-        let (close, kind) = match opener {
-            "{++" => ("++}", ChangeKind::Insertion),
-            "{--" => ("--}", ChangeKind::Deletion),
-            "{~~" => ("~~}", ChangeKind::Deletion),
-            "{>>" => ("<<}", ChangeKind::Comment),
-            "{==" => ("==}", ChangeKind::Highlight),
+        // Compare bytes: `{` may be followed by a multi-byte character.
+        let (opener, close, kind) = match &bytes[i..i + 3] {
+            b"{++" => ("{++", "++}", ChangeKind::Insertion),
+            b"{--" => ("{--", "--}", ChangeKind::Deletion),
+            b"{~~" => ("{~~", "~~}", ChangeKind::Deletion),
+            b"{>>" => ("{>>", "<<}", ChangeKind::Comment),
+            b"{==" => ("{==", "==}", ChangeKind::Highlight),
             _ => {
                 i += 1;
                 continue;
@@ -314,5 +314,14 @@ mod tests {
         let scan = scan("a {++b", Markup::Critic);
         assert_eq!(scan.paragraphs[0].content.written(), "a {++b");
         assert_eq!(scan.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_brace_before_a_multibyte_character_is_text() {
+        // Found by the fuzzer: `{>` then U+00C3 once sliced inside the character.
+        let short = scan("{>\u{c3}", Markup::Critic);
+        assert_eq!(short.paragraphs[0].content.written(), "{>\u{c3}");
+        let marked = scan("x{\u{e9}\u{e9}{++y++}", Markup::Critic);
+        assert_eq!(marked.paragraphs[0].content.accepted(), "x{\u{e9}\u{e9}y");
     }
 }
