@@ -134,6 +134,18 @@ fn show(case: &eval::Case) {
         Some(&case.new),
         &Options::default(),
     );
+    if let Err(e) = eval::spelled_exactly(case, &both) {
+        println!("==== marks not exact: {e}");
+        for m in both.changes() {
+            println!(
+                "{}..{} {:?} {:?}",
+                m.start,
+                m.end,
+                m.kind,
+                &case.flat[m.start..m.end]
+            );
+        }
+    }
     match eval::exact(case, &both) {
         Ok(()) => println!("==== exact with base and new"),
         Err(e) => {

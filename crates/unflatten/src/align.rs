@@ -28,6 +28,9 @@ pub(crate) struct Alignment {
     /// Per byte of F: the byte of X it is matched with (`u32::MAX`: none).
     pub map: Vec<u32>,
     pub missing: Vec<Missing>,
+    /// Whether whitespace runs of different lengths count their difference (exact
+    /// recovery: the views must spell both texts, spaces included) or are simply equal.
+    pub exact_spaces: bool,
 }
 
 /// Records that F bytes `fa..fb` match X bytes from `xa` (clamped to `xb`).
@@ -44,11 +47,19 @@ const MINIMAL_LIMIT: usize = 400;
 /// Hunks larger than this are searched for the other side whole only up to here.
 const SUBSTRING_LIMIT: usize = 2000;
 
-pub(crate) fn align(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32) -> Alignment {
+pub(crate) fn align(
+    f: &str,
+    ft: &[Tok],
+    x: &str,
+    xt: &[Tok],
+    num_tokens: u32,
+    exact_spaces: bool,
+) -> Alignment {
     let mut a = Alignment {
         matched: vec![false; f.len()],
         map: vec![u32::MAX; f.len()],
         missing: Vec::new(),
+        exact_spaces,
     };
     mark_markers(ft, 0..ft.len(), &mut a);
     align_tokens(
@@ -157,14 +168,35 @@ fn align_tokens(
             }
             let t = ft[i];
             let u = xt[xi[k.min(xi.len() - 1)]];
-            pair(
-                &mut a.matched,
-                &mut a.map,
+            let (fs, fe, xs, xe) = (
                 t.start as usize,
                 t.end as usize,
                 u.start as usize,
                 u.end as usize,
             );
+            if a.exact_spaces && f[fs..fe] != x[xs..xe] {
+                // Equal whitespace runs of different lengths: the surplus of F is found
+                // nowhere, the surplus of X is missing from F.
+                let mut fc = f[fs..fe].char_indices().peekable();
+                let mut xc = x[xs..xe].char_indices().peekable();
+                while let (Some(&(i, c)), Some(&(j, d))) = (fc.peek(), xc.peek()) {
+                    let (ci, dj) = (fs + i + c.len_utf8(), xs + j + d.len_utf8());
+                    if c == d {
+                        pair(&mut a.matched, &mut a.map, fs + i, ci, xs + j, dj);
+                    } else {
+                        // A tab for a space, a no-break space for a space: which one
+                        // each view keeps is for the exact solution to say.
+                        push_missing(&mut a.missing, fs + i, xs + j, dj);
+                    }
+                    fc.next();
+                    xc.next();
+                }
+                if let Some(&(j, _)) = xc.peek() {
+                    push_missing(&mut a.missing, fe, xs + j, xe);
+                }
+            } else {
+                pair(&mut a.matched, &mut a.map, fs, fe, xs, xe);
+            }
             k += 1;
         }
     }
@@ -483,7 +515,7 @@ mod tests {
         let mut interner = Interner::default();
         let ft = interner.tokens(f);
         let xt = interner.tokens(x);
-        let a = align(f, &ft, x, &xt, interner.num_tokens());
+        let a = align(f, &ft, x, &xt, interner.num_tokens(), false);
         let mut shown = String::new();
         let mut last = true;
         for (i, c) in f.char_indices() {

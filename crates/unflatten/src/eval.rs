@@ -934,6 +934,49 @@ pub fn exact(case: &Case, recovery: &Recovery) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether the marks spell the three texts to the byte: the written text (every mark
+/// in order) is the flattened text, accepting them gives the new text and rejecting them
+/// the base. Stricter than [`exact`], which compares the documents' texts under
+/// [`texts_equal`] (spacing and leading labels normalized).
+pub fn spelled_exactly(case: &Case, recovery: &Recovery) -> Result<(), String> {
+    let mut written = String::with_capacity(case.flat.len());
+    for m in &recovery.marks {
+        written.push_str(&recovery.text[m.start..m.end]);
+    }
+    let views = [
+        ("written", written, &case.flat),
+        ("accepted", recovery.view_text(true), &case.new),
+        ("rejected", recovery.view_text(false), &case.base),
+    ];
+    for (name, got, want) in &views {
+        if got != *want {
+            let at = got
+                .bytes()
+                .zip(want.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let from = at.saturating_sub(40);
+            let show = |t: &str| {
+                let mut a = from.min(t.len());
+                while !t.is_char_boundary(a) {
+                    a -= 1;
+                }
+                let mut b = (at + 40).min(t.len());
+                while !t.is_char_boundary(b) {
+                    b += 1;
+                }
+                t[a..b].replace('\n', "¶")
+            };
+            return Err(format!(
+                "{name} text differs at byte {at}:\n  got:  {}\n  want: {}",
+                show(got),
+                show(want)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The figures of an evaluation run.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -941,6 +984,8 @@ pub struct Report {
     pub edits: usize,
     pub counts: Counts,
     pub exact: usize,
+    /// Cases whose marks spell the flattened text, the new text and the base to the byte.
+    pub spelled: usize,
     pub failures: Vec<String>,
 }
 
@@ -1021,6 +1066,11 @@ impl fmt::Display for Report {
             self.exact,
             self.cases,
             100.0 * self.exact_rate()
+        )?;
+        write!(
+            f,
+            "\nmarks spell F, new and base to the byte (base and new): {}/{}",
+            self.spelled, self.cases
         )
     }
 }
@@ -1043,6 +1093,14 @@ pub fn evaluate(bases: &[&str], cases: usize, seed: u64) -> Report {
             Err(e) => {
                 if report.failures.len() < 20 {
                     report.failures.push(format!("case {n}: {e}"));
+                }
+            }
+        }
+        match spelled_exactly(&case, &both) {
+            Ok(()) => report.spelled += 1,
+            Err(e) => {
+                if report.failures.len() < 20 {
+                    report.failures.push(format!("case {n} (marks): {e}"));
                 }
             }
         }
