@@ -9,8 +9,26 @@ use amend_store::{ImportOutcome, SqliteStore, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-/// The data folder used when `--data` is not given.
-pub const DEFAULT_DATA: &str = "amend-data";
+/// The data folder used when neither `--data` nor `AMEND_DATA` is given:
+/// `$XDG_DATA_HOME/amend`, else `~/.local/share/amend` (the XDG base directory
+/// convention), else `amend-data` in the working folder when no home is known.
+pub fn default_data_dir() -> PathBuf {
+    data_dir_from(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"))
+}
+
+fn data_dir_from(
+    xdg_data_home: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+) -> PathBuf {
+    // The XDG specification says a relative $XDG_DATA_HOME is invalid and is ignored.
+    if let Some(xdg) = xdg_data_home.map(PathBuf::from).filter(|p| p.is_absolute()) {
+        return xdg.join("amend");
+    }
+    match home.filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/share/amend"),
+        None => PathBuf::from("amend-data"),
+    }
+}
 
 #[derive(clap::Args)]
 pub struct ImportArgs {
@@ -18,7 +36,7 @@ pub struct ImportArgs {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// The library's data folder.
-    #[arg(long, env = "AMEND_DATA", default_value = DEFAULT_DATA)]
+    #[arg(long, env = "AMEND_DATA", default_value_os_t = default_data_dir())]
     data: PathBuf,
     /// A database URL instead of the data folder (`sqlite:PATH`).
     #[arg(long)]
@@ -116,4 +134,30 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         anyhow::bail!("{failed} of {} files were not imported", args.files.len());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data_dir_from;
+    use std::path::PathBuf;
+
+    #[test]
+    fn the_default_data_folder_follows_xdg() {
+        let dir =
+            |x: Option<&str>, h: Option<&str>| data_dir_from(x.map(Into::into), h.map(Into::into));
+        assert_eq!(
+            dir(Some("/x/data"), Some("/home/d")),
+            PathBuf::from("/x/data/amend")
+        );
+        assert_eq!(
+            dir(None, Some("/home/d")),
+            PathBuf::from("/home/d/.local/share/amend")
+        );
+        // A relative XDG_DATA_HOME is invalid by the specification.
+        assert_eq!(
+            dir(Some("rel"), Some("/home/d")),
+            PathBuf::from("/home/d/.local/share/amend")
+        );
+        assert_eq!(dir(None, None), PathBuf::from("amend-data"));
+    }
 }

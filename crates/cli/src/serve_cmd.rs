@@ -5,12 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::import_cmd::{DEFAULT_DATA, open_store};
+use crate::import_cmd::{default_data_dir, open_store};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
     /// The library's data folder (created when missing).
-    #[arg(long, env = "AMEND_DATA", default_value = DEFAULT_DATA)]
+    #[arg(long, env = "AMEND_DATA", default_value_os_t = default_data_dir())]
     data: PathBuf,
     /// A database URL instead of the data folder (`sqlite:PATH`).
     #[arg(long)]

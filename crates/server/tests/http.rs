@@ -185,14 +185,23 @@ fn pages_and_api_of_the_demo_library() {
     ));
     assert!(api["summary"]["insertions"].as_u64().unwrap() > 0);
 
-    // The demo CEPT proposal: exactly its change, as marked.
+    // The demo CEPT proposal (CriticMarkup): its changes, as marked.
     let cept = proposals.iter().find(|p| p["source"] == "CEPT").unwrap()["id"]
         .as_i64()
         .unwrap();
     let (_, redline) = server.get(&format!(
         "/redline?from=version:{version}&to=proposal:{cept}"
     ));
-    assert!(redline.contains(">every year "), "{redline}");
+    assert!(redline.contains(">successfully "), "{redline}");
+    // The demo APT proposal arrives as a Word document with revisions.
+    let apt = proposals.iter().find(|p| p["source"] == "APT").unwrap();
+    let apt_doc = server.json(&format!("/api/documents/{}", apt["document_id"]));
+    assert_eq!(apt_doc["file_name"], "demo-apt-res75.docx", "{apt_doc:#}");
+    let (_, redline) = server.get(&format!(
+        "/redline?from=version:{version}&to=proposal:{}",
+        apt["id"]
+    ));
+    assert!(redline.contains("A/70/125"), "{redline}");
 
     // The synoptic table: the base and one column per proposal.
     let (status, synoptic) = server.get(&format!("/instruments/{res75}/synoptic"));
@@ -200,7 +209,8 @@ fn pages_and_api_of_the_demo_library() {
     let s = server.json(&format!("/api/instruments/{res75}/synoptic"));
     assert_eq!(s["columns"].as_array().unwrap().len(), 3);
     assert!(s["rows"].as_array().unwrap().len() > 30);
-    assert!(synoptic.contains("artificial"));
+    assert!(synoptic.contains("A/70/125"));
+    assert!(synoptic.contains("Busan, 2014"));
 
     // The check report of CITEL's flattened proposal finds the run-together stamps.
     let citel_doc = proposals.iter().find(|p| p["source"] == "CITEL").unwrap()["document_id"]
@@ -248,8 +258,11 @@ fn search_finds_a_phrase_of_each_demo_document() {
             "citel-res75-proposal.txt",
             "\"ten-year review of the WSIS\"",
         ),
-        ("demo-cept-res75.md", "\"reports every year to WG-WSIS\""),
-        ("demo-apt-res75.md", "\"including artificial intelligence\""),
+        ("demo-cept-res75.md", "\"has successfully fostered\""),
+        (
+            "demo-apt-res75.docx",
+            "\"activities related to the Sustainable Development Goals\"",
+        ),
     ];
     for (file, phrase) in phrases {
         let id = id_of(&documents, |d| d["file_name"] == file);
