@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use amend_consolidate::{Form, Options, SourcedProposal, consolidate, detected_source};
-use amend_model::{Document, View};
+use amend_model::View;
 use amend_text::ReadOptions;
 use anyhow::Context;
 
@@ -55,16 +55,6 @@ pub struct ConsolidateArgs {
     date: Option<String>,
 }
 
-fn is_docx(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".docx")
-}
-
-fn read_docx(path: &str) -> anyhow::Result<Document> {
-    let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
-    amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default())
-        .map_err(|e| anyhow::anyhow!("{path}: {e}"))
-}
-
 fn split_pair<'a>(arg: &'a str, what: &str) -> anyhow::Result<(&'a str, &'a str)> {
     arg.split_once('=')
         .filter(|(n, v)| !n.trim().is_empty() && !v.trim().is_empty())
@@ -92,39 +82,29 @@ fn load_proposal(
     forms: &[(String, Form)],
     base_text: &str,
 ) -> anyhow::Result<SourcedProposal> {
-    if is_docx(path) {
-        let doc = read_docx(path)?;
-        let name = name
-            .map(str::to_string)
-            .or_else(|| detected_source(&doc))
-            .unwrap_or_else(|| stem(path));
-        return Ok(SourcedProposal::new(name, doc));
+    let (input, doc) = input::read_document(path, None, &ReadOptions::default())?;
+    let name = name
+        .map(str::to_string)
+        .or_else(|| detected_source(&doc))
+        .unwrap_or_else(|| stem(path));
+    match input {
+        // Text is recovered against the base (it may be flattened or clean).
+        Some(input) if matches!(input.format, Format::Text | Format::Md) => {
+            let form = match forced_form(forms, &name) {
+                Some(f) => f,
+                None if input.format == Format::Md => Form::Critic,
+                None => Form::Auto,
+            };
+            Ok(SourcedProposal::from_text(
+                name,
+                &input.text,
+                form,
+                base_text,
+            ))
+        }
+        // .docx and Akoma Ntoso carry their changes in the model already.
+        _ => Ok(SourcedProposal::new(name, doc)),
     }
-    let input = input::load(path, None)?;
-    if input.format == Format::Akn {
-        let (_, doc) = input::read_document(path, Some(Format::Akn), &ReadOptions::default())?;
-        let name = name
-            .map(str::to_string)
-            .or_else(|| detected_source(&doc))
-            .unwrap_or_else(|| stem(path));
-        return Ok(SourcedProposal::new(name, doc));
-    }
-    let name = match name {
-        Some(n) => n.to_string(),
-        None => detected_source(&input::parse(&input, &ReadOptions::default()))
-            .unwrap_or_else(|| stem(path)),
-    };
-    let form = match forced_form(forms, &name) {
-        Some(f) => f,
-        None if input.format == Format::Md => Form::Critic,
-        None => Form::Auto,
-    };
-    Ok(SourcedProposal::from_text(
-        name,
-        &input.text,
-        form,
-        base_text,
-    ))
 }
 
 /// Runs the command.
@@ -143,20 +123,13 @@ pub fn run(args: &ConsolidateArgs) -> anyhow::Result<()> {
             Ok((name.to_string(), form))
         })
         .collect::<anyhow::Result<_>>()?;
-    let (base, base_text) = if is_docx(&args.base) {
-        let doc = read_docx(&args.base)?;
-        let text = amend_text::write_text(&doc, Some(View::Accepted));
-        (amend_text::read_plain(&text, &ReadOptions::default()), text)
-    } else {
-        let input = input::load(&args.base, None)?;
-        let doc = input::parse(&input, &ReadOptions::default());
-        let text = if input.format == Format::Md {
-            amend_text::write_text(&doc, Some(View::Accepted))
-        } else {
-            input.text.clone()
-        };
-        (amend_text::read_plain(&text, &ReadOptions::default()), text)
+    let (base_input, base_doc) = input::read_document(&args.base, None, &ReadOptions::default())?;
+    // The base is the text in force: plain text as written, anything else accepted.
+    let base_text = match base_input {
+        Some(input) if input.format == Format::Text => input.text,
+        _ => amend_text::write_text(&base_doc, Some(View::Accepted)),
     };
+    let base = amend_text::read_plain(&base_text, &ReadOptions::default());
     let mut proposals = Vec::new();
     for path in &args.proposals {
         proposals.push(load_proposal(path, None, &forms, &base_text)?);

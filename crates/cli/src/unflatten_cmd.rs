@@ -53,26 +53,14 @@ pub struct UnflattenArgs {
     source: Option<String>,
 }
 
-/// The text of an input: plain text as it is, CriticMarkup and .docx accepted.
+/// The text of an input: plain text as it is, CriticMarkup and Akoma Ntoso accepted, a
+/// .docx accepted or (for the flattened input) with every revision's text in place.
 fn text_of(path: &str, accepted_view: bool) -> anyhow::Result<String> {
-    if path.to_ascii_lowercase().ends_with(".docx") {
-        let bytes = std::fs::read(path).with_context(|| format!("{path}: cannot read"))?;
-        let doc = amend_docx::read_docx(&bytes, &amend_docx::ReadOptions::default())
-            .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
-        return Ok(if accepted_view {
-            amend_text::write_text(&doc, Some(View::Accepted))
-        } else {
-            amend_text::write_text(&doc, None)
-        });
-    }
-    let input = input::load(path, None)?;
-    Ok(match input.format {
-        Format::Text => input.text,
-        // Marked-up and structured inputs give their accepted text.
-        _ => {
-            let doc = input::parse(&input, &ReadOptions::default());
-            amend_text::write_text(&doc, Some(View::Accepted))
-        }
+    let (input, doc) = input::read_document(path, None, &ReadOptions::default())?;
+    Ok(match input {
+        Some(input) if input.format == Format::Text => input.text,
+        None if !accepted_view => amend_text::write_text(&doc, None),
+        _ => amend_text::write_text(&doc, Some(View::Accepted)),
     })
 }
 
