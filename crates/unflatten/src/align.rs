@@ -7,9 +7,12 @@
 
 use std::ops::Range;
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use imara_diff::{Algorithm, Diff, Token};
 
-use crate::token::{MARKER_KEY, Tok, norm_char};
+use crate::token::{Fnv, Interner, MARKER_KEY, Tok, norm_char};
 
 /// Text of X found nowhere in F.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +50,10 @@ const MINIMAL_LIMIT: usize = 400;
 /// Hunks larger than this are searched for the other side whole only up to here.
 const SUBSTRING_LIMIT: usize = 2000;
 
-pub(crate) fn align(
-    f: &str,
-    ft: &[Tok],
-    x: &str,
-    xt: &[Tok],
-    num_tokens: u32,
+pub(crate) fn align<'a>(
+    f: &'a str,
+    x: &'a str,
+    interner: &mut Interner<'a>,
     exact_spaces: bool,
 ) -> Alignment {
     let mut a = Alignment {
@@ -61,22 +62,121 @@ pub(crate) fn align(
         missing: Vec::new(),
         exact_spaces,
     };
-    mark_markers(ft, 0..ft.len(), &mut a);
+    // Lines first: most lines are equal, and only the changed ones need tokens.
+    let fl = line_ranges(f);
+    let xl = line_ranges(x);
+    let mut keys: HashMap<&str, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+    keys.reserve(fl.len());
+    let mut key = |line: &'a str| {
+        let next = keys.len() as u32;
+        Token(*keys.entry(line).or_insert(next))
+    };
+    let fk: Vec<Token> = fl.iter().map(|&(s, e)| key(&f[s..e])).collect();
+    let xk: Vec<Token> = xl.iter().map(|&(s, e)| key(&x[s..e])).collect();
+    let mut diff = Diff::default();
+    diff.compute_with(Algorithm::Histogram, &xk, &fk, keys.len() as u32);
+    // Runs of equal lines, as (F lines, X lines). Runs of blank lines only are no
+    // evidence (they match anywhere): they join the changed stretches around them.
+    let mut equal: Vec<(Range<u32>, Range<u32>)> = Vec::new();
+    let (mut fe, mut xe) = (0u32, 0u32);
+    let mut push_equal = |fr: Range<u32>, xr: Range<u32>| {
+        let solid = fl[fr.start as usize..fr.end as usize]
+            .iter()
+            .any(|&(s, e)| !f[s..e].trim().is_empty());
+        if !fr.is_empty() && solid {
+            equal.push((fr, xr));
+        }
+    };
+    for hunk in diff.hunks() {
+        push_equal(fe..hunk.after.start, xe..hunk.before.start);
+        (fe, xe) = (hunk.after.end, hunk.before.end);
+    }
+    push_equal(fe..fl.len() as u32, xe..xl.len() as u32);
+    let start_of =
+        |lines: &[(usize, usize)], i: u32, end: usize| lines.get(i as usize).map_or(end, |l| l.0);
+    let (mut fe, mut xe) = (0u32, 0u32);
+    let ends = equal
+        .iter()
+        .map(|(fr, xr)| (fr.start, xr.start))
+        .chain([(fl.len() as u32, xl.len() as u32)]);
+    for (k, (fs, xs)) in ends.enumerate() {
+        // The changed stretch before this run of equal lines.
+        if fe < fs || xe < xs {
+            let fa = start_of(&fl, fe, f.len());
+            let fb = start_of(&fl, fs, f.len());
+            let xa = start_of(&xl, xe, x.len());
+            let xb = start_of(&xl, xs, x.len());
+            align_stretch(f, fa, fb, x, xa, xb, interner, &mut a);
+        }
+        let Some((fr, xr)) = equal.get(k) else {
+            break;
+        };
+        // Equal lines: byte for byte.
+        let fa = start_of(&fl, fr.start, f.len());
+        let fb = start_of(&fl, fr.end, f.len());
+        let xa = start_of(&xl, xr.start, x.len());
+        for i in fa..fb {
+            a.matched[i] = true;
+            a.map[i] = (xa + i - fa) as u32;
+        }
+        (fe, xe) = (fr.end, xr.end);
+    }
+    slide_to_line_ends(f, &mut a);
+    a.missing.sort_by_key(|m| (m.at, m.x_start));
+    a
+}
+
+/// Aligns the changed stretch `f[fa..fb]` against `x[xa..xb]`: token by token, then
+/// line by line where lines were drawn together.
+#[allow(clippy::too_many_arguments)]
+fn align_stretch<'a>(
+    f: &'a str,
+    fa: usize,
+    fb: usize,
+    x: &'a str,
+    xa: usize,
+    xb: usize,
+    interner: &mut Interner<'a>,
+    a: &mut Alignment,
+) {
+    if fa == fb {
+        push_missing(&mut a.missing, fa, xa, xb);
+        return;
+    }
+    let ft = interner.tokens_in(f, fa, fb);
+    mark_markers(&ft, 0..ft.len(), a);
+    if xa == xb {
+        return;
+    }
+    let xt = interner.tokens_in(x, xa, xb);
+    let num_tokens = interner.num_tokens();
     align_tokens(
         f,
-        ft,
+        &ft,
         0..ft.len(),
-        f.len(),
+        fb,
         x,
-        xt,
+        &xt,
         0..xt.len(),
         num_tokens,
         Algorithm::Histogram,
-        &mut a,
+        a,
     );
-    repair_lines(f, ft, x, xt, num_tokens, &mut a);
-    slide_to_line_ends(f, &mut a);
-    a
+    repair_lines(f, &ft, x, &xt, num_tokens, a);
+}
+
+/// Lines of `text` as byte ranges, each with its line end.
+fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
+    let mut start = 0;
+    for (i, _) in text.match_indices('\n') {
+        out.push((start, i + 1));
+        start = i + 1;
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
 }
 
 /// An unmatched run holding a line end but not ending with one (`\nb) new item`,
@@ -509,13 +609,10 @@ fn refine(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::Interner;
 
     fn run(f: &str, x: &str) -> (String, Vec<String>) {
         let mut interner = Interner::default();
-        let ft = interner.tokens(f);
-        let xt = interner.tokens(x);
-        let a = align(f, &ft, x, &xt, interner.num_tokens(), false);
+        let a = align(f, x, &mut interner, false);
         let mut shown = String::new();
         let mut last = true;
         for (i, c) in f.char_indices() {

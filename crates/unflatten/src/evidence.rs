@@ -65,9 +65,7 @@ pub(crate) struct Ctx<'a> {
 
 fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
     let mut interner = Interner::default();
-    let ft = interner.tokens(f);
-    let xt = interner.tokens(x);
-    let alignment = align(f, &ft, x, &xt, interner.num_tokens(), false);
+    let alignment = align(f, x, &mut interner, false);
     let (foreign, counter, exact_kind) = if new_mode {
         (MarkKind::Deleted, MarkKind::Inserted, EvidenceKind::NewText)
     } else {

@@ -23,12 +23,8 @@ fn cell(mark: MarkKind) -> Cell {
 
 pub(crate) fn exact(f: &str, b: &str, p: &str) -> ExactOut {
     let mut interner = Interner::default();
-    let ft = interner.tokens(f);
-    let bt = interner.tokens(b);
-    let pt = interner.tokens(p);
-    let n = interner.num_tokens();
-    let mut ab = align(f, &ft, b, &bt, n, true);
-    let mut ap = align(f, &ft, p, &pt, n, true);
+    let mut ab = align(f, b, &mut interner, true);
+    let mut ap = align(f, p, &mut interner, true);
     let mut conflicts = 0;
     // Disagreements: text of F in neither, or text of B or P missing from F.
     let mut spots: Vec<usize> = Vec::new();
@@ -387,9 +383,10 @@ fn repair(
         {
             best = Some((window(steps), cost));
         }
-        // A solution that leaves nothing out is exact; one that does may be an artefact
-        // of the window's ends, so a larger window is tried.
-        if best.as_ref().is_some_and(|b| b.1 < SOLVE_SKIP) {
+        // A solution that leaves nothing out and matches characters as they are is
+        // exact; another may be an artefact of the window's ends, so a larger window is
+        // tried.
+        if best.as_ref().is_some_and(|b| b.1 < SOLVE_NEAR) {
             break;
         }
         if best.is_some() {

@@ -84,9 +84,19 @@ impl<'a> Interner<'a> {
     }
 
     /// Tokenizes `text`, interning the keys.
+    #[cfg(test)]
     pub fn tokens(&mut self, text: &'a str) -> Vec<Tok> {
-        let mut out = Vec::with_capacity(text.len() / 3);
-        let mut chars = text.char_indices().peekable();
+        self.tokens_in(text, 0, text.len())
+    }
+
+    /// Tokenizes `text[from..to]` (offsets into `text`), interning the keys.
+    pub fn tokens_in(&mut self, text: &'a str, from: usize, to: usize) -> Vec<Tok> {
+        let mut out = Vec::with_capacity((to - from) / 3);
+        let text = &text[..to];
+        let mut chars = text[from..]
+            .char_indices()
+            .map(|(i, c)| (from + i, c))
+            .peekable();
         while let Some((start, c)) = chars.next() {
             if c == '['
                 && text[start..].starts_with("[bookmark: ")
