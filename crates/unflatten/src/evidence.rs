@@ -389,10 +389,19 @@ fn shape(word: &str) -> u8 {
     }
 }
 
-fn shapes_agree(a: &str, b: &str) -> bool {
-    // `issuesCWG`: a lower-case word glued to a capitalized one is a suspect join, not a
-    // replacement of one word by another of its kind.
-    (shape(a) == 0) == (shape(b) == 0)
+/// How far `first` glued to `second` reads as an old word beside a new one: `None`
+/// for a suspect join, else the confidence to take off. A lower-case word glued to an
+/// upper-case or mixed-case one (`issuesCWG`, `withITU`) is suspect: names and
+/// acronyms are what extractors and authors glue to the word before. A lower-case
+/// word glued to a capitalized one (`andStates`) reads as a replacement, less surely;
+/// the other way round (`WSISits`, `Statescalled`) no word or name reads so, and words
+/// of one case read as replaced text side by side.
+fn junction_doubt(first: &str, second: &str) -> Option<u8> {
+    match (shape(first), shape(second)) {
+        (0, 2 | 3) => None,
+        (0, 1) => Some(15),
+        _ => Some(0),
+    }
 }
 
 /// Found text `ls..s` right before foreign text `s..e`.
@@ -449,18 +458,20 @@ fn left(ctx: &mut Ctx<'_>, ls: usize, s: usize, e: usize) -> bool {
         if i_word.chars().all(char::is_lowercase) && SUFFIXES.contains(&i_word) {
             return false;
         }
-        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2
-        {
+        let doubt = junction_doubt(m_word, i_word);
+        let Some(doubt) =
+            doubt.filter(|_| m_word.chars().count() >= 2 && i_word.chars().count() >= 2)
+        else {
             ctx.undecided(s - m_word_len, s, 6);
             return true;
-        }
+        };
         let words = count_words(i, 8);
         let start = words_back(f, ls, s, words);
         ctx.counter(
             start,
             s,
             EvidenceKind::ReplacementPattern,
-            if words == 1 { 75 } else { 60 },
+            if words == 1 { 75 } else { 60 } - doubt,
             3,
         );
         return true;
@@ -521,18 +532,20 @@ fn right(ctx: &mut Ctx<'_>, s: usize, e: usize, re: usize) -> bool {
             return false;
         }
         let m_word = &m[..m_word_len];
-        if !shapes_agree(m_word, i_word) || m_word.chars().count() < 2 || i_word.chars().count() < 2
-        {
+        let doubt = junction_doubt(i_word, m_word);
+        let Some(doubt) =
+            doubt.filter(|_| m_word.chars().count() >= 2 && i_word.chars().count() >= 2)
+        else {
             ctx.undecided(e, e + m_word_len, 6);
             return true;
-        }
+        };
         let words = count_words_back(i, 8);
         let end = words_forward(f, e, re, words);
         ctx.counter(
             e,
             end,
             EvidenceKind::ReplacementPattern,
-            if words == 1 { 75 } else { 60 },
+            if words == 1 { 75 } else { 60 } - doubt,
             3,
         );
         return true;
