@@ -1396,6 +1396,12 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
             }
             started = true;
             let done = seen_a >= need_a && seen_r >= need_r;
+            // Text both views show, wanted by one view's label after the other's is
+            // complete, would land in the wrong place in that other view
+            // (`{--b)d it--}{++b++})u`): no split keeps both views' order.
+            if !done && in_a && in_r && (seen_a >= need_a) != (seen_r >= need_r) {
+                return None;
+            }
             let wanted = !done && ((in_a && seen_a < need_a) || (in_r && seen_r < need_r));
             if to_label != Some(wanted) {
                 if let Some(was) = to_label {
@@ -1650,5 +1656,27 @@ mod tests {
         assert_eq!(label.written.accepted(), "d)");
         assert_eq!(label.written.rejected(), "b)");
         assert_eq!(rest.accepted(), "the text");
+    }
+
+    #[test]
+    fn no_label_split_reorders_a_view() {
+        // Found by the fuzzer: `{--b)d it--}{++b++})u`. Taking `)` into the label would
+        // put it before `d it` in the rejected view.
+        let content = Content::from_spans(vec![
+            Span::marked("b)d it", Change::deletion()),
+            Span::marked("b", Change::insertion()),
+            Span::plain(")u"),
+        ]);
+        assert!(split_label(&content, false).is_none());
+        // A label in the rejected view only, after inserted text, is no split either.
+        let content = Content::from_spans(vec![
+            Span::marked("new ", Change::insertion()),
+            Span::plain("a)\tthe text"),
+        ]);
+        if let Some((label, rest)) = split_label(&content, false) {
+            let joined = |v| format!("{}{}", label.written.view(v), rest.view(v));
+            assert!(joined(View::Accepted).starts_with("new"));
+            assert!(joined(View::Rejected).starts_with("a)"));
+        }
     }
 }
