@@ -24,9 +24,13 @@ pub struct ServeArgs {
     /// Port to listen on (0: any free port).
     #[arg(long, default_value_t = 8080)]
     port: u16,
-    /// Do not load the demo library into an empty library.
+    /// Do not load the demo library into an empty library, nor create the demo users.
     #[arg(long)]
     no_demo: bool,
+    /// Mark the session cookie `Secure` (set when users reach the server over HTTPS,
+    /// through a proxy).
+    #[arg(long, env = "AMEND_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
@@ -38,11 +42,26 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
 
 async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.data, args.db.as_deref()).await?;
-    let state = amend_server::AppState::new(Arc::new(store));
+    let state =
+        amend_server::AppState::new(Arc::new(store)).with_secure_cookies(args.secure_cookies);
     if !args.no_demo {
         let loaded = amend_server::demo::load_if_empty(&state).await?;
         if loaded > 0 {
             println!("amend: loaded the demo library ({loaded} documents)");
+        }
+        let (password, generated) = amend_server::demo::demo_password()?;
+        amend_server::demo::users(&state, &password).await?;
+        let names: Vec<&str> = amend_server::demo::USERS.iter().map(|u| u.0).collect();
+        if generated {
+            println!(
+                "amend: demo users {} with the password {password} (set AMEND_DEMO_PASSWORD to choose it)",
+                names.join(", ")
+            );
+        } else {
+            println!(
+                "amend: demo users {} with the password of AMEND_DEMO_PASSWORD",
+                names.join(", ")
+            );
         }
     }
     let listener = match args.addr {

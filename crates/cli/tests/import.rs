@@ -76,7 +76,11 @@ fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
 fn documents(data: &Path) -> i64 {
     block_on(async {
         let store = SqliteStore::open_dir(data).await.unwrap();
-        let n = store.stats().await.unwrap().documents;
+        let n = store
+            .stats(amend_store::Viewer::System)
+            .await
+            .unwrap()
+            .documents;
         store.close().await;
         n
     })
@@ -123,18 +127,25 @@ fn an_import_killed_with_sigkill_leaves_whole_documents_only() {
             store.incomplete_documents().await.unwrap(),
             Vec::<i64>::new()
         );
-        let docs = store.documents().await.unwrap();
-        let stats = store.stats().await.unwrap();
+        let docs = store.documents(amend_store::Viewer::System).await.unwrap();
+        let stats = store.stats(amend_store::Viewer::System).await.unwrap();
         // One version per resolution, nothing more and nothing less.
         assert_eq!(stats.versions, docs.len() as i64);
         for d in &docs {
-            let record = store.document(d.id).await.unwrap().unwrap();
+            let record = store
+                .document(amend_store::Viewer::System, d.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(record.versions.len(), 1);
             assert_eq!(record.versions[0].items, 14);
             // Its own marker word finds it and only it.
             let i: usize = d.file_name[4..8].parse().unwrap();
             let hits = store
-                .search(&SearchQuery::new(format!("marker{i}")))
+                .search(
+                    amend_store::Viewer::System,
+                    &SearchQuery::new(format!("marker{i}")),
+                )
                 .await
                 .unwrap();
             assert_eq!(hits.len(), 1, "{}", d.file_name);
@@ -202,8 +213,16 @@ fn import_recognises_instrument_source_and_action_and_reimport() {
     block_on(async {
         let store = SqliteStore::open_dir(&data).await.unwrap();
         let key = amend_store::InstrumentKey::new("WTSA", "resolution", "75");
-        let i = store.find_instrument(&key).await.unwrap().unwrap();
-        let detail = store.instrument(i.id).await.unwrap().unwrap();
+        let i = store
+            .find_instrument(amend_store::Viewer::System, &key)
+            .await
+            .unwrap()
+            .unwrap();
+        let detail = store
+            .instrument(amend_store::Viewer::System, i.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(
             detail.versions[0].revision.as_deref(),
             Some("Rev. Dubai, 2012")
@@ -249,10 +268,20 @@ fn import_a_thousand_generated_documents() {
     println!("1000 documents imported in {:.2} s", elapsed.as_secs_f64());
     block_on(async {
         let store = SqliteStore::open_dir(&data).await.unwrap();
-        assert_eq!(store.stats().await.unwrap().documents, 1000);
+        assert_eq!(
+            store
+                .stats(amend_store::Viewer::System)
+                .await
+                .unwrap()
+                .documents,
+            1000
+        );
         for i in [0, 499, 999] {
             let hits = store
-                .search(&SearchQuery::new(format!("marker{i}")))
+                .search(
+                    amend_store::Viewer::System,
+                    &SearchQuery::new(format!("marker{i}")),
+                )
                 .await
                 .unwrap();
             assert_eq!(hits.len(), 1);

@@ -1,21 +1,28 @@
-//! The server-rendered pages.
+//! The server-rendered pages. Every read goes through the store with the request's
+//! viewer ([`Auth::viewer`]); every write checks the role ([`Auth::actor`]) and the
+//! form's CSRF token before the store (which checks the role again and audits).
+
+use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
 
 use amend_store::{
-    DocumentRecord, DocumentSummary, Facets, Fragment, InstrumentDetail, InstrumentSummary,
-    SearchHit, SearchQuery, Stats,
+    AuditEntry, Comment, Consultation, DocumentRecord, DocumentSummary, Facets, Fragment, Group,
+    InstrumentDetail, InstrumentSummary, NewComment, NewConsultation, NewUser, Permission, Role,
+    SearchHit, SearchQuery, Stats, Submission, User, now,
 };
 
+use crate::auth::{self, Auth};
 use crate::texts::{CheckView, RedlineView, SynopticView, TextRef};
-use crate::{AppError, AppState, html};
+use crate::{AppError, AppState, html, timefmt};
 
 const CSS: &str = include_str!("../static/app.css");
 const JS: &str = include_str!("../static/app.js");
@@ -26,11 +33,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/instruments/{id}", get(instrument))
         .route("/instruments/{id}/synoptic", get(synoptic))
         .route("/documents/{id}", get(document))
+        .route("/documents/{id}/comments", post(add_comment))
         .route("/documents/{id}/source", get(source))
         .route("/documents/{id}/check", get(check))
         .route("/redline", get(redline))
         .route("/search", get(search))
         .route("/upload", get(upload_form).post(upload))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/consultations", get(consultations).post(open_consultation))
+        .route("/consultations/{id}", get(consultation))
+        .route("/consultations/{id}/submissions", post(submit))
+        .route("/admin", get(admin))
+        .route("/admin/users", post(create_user))
+        .route("/admin/members", post(add_member))
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
 }
@@ -47,15 +63,52 @@ async fn js() -> Response {
         .into_response()
 }
 
+/// Who is looking, for the page header: name, role, the CSRF token of forms.
+pub(crate) struct Me {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub manage: bool,
+}
+
+impl Me {
+    fn of(auth: &Auth) -> Me {
+        match auth.user() {
+            Some(u) => Me {
+                name: u.username.clone(),
+                role: u.role.label(),
+                csrf: auth.csrf_token().to_string(),
+                manage: u.role.may(Permission::Manage),
+            },
+            None => Me::anonymous(),
+        }
+    }
+
+    fn anonymous() -> Me {
+        Me {
+            name: String::new(),
+            role: Role::Observer.label(),
+            csrf: String::new(),
+            manage: false,
+        }
+    }
+
+    pub fn signed_in(&self) -> bool {
+        !self.name.is_empty()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    me: Me,
     status: u16,
     message: &'a str,
 }
 
 pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     let page = ErrorPage {
+        me: Me::anonymous(),
         status: status.as_u16(),
         message,
     };
@@ -65,22 +118,40 @@ pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     }
 }
 
+/// A form write: the CSRF token must match the session's.
+fn check_form(auth: &Auth, csrf_token: &str) -> Result<(), AppError> {
+    auth.check_csrf(Some(csrf_token))
+}
+
 /// Instruments of one body.
 struct BodyGroup {
     body: String,
     instruments: Vec<InstrumentSummary>,
 }
 
+/// Group names by id, for "restricted to" notes.
+async fn group_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
+    Ok(state
+        .store()
+        .groups()
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect())
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "index.html")]
 struct IndexPage {
+    me: Me,
     stats: Stats,
     groups: Vec<BodyGroup>,
-    documents: Vec<DocumentSummary>,
+    documents: Vec<(DocumentSummary, String)>,
 }
 
-async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
-    let instruments = state.store().instruments().await?;
+async fn index(State(state): State<AppState>, auth: Auth) -> Result<IndexPage, AppError> {
+    let viewer = auth.viewer();
+    let instruments = state.store().instruments(viewer).await?;
     let mut groups: Vec<BodyGroup> = Vec::new();
     for i in instruments {
         let body = if i.body.is_empty() {
@@ -96,16 +167,32 @@ async fn index(State(state): State<AppState>) -> Result<IndexPage, AppError> {
             }),
         }
     }
+    let names = group_names(&state).await?;
+    let documents = state
+        .store()
+        .documents(viewer)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let restriction = d
+                .restricted_to
+                .and_then(|g| names.get(&g).cloned())
+                .unwrap_or_default();
+            (d, restriction)
+        })
+        .collect();
     Ok(IndexPage {
-        stats: state.store().stats().await?,
+        me: Me::of(&auth),
+        stats: state.store().stats(viewer).await?,
         groups,
-        documents: state.store().documents().await?,
+        documents,
     })
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "instrument.html")]
 struct InstrumentPage {
+    me: Me,
     i: InstrumentDetail,
     label: String,
     /// The version proposals are compared with (the newest).
@@ -114,11 +201,12 @@ struct InstrumentPage {
 
 async fn instrument(
     State(state): State<AppState>,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<InstrumentPage, AppError> {
     let i = state
         .store()
-        .instrument(id)
+        .instrument(auth.viewer(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let latest = i
@@ -127,18 +215,100 @@ async fn instrument(
         .max_by_key(|v| (v.year.unwrap_or(0), v.id))
         .map(|v| v.id);
     Ok(InstrumentPage {
+        me: Me::of(&auth),
         label: i.summary.label(),
         latest,
         i,
     })
 }
 
+/// A comment with its depth in the thread.
+struct CommentView {
+    c: Comment,
+    depth: usize,
+    when: String,
+    /// The item's label for people.
+    item: String,
+}
+
+/// Comments in thread order: each followed by its answers.
+fn threaded(comments: Vec<Comment>, items: &[(String, String)]) -> Vec<CommentView> {
+    let mut children: HashMap<Option<i64>, Vec<Comment>> = HashMap::new();
+    for c in comments {
+        children.entry(c.parent_id).or_default().push(c);
+    }
+    let mut out = Vec::new();
+    fn walk(
+        out: &mut Vec<CommentView>,
+        children: &mut HashMap<Option<i64>, Vec<Comment>>,
+        parent: Option<i64>,
+        depth: usize,
+        items: &[(String, String)],
+    ) {
+        for c in children.remove(&parent).unwrap_or_default() {
+            let id = c.id;
+            let item = if c.item.is_empty() {
+                "the document".to_string()
+            } else {
+                items
+                    .iter()
+                    .find(|(eid, _)| *eid == c.item)
+                    .map(|(_, label)| label.clone())
+                    .unwrap_or_else(|| c.item.clone())
+            };
+            out.push(CommentView {
+                when: timefmt::format(c.created_at),
+                item,
+                c,
+                depth: depth.min(6),
+            });
+            walk(out, children, Some(id), depth + 1, items);
+        }
+    }
+    walk(&mut out, &mut children, None, 0, items);
+    out
+}
+
+/// The items of a document a comment can be on: (eId, label and opening words).
+fn commentable_items(doc: &amend_model::Document) -> Vec<(String, String)> {
+    fn walk(out: &mut Vec<(String, String)>, item: &amend_model::Item) {
+        let text = item.content.accepted();
+        let mut opening: String = text.chars().take(60).collect();
+        if text.chars().count() > 60 {
+            opening.push('…');
+        }
+        let label = item
+            .label
+            .as_ref()
+            .map(|l| format!("{} ", l.written.accepted()))
+            .unwrap_or_default();
+        out.push((item.eid.clone(), format!("{label}{opening}")));
+        for c in &item.children {
+            walk(out, c);
+        }
+    }
+    let mut out = Vec::new();
+    for r in doc.resolutions() {
+        for s in &r.sections {
+            for i in &s.items {
+                walk(&mut out, i);
+            }
+        }
+    }
+    out
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "document.html")]
 struct DocumentPage {
+    me: Me,
     d: DocumentRecord,
+    restriction: String,
     body: String,
     notice: &'static str,
+    comments: Vec<CommentView>,
+    items: Vec<(String, String)>,
+    may_comment: bool,
 }
 
 #[derive(Deserialize)]
@@ -149,28 +319,94 @@ struct DocumentParams {
 
 async fn document(
     State(state): State<AppState>,
+    auth: Auth,
     Path(id): Path<i64>,
     Query(params): Query<DocumentParams>,
 ) -> Result<DocumentPage, AppError> {
+    let viewer = auth.viewer();
     let d = state
         .store()
-        .document(id)
+        .document(viewer, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let model = state.model(id).await?.ok_or(AppError::NotFound)?;
+    let model = state.model(viewer, id).await?.ok_or(AppError::NotFound)?;
+    let items = commentable_items(&model);
     let body = crate::blocking(move || html::document(&model)).await?;
     let notice = match params.imported.as_deref() {
         Some("new") => "Imported.",
         Some("duplicate") => "This file was imported before: this is the stored document.",
         _ => "",
     };
-    Ok(DocumentPage { d, body, notice })
+    let restriction = match d.summary.restricted_to {
+        Some(g) => group_names(&state)
+            .await?
+            .remove(&g)
+            .unwrap_or_else(|| "a group".into()),
+        None => String::new(),
+    };
+    let comments = threaded(state.store().comments(viewer, id).await?, &items);
+    Ok(DocumentPage {
+        may_comment: auth.user().is_some_and(|u| u.role.may(Permission::Comment)),
+        me: Me::of(&auth),
+        d,
+        restriction,
+        body,
+        notice,
+        comments,
+        items,
+    })
 }
 
-async fn source(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    item: String,
+    #[serde(default)]
+    parent_id: Option<String>,
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_comment(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::Comment)?;
+    check_form(&auth, &form.csrf_token)?;
+    let parent_id = match form.parent_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(
+            p.parse()
+                .map_err(|_| AppError::BadRequest(format!("`{p}` is not a comment number")))?,
+        ),
+    };
+    let comment = state
+        .store()
+        .add_comment(
+            &actor,
+            NewComment {
+                document_id: id,
+                item: form.item.trim().to_string(),
+                parent_id,
+                body: form.body,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/documents/{id}#comment-{comment}")).into_response())
+}
+
+async fn source(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let file = state
         .store()
-        .source_file(id)
+        .source_file(auth.viewer(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     let content_type = match file.format.as_str() {
@@ -204,63 +440,84 @@ async fn source(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Re
 #[derive(Template, WebTemplate)]
 #[template(path = "check.html")]
 struct CheckPage {
+    me: Me,
     c: CheckView,
 }
 
-async fn check(State(state): State<AppState>, Path(id): Path<i64>) -> Result<CheckPage, AppError> {
+async fn check(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<CheckPage, AppError> {
     Ok(CheckPage {
-        c: state.check(id).await?,
+        c: state.check(auth.viewer(), id).await?,
+        me: Me::of(&auth),
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RedlineParams {
+    /// The old text: `version:ID`, `proposal:ID` or `document:ID`.
     pub from: String,
+    /// The new text: `version:ID`, `proposal:ID` or `document:ID`.
     pub to: String,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "redline.html")]
 struct RedlinePage {
+    me: Me,
     r: RedlineView,
 }
 
 async fn redline(
     State(state): State<AppState>,
+    auth: Auth,
     Query(params): Query<RedlineParams>,
 ) -> Result<RedlinePage, AppError> {
     let from: TextRef = params.from.parse()?;
     let to: TextRef = params.to.parse()?;
     Ok(RedlinePage {
-        r: state.redline(from, to).await?,
+        r: state.redline(auth.viewer(), from, to).await?,
+        me: Me::of(&auth),
     })
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "synoptic.html")]
 struct SynopticPage {
+    me: Me,
     s: SynopticView,
 }
 
 async fn synoptic(
     State(state): State<AppState>,
+    auth: Auth,
     Path(id): Path<i64>,
 ) -> Result<SynopticPage, AppError> {
     Ok(SynopticPage {
-        s: state.synoptic(id).await?,
+        s: state.synoptic(auth.viewer(), id).await?,
+        me: Me::of(&auth),
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct SearchParams {
+    /// Words and `"quoted phrases"`; `-word` excludes.
     #[serde(default)]
     pub q: String,
+    /// Only this body (WTSA, PP, Council...).
     #[serde(default)]
     pub body: Option<String>,
+    /// Only this meeting (`Hammamet, 2016`).
     #[serde(default)]
     pub meeting: Option<String>,
+    /// Only this source (CITEL, CEPT...).
     #[serde(default)]
     pub source: Option<String>,
+    /// At most this many results (50 by default, 500 at most).
     #[serde(default)]
     pub limit: Option<u32>,
 }
@@ -299,6 +556,7 @@ fn snippet_html(fragments: &[Fragment]) -> String {
 #[derive(Template, WebTemplate)]
 #[template(path = "search.html")]
 struct SearchPage {
+    me: Me,
     q: String,
     body: String,
     meeting: String,
@@ -310,10 +568,12 @@ struct SearchPage {
 
 async fn search(
     State(state): State<AppState>,
+    auth: Auth,
     Query(params): Query<SearchParams>,
 ) -> Result<SearchPage, AppError> {
+    let viewer = auth.viewer();
     let query = params.query();
-    let hits = state.store().search(&query).await?;
+    let hits = state.store().search(viewer, &query).await?;
     let hits = hits
         .into_iter()
         .map(|hit| HitView {
@@ -323,12 +583,13 @@ async fn search(
         })
         .collect();
     Ok(SearchPage {
+        me: Me::of(&auth),
         searched: !params.q.trim().is_empty(),
         q: params.q,
         body: params.body.unwrap_or_default(),
         meeting: params.meeting.unwrap_or_default(),
         source: params.source.unwrap_or_default(),
-        facets: state.store().facets().await?,
+        facets: state.store().facets(viewer).await?,
         hits,
     })
 }
@@ -340,48 +601,512 @@ pub(crate) fn hit_href(hit: &SearchHit) -> String {
     }
 }
 
+/// The groups a user may restrict a document or consultation to.
+async fn own_groups(state: &AppState, auth: &Auth) -> Result<Vec<Group>, AppError> {
+    match auth.user() {
+        Some(u) => Ok(state.store().user_groups(u.id).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "upload.html")]
 struct UploadPage {
+    me: Me,
     message: String,
+    groups: Vec<Group>,
+    allowed: bool,
 }
 
-async fn upload_form() -> UploadPage {
-    UploadPage {
+async fn upload_form(State(state): State<AppState>, auth: Auth) -> Result<UploadPage, AppError> {
+    Ok(UploadPage {
+        allowed: auth.user().is_some_and(|u| u.role.may(Permission::Upload)),
+        groups: own_groups(&state, &auth).await?,
+        me: Me::of(&auth),
         message: String::new(),
+    })
+}
+
+/// The group a form names by slug, among the groups the user may use.
+fn chosen_group(groups: &[Group], slug: &str) -> Result<Option<i64>, AppError> {
+    let slug = slug.trim();
+    if slug.is_empty() || slug == "public" {
+        return Ok(None);
+    }
+    groups
+        .iter()
+        .find(|g| g.slug == slug)
+        .map(|g| Some(g.id))
+        .ok_or_else(|| AppError::Forbidden(format!("you are not a member of `{slug}`")))
+}
+
+async fn upload(State(state): State<AppState>, auth: Auth, mut form: Multipart) -> Response {
+    match upload_inner(&state, &auth, &mut form).await {
+        Ok(r) => r,
+        Err(e) => {
+            let status = e.status();
+            let page = UploadPage {
+                allowed: auth.user().is_some_and(|u| u.role.may(Permission::Upload)),
+                groups: own_groups(&state, &auth).await.unwrap_or_default(),
+                me: Me::of(&auth),
+                message: e.to_string(),
+            };
+            (status, page).into_response()
+        }
     }
 }
 
-async fn upload(State(state): State<AppState>, mut form: Multipart) -> Response {
+async fn upload_inner(
+    state: &AppState,
+    auth: &Auth,
+    form: &mut Multipart,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::Upload)?;
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut csrf = String::new();
+    let mut group = String::new();
     loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
+        let field = form
+            .next_field()
+            .await
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let Some(field) = field else { break };
+        match field.name() {
+            Some("file") => {
                 let name = field.file_name().unwrap_or("upload.txt").to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(e) => return upload_error(StatusCode::BAD_REQUEST, e.to_string()),
-                }
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                file = Some((name, bytes.to_vec()));
             }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => return upload_error(StatusCode::BAD_REQUEST, e.to_string()),
+            Some("csrf_token") => {
+                csrf = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            }
+            Some("group") => {
+                group = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            }
+            _ => {}
         }
     }
+    check_form(auth, &csrf)?;
+    let restricted_to = chosen_group(&own_groups(state, auth).await?, &group)?;
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return upload_error(StatusCode::BAD_REQUEST, "Choose a file to upload.".into());
+        return Err(AppError::BadRequest("Choose a file to upload.".into()));
     };
-    match state.import(name, bytes).await {
-        Ok(amend_store::ImportOutcome::Imported(id)) => {
-            Redirect::to(&format!("/documents/{id}?imported=new")).into_response()
-        }
-        Ok(amend_store::ImportOutcome::Duplicate(id)) => {
-            Redirect::to(&format!("/documents/{id}?imported=duplicate")).into_response()
-        }
-        Err(e) => upload_error(e.status(), e.to_string()),
+    Ok(
+        match state.import(actor, restricted_to, name, bytes).await? {
+            amend_store::ImportOutcome::Imported(id) => {
+                Redirect::to(&format!("/documents/{id}?imported=new")).into_response()
+            }
+            amend_store::ImportOutcome::Duplicate(id) => {
+                Redirect::to(&format!("/documents/{id}?imported=duplicate")).into_response()
+            }
+        },
+    )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    me: Me,
+    message: String,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize)]
+struct NextParam {
+    #[serde(default)]
+    next: String,
+}
+
+/// A local path to go to after signing in (never another site).
+fn local_path(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_string()
+    } else {
+        "/".to_string()
     }
 }
 
-fn upload_error(status: StatusCode, message: String) -> Response {
-    (status, UploadPage { message }).into_response()
+async fn login_form(auth: Auth, Query(p): Query<NextParam>) -> LoginPage {
+    LoginPage {
+        me: Me::of(&auth),
+        message: String::new(),
+        next: local_path(&p.next),
+        username: String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = local_path(&form.next);
+    let result = match auth::check_same_origin(&headers) {
+        Ok(()) => auth::login(&state, &auth, &form.username, &form.password).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(done) => ([(header::SET_COOKIE, done.cookie)], Redirect::to(&next)).into_response(),
+        Err(e) => {
+            let mut response = (
+                e.status(),
+                LoginPage {
+                    me: Me::of(&auth),
+                    message: e.to_string(),
+                    next,
+                    username: form.username,
+                },
+            )
+                .into_response();
+            if let Some((name, value)) = e.retry_after()
+                && let Ok(value) = axum::http::HeaderValue::from_str(&value)
+            {
+                response.headers_mut().insert(name, value);
+            }
+            response
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    check_form(&auth, &form.csrf_token)?;
+    auth::logout(&state, &auth).await?;
+    Ok((
+        [(header::SET_COOKIE, auth.clearing_cookie())],
+        Redirect::to("/"),
+    )
+        .into_response())
+}
+
+struct ConsultationView {
+    k: Consultation,
+    deadline: String,
+    open: bool,
+}
+
+impl ConsultationView {
+    fn of(k: Consultation, at: i64) -> Self {
+        ConsultationView {
+            deadline: timefmt::format(k.deadline),
+            open: at < k.deadline,
+            k,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultations.html")]
+struct ConsultationsPage {
+    me: Me,
+    list: Vec<ConsultationView>,
+    may_open: bool,
+    groups: Vec<Group>,
+}
+
+async fn consultations(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<ConsultationsPage, AppError> {
+    let at = now();
+    let list = state
+        .store()
+        .consultations(auth.viewer())
+        .await?
+        .into_iter()
+        .map(|k| ConsultationView::of(k, at))
+        .collect();
+    let may_open = auth
+        .user()
+        .is_some_and(|u| u.role.may(Permission::OpenConsultation));
+    Ok(ConsultationsPage {
+        groups: if may_open {
+            state.store().groups().await?
+        } else {
+            Vec::new()
+        },
+        me: Me::of(&auth),
+        list,
+        may_open,
+    })
+}
+
+#[derive(Deserialize)]
+struct ConsultationForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    group: String,
+}
+
+async fn open_consultation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<ConsultationForm>,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::OpenConsultation)?;
+    check_form(&auth, &form.csrf_token)?;
+    let deadline = timefmt::parse(&form.deadline).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "`{}` is not a date and time (YYYY-MM-DD HH:MM, UTC)",
+            form.deadline
+        ))
+    })?;
+    let groups = state.store().groups().await?;
+    let restricted_to = chosen_group(&groups, &form.group)?;
+    let id = state
+        .store()
+        .open_consultation(
+            &actor,
+            NewConsultation {
+                title: form.title,
+                question: form.question,
+                deadline,
+                restricted_to,
+            },
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/consultations/{id}")).into_response())
+}
+
+struct SubmissionView {
+    s: Submission,
+    when: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consultation.html")]
+struct ConsultationPage {
+    me: Me,
+    k: ConsultationView,
+    submissions: Vec<SubmissionView>,
+    may_submit: bool,
+}
+
+async fn consultation(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+) -> Result<ConsultationPage, AppError> {
+    let at = now();
+    let viewer = auth.viewer();
+    let k = state
+        .store()
+        .consultation(viewer, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let submissions = state
+        .store()
+        .submissions(viewer, id, at)
+        .await?
+        .into_iter()
+        .map(|s| SubmissionView {
+            when: timefmt::format(s.created_at),
+            s,
+        })
+        .collect();
+    let k = ConsultationView::of(k, at);
+    Ok(ConsultationPage {
+        may_submit: k.open && auth.user().is_some_and(|u| u.role.may(Permission::Submit)),
+        me: Me::of(&auth),
+        k,
+        submissions,
+    })
+}
+
+#[derive(Deserialize)]
+struct SubmissionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<i64>,
+    Form(form): Form<SubmissionForm>,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::Submit)?;
+    check_form(&auth, &form.csrf_token)?;
+    state.store().submit(&actor, id, &form.body).await?;
+    Ok(Redirect::to(&format!("/consultations/{id}#submissions")).into_response())
+}
+
+struct GroupView {
+    g: Group,
+    members: Vec<User>,
+    eligible: String,
+}
+
+struct AuditView {
+    e: AuditEntry,
+    when: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    me: Me,
+    users: Vec<User>,
+    groups: Vec<GroupView>,
+    audit: Vec<AuditView>,
+    roles: Vec<(&'static str, &'static str)>,
+}
+
+async fn admin(State(state): State<AppState>, auth: Auth) -> Result<AdminPage, AppError> {
+    auth.actor(Permission::Manage)?;
+    let mut groups = Vec::new();
+    for g in state.store().groups().await? {
+        groups.push(GroupView {
+            members: state.store().members(g.id).await?,
+            eligible: g
+                .eligible_roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+            g,
+        });
+    }
+    Ok(AdminPage {
+        me: Me::of(&auth),
+        users: state.store().users().await?,
+        groups,
+        audit: state
+            .store()
+            .audit_log(200)
+            .await?
+            .into_iter()
+            .map(|e| AuditView {
+                when: timefmt::format(e.at),
+                e,
+            })
+            .collect(),
+        roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct UserForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The shortest password accepted.
+pub(crate) const MIN_PASSWORD: usize = 10;
+
+async fn create_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<UserForm>,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::Manage)?;
+    check_form(&auth, &form.csrf_token)?;
+    let role = Role::parse(&form.role)
+        .ok_or_else(|| AppError::BadRequest(format!("`{}` is not a role", form.role)))?;
+    if form.password.chars().count() < MIN_PASSWORD {
+        return Err(AppError::BadRequest(format!(
+            "a password has at least {MIN_PASSWORD} characters"
+        )));
+    }
+    let password = form.password;
+    let hash = crate::blocking(move || auth::hash_password(&password)).await??;
+    let display_name = if form.display_name.trim().is_empty() {
+        form.username.trim().to_string()
+    } else {
+        form.display_name.trim().to_string()
+    };
+    state
+        .store()
+        .create_user(
+            &actor,
+            NewUser {
+                username: form.username.trim().to_string(),
+                display_name,
+                role,
+                password_hash: hash,
+            },
+        )
+        .await?;
+    Ok(Redirect::to("/admin#users").into_response())
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    username: String,
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, AppError> {
+    let actor = auth.actor(Permission::Manage)?;
+    check_form(&auth, &form.csrf_token)?;
+    let group = state
+        .store()
+        .groups()
+        .await?
+        .into_iter()
+        .find(|g| g.slug == form.group.trim())
+        .ok_or(AppError::NotFound)?;
+    let user = state
+        .store()
+        .credentials(form.username.trim())
+        .await?
+        .ok_or(AppError::NotFound)?
+        .user;
+    state.store().add_member(&actor, group.id, user.id).await?;
+    Ok(Redirect::to("/admin#groups").into_response())
 }

@@ -7,7 +7,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use amend_model::{Body, Document, Item, Resolution, View};
+use amend_store::Viewer;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::{AppError, AppState, blocking, html};
 
@@ -62,11 +64,18 @@ fn as_document(r: &Resolution) -> Document {
 
 impl AppState {
     /// The text a reference names.
-    pub async fn text(&self, r: TextRef) -> Result<Text, AppError> {
+    pub async fn text(&self, viewer: Viewer, r: TextRef) -> Result<Text, AppError> {
         match r {
             TextRef::Version(id) => {
-                let v = self.store().version(id).await?.ok_or(AppError::NotFound)?;
-                let model = self.model(v.document_id).await?.ok_or(AppError::NotFound)?;
+                let v = self
+                    .store()
+                    .version(viewer, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let model = self
+                    .model(viewer, v.document_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 let res = model
                     .resolutions()
                     .get(v.position as usize)
@@ -83,8 +92,15 @@ impl AppState {
                 })
             }
             TextRef::Proposal(id) => {
-                let p = self.store().proposal(id).await?.ok_or(AppError::NotFound)?;
-                let model = self.model(p.document_id).await?.ok_or(AppError::NotFound)?;
+                let p = self
+                    .store()
+                    .proposal(viewer, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let model = self
+                    .model(viewer, p.document_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
                 let Body::Contribution(c) = &model.body else {
                     return Err(AppError::NotFound);
                 };
@@ -108,8 +124,12 @@ impl AppState {
                 })
             }
             TextRef::Document(id) => {
-                let d = self.store().document(id).await?.ok_or(AppError::NotFound)?;
-                let model = self.model(id).await?.ok_or(AppError::NotFound)?;
+                let d = self
+                    .store()
+                    .document(viewer, id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                let model = self.model(viewer, id).await?.ok_or(AppError::NotFound)?;
                 Ok(Text {
                     document_id: id,
                     name: d.summary.title,
@@ -120,9 +140,14 @@ impl AppState {
     }
 
     /// The redline from one text to another.
-    pub async fn redline(&self, from: TextRef, to: TextRef) -> Result<RedlineView, AppError> {
-        let old = self.text(from).await?;
-        let new = self.text(to).await?;
+    pub async fn redline(
+        &self,
+        viewer: Viewer,
+        from: TextRef,
+        to: TextRef,
+    ) -> Result<RedlineView, AppError> {
+        let old = self.text(viewer, from).await?;
+        let new = self.text(viewer, to).await?;
         let proposal = matches!(to, TextRef::Proposal(_));
         blocking(move || {
             let (redline, method) = compare(&old.document, &new.document, proposal);
@@ -142,13 +167,17 @@ impl AppState {
 
     /// The check report of a stored document, with the library's versions added to the
     /// citation registry.
-    pub async fn check(&self, id: i64) -> Result<CheckView, AppError> {
-        let record = self.store().document(id).await?.ok_or(AppError::NotFound)?;
-        let model = self.model(id).await?.ok_or(AppError::NotFound)?;
-        let versions = self.store().versions().await?;
+    pub async fn check(&self, viewer: Viewer, id: i64) -> Result<CheckView, AppError> {
+        let record = self
+            .store()
+            .document(viewer, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let model = self.model(viewer, id).await?.ok_or(AppError::NotFound)?;
+        let versions = self.store().versions(viewer).await?;
         let source = self
             .store()
-            .source_file(id)
+            .source_file(viewer, id)
             .await?
             .ok_or(AppError::NotFound)?;
         blocking(move || {
@@ -204,10 +233,14 @@ impl AppState {
 
     /// The synoptic table of an instrument: its latest version beside every proposal,
     /// item by item, each proposal's changes marked against the version.
-    pub async fn synoptic(&self, instrument: i64) -> Result<SynopticView, AppError> {
+    pub async fn synoptic(
+        &self,
+        viewer: Viewer,
+        instrument: i64,
+    ) -> Result<SynopticView, AppError> {
         let detail = self
             .store()
-            .instrument(instrument)
+            .instrument(viewer, instrument)
             .await?
             .ok_or(AppError::NotFound)?;
         let base_version = detail
@@ -217,10 +250,10 @@ impl AppState {
             .ok_or_else(|| {
                 AppError::BadRequest("no version of this instrument in the library".into())
             })?;
-        let base = self.text(TextRef::Version(base_version.id)).await?;
+        let base = self.text(viewer, TextRef::Version(base_version.id)).await?;
         let mut proposals = Vec::new();
         for p in &detail.proposals {
-            let t = self.text(TextRef::Proposal(p.id)).await?;
+            let t = self.text(viewer, TextRef::Proposal(p.id)).await?;
             proposals.push((p.clone(), t));
         }
         let label = detail.summary.label();
@@ -393,7 +426,7 @@ pub fn registry_of(versions: &[amend_store::VersionRecord]) -> amend_check::Regi
 }
 
 /// A redline ready for a page or the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RedlineView {
     /// `diff` (two clean texts compared) or `unflatten` (the changes of a flattened
     /// proposal recovered against the base).
@@ -402,15 +435,18 @@ pub struct RedlineView {
     pub to: String,
     pub from_name: String,
     pub to_name: String,
+    /// Counts of the changes (insertions, deletions, moves, substantive...).
+    #[schema(value_type = Object)]
     pub summary: amend_diff::Summary,
     #[serde(skip)]
     pub html: String,
-    /// The change-marked document (the model's JSON).
+    /// The change-marked document (the model's JSON, docs/document.schema.json).
+    #[schema(value_type = Object)]
     pub json: serde_json::Value,
 }
 
 /// One finding of a check report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckRow {
     pub severity: &'static str,
     pub code: &'static str,
@@ -422,7 +458,7 @@ pub struct CheckRow {
 }
 
 /// A check report ready for a page or the API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckView {
     pub document_id: i64,
     pub title: String,
@@ -431,11 +467,12 @@ pub struct CheckView {
     #[serde(skip)]
     pub rows: Vec<CheckRow>,
     /// The report as `amend check --format json` gives it.
+    #[schema(value_type = Object)]
     pub json: serde_json::Value,
 }
 
 /// A proposal column of a synoptic table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SynopticColumn {
     pub proposal_id: i64,
     pub document_id: i64,
@@ -443,7 +480,7 @@ pub struct SynopticColumn {
 }
 
 /// A row of a synoptic table: the base's item and each proposal's (HTML).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SynopticRow {
     pub key: String,
     pub base: String,
@@ -451,7 +488,7 @@ pub struct SynopticRow {
 }
 
 /// The synoptic table of an instrument.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SynopticView {
     pub instrument_id: i64,
     pub instrument: String,

@@ -15,7 +15,12 @@ struct Server {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     dir: PathBuf,
+    /// The session cookie and CSRF token requests carry, once logged in.
+    session: Option<(String, String)>,
 }
+
+/// The demo users' password in these tests.
+const PASSWORD: &str = "http-test-password";
 
 impl Server {
     fn start(name: &str) -> Server {
@@ -39,7 +44,9 @@ impl Server {
                 let store = amend_store::SqliteStore::open_dir(&data).await.unwrap();
                 let state = amend_server::AppState::new(Arc::new(store));
                 let loaded = amend_server::demo::load_if_empty(&state).await.unwrap();
-                assert_eq!(loaded, 4);
+                // The four public documents and the note restricted to CWG-Internet.
+                assert_eq!(loaded, 5);
+                amend_server::demo::users(&state, PASSWORD).await.unwrap();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
                 let shutdown = async {
@@ -59,17 +66,54 @@ impl Server {
             stop: Some(stop_tx),
             thread: Some(thread),
             dir,
+            session: None,
         }
     }
 
+    /// Logs in through the API; later requests carry the session and its CSRF token.
+    fn login(&mut self, username: &str) {
+        let body = format!("{{\"username\": \"{username}\", \"password\": \"{PASSWORD}\"}}");
+        let (status, head, body) =
+            self.exchange("POST", "/api/session", "application/json", body.as_bytes());
+        assert_eq!(status, 200, "{body}");
+        let cookie = head
+            .lines()
+            .find_map(|l| l.strip_prefix("set-cookie: "))
+            .and_then(|c| c.split(';').next())
+            .expect("session cookie")
+            .to_string();
+        let info: Value = serde_json::from_str(&body).unwrap();
+        self.session = Some((cookie, info["csrf_token"].as_str().unwrap().to_string()));
+    }
+
+    fn csrf(&self) -> &str {
+        self.session.as_ref().map(|s| s.1.as_str()).unwrap_or("")
+    }
+
     fn request(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+        let (status, _, body) = self.exchange(method, path, content_type, body);
+        (status, body)
+    }
+
+    /// A request; the response's status, head (lower case) and body.
+    fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, String, String) {
         let mut stream = TcpStream::connect(self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
             .unwrap();
+        let session = match &self.session {
+            Some((cookie, csrf)) => format!("Cookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n"),
+            None => String::new(),
+        };
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
-             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n{session}\r\n",
             body.len()
         );
         stream.write_all(head.as_bytes()).unwrap();
@@ -87,7 +131,7 @@ impl Server {
         } else {
             body.to_string()
         };
-        (status, body)
+        (status, head.to_ascii_lowercase(), body)
     }
 
     fn get(&self, path: &str) -> (u16, String) {
@@ -294,13 +338,17 @@ fn search_finds_a_phrase_of_each_demo_document() {
 
 #[test]
 fn upload_and_reupload() {
-    let server = Server::start("upload");
+    let mut server = Server::start("upload");
+    // Uploading needs a delegate or the secretariat, signed in.
+    server.login("secretariat");
     let text = "RESOLUTION 7 (Rev. Hammamet, 2016)\nOn standards\n(Dubai, 2012; Hammamet, 2016)\n\
         The World Telecommunication Standardization Assembly (Hammamet, 2016),\n\
         considering\na)\tthat interoperability of quokka networks matters;\nresolves\n1\tto act.\n";
     let boundary = "XamendBoundary";
+    let csrf = server.csrf();
     let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"res7.txt\"\r\n\
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"res7.txt\"\r\n\
          Content-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
     );
     let ct = format!("multipart/form-data; boundary={boundary}");
@@ -311,7 +359,9 @@ fn upload_and_reupload() {
     // The same file again: recognised, not stored twice.
     let (status, _) = server.request("POST", "/upload", &ct, body.as_bytes());
     assert_eq!(status, 303);
-    assert_eq!(server.json("/api/documents").as_array().unwrap().len(), 5);
+    // The secretariat sees the demo's four public documents, its restricted note and
+    // this one.
+    assert_eq!(server.json("/api/documents").as_array().unwrap().len(), 6);
     // Through the API.
     let (status, body) = server.request(
         "POST",

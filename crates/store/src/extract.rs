@@ -99,6 +99,11 @@ pub struct NewDocument {
     pub versions: Vec<NewVersion>,
     pub proposals: Vec<NewProposal>,
     pub citations: Vec<NewCitation>,
+    /// The group the document is restricted to (`None`: public). The importer must
+    /// belong to it.
+    pub restricted_to: Option<i64>,
+    /// Who imports it (recorded in the audit log); the system by default.
+    pub actor: crate::Actor,
 }
 
 /// The SHA-256 of `bytes` in lowercase hex.
@@ -140,6 +145,8 @@ pub fn prepare(
         versions: Vec::new(),
         proposals: Vec::new(),
         citations: Vec::new(),
+        restricted_to: None,
+        actor: crate::Actor::default(),
     };
     match &doc.body {
         Body::Resolution(r) => {

@@ -14,10 +14,11 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 
+use crate::access::*;
 use crate::extract::{InstrumentKey, NewDocument};
 use crate::query::{fts5, parse_query};
 use crate::types::*;
-use crate::{BoxFuture, Result, Store};
+use crate::{BoxFuture, Permission, Result, Store, StoreError, Viewer};
 
 /// The file name of the database inside a data folder.
 pub const DATABASE_FILE: &str = "library.sqlite3";
@@ -29,18 +30,36 @@ const HIT_START: char = '\u{E000}';
 const HIT_END: char = '\u{E001}';
 
 /// The SQLite migrations, embedded in the binary.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "library",
-    include_str!("../migrations/sqlite/0001_library.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "library",
+        include_str!("../migrations/sqlite/0001_library.sql"),
+    ),
+    (
+        2,
+        "accounts",
+        include_str!("../migrations/sqlite/0002_accounts.sql"),
+    ),
+];
+
+/// The one visibility rule of the SQLite backend: whether the row `alias` (a document,
+/// or anything with a `restricted_to` column) is seen by the viewer whose
+/// [`crate::Viewer::key`] is bound as `?1`. Public rows have no restriction; the system
+/// (key 0) sees all; a user sees the groups the `viewer_groups` view gives them.
+pub(crate) fn visible(alias: &str) -> String {
+    format!(
+        "({alias}.restricted_to IS NULL OR ?1 = 0 OR {alias}.restricted_to IN \
+         (SELECT vg.group_id FROM viewer_groups vg WHERE vg.user_id = ?1))"
+    )
+}
 
 /// The library in one SQLite file.
 pub struct SqliteStore {
     /// One connection: SQLite has one writer at a time, so writers queue here instead
     /// of failing with SQLITE_BUSY.
-    write: SqlitePool,
-    read: SqlitePool,
+    pub(crate) write: SqlitePool,
+    pub(crate) read: SqlitePool,
     /// Test hook: sleep this long inside each import transaction (before it commits),
     /// so a test can kill an import in the middle of a document.
     pause_in_transaction: Option<Duration>,
@@ -147,6 +166,14 @@ impl SqliteStore {
 
     async fn import_doc(&self, doc: NewDocument) -> Result<ImportOutcome> {
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        crate::sqlite_accounts::require(&mut tx, &doc.actor, Permission::Upload).await?;
+        if let Some(group) = doc.restricted_to
+            && !crate::sqlite_accounts::sees_group(&mut tx, doc.actor.viewer(), group).await?
+        {
+            return Err(StoreError::Forbidden(
+                "only members of a group may restrict a document to it".into(),
+            ));
+        }
         if let Some(id) = sqlx::query("SELECT id FROM documents WHERE sha256 = ?1")
             .bind(&doc.sha256)
             .fetch_optional(&mut *tx)
@@ -158,8 +185,9 @@ impl SqliteStore {
         let text = clean(&doc.text);
         let id: i64 = sqlx::query(
             "INSERT INTO documents (sha256, file_name, format, kind, title, body, source,
-                meeting, doc_number, size, source_file, text, parsed_json, complete)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)
+                meeting, doc_number, size, source_file, text, parsed_json, complete,
+                restricted_to)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)
              RETURNING id",
         )
         .bind(&doc.sha256)
@@ -175,6 +203,7 @@ impl SqliteStore {
         .bind(&doc.bytes)
         .bind(&text)
         .bind(&doc.parsed_json)
+        .bind(doc.restricted_to)
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -337,25 +366,44 @@ impl SqliteStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        let detail = match doc.restricted_to {
+            Some(group) => format!("{} (restricted to group {group})", doc.file_name),
+            None => doc.file_name.clone(),
+        };
+        crate::sqlite_accounts::audit(
+            &mut tx,
+            &doc.actor,
+            "import",
+            &format!("document:{id}"),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(ImportOutcome::Imported(id))
     }
 
-    async fn citation_records(&self, where_clause: &str, bind: i64) -> Result<Vec<CitationRecord>> {
+    async fn citation_records(
+        &self,
+        viewer: Viewer,
+        where_clause: &str,
+        bind: i64,
+    ) -> Result<Vec<CitationRecord>> {
         // `where_clause` is one of the constant clauses below, never user text.
         let sql = format!(
             "SELECT c.id, c.document_id, d.title AS document_title, c.body, c.kind, c.number,
                 c.revision, c.year, c.as_written
              FROM citations c JOIN documents d ON d.id = c.document_id
-             WHERE d.complete = 1 AND {where_clause}
-             ORDER BY d.title, c.id"
+             WHERE d.complete = 1 AND {} AND {where_clause}
+             ORDER BY d.title, c.id",
+            visible("d")
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
             .bind(bind)
             .fetch_all(&self.read)
             .await?;
-        let newest = self.newest_years().await?;
-        let instruments = self.instrument_keys().await?;
+        let newest = self.newest_years(viewer).await?;
+        let instruments = self.instrument_keys(viewer).await?;
         rows.iter()
             .map(|r| {
                 let body: String = r.try_get("body")?;
@@ -392,8 +440,18 @@ impl SqliteStore {
             .collect()
     }
 
-    async fn instrument_keys(&self) -> Result<Vec<(i64, InstrumentKey)>> {
-        let rows = sqlx::query("SELECT id, body, kind, number FROM instruments")
+    /// The instruments the viewer sees something of (a version or a proposal).
+    async fn instrument_keys(&self, viewer: Viewer) -> Result<Vec<(i64, InstrumentKey)>> {
+        let sql = format!(
+            "SELECT i.id, i.body, i.kind, i.number FROM instruments i
+             WHERE EXISTS (SELECT 1 FROM versions v JOIN documents d ON d.id = v.document_id
+                            WHERE v.instrument_id = i.id AND d.complete = 1 AND {vis})
+                OR EXISTS (SELECT 1 FROM proposals p JOIN documents d ON d.id = p.document_id
+                            WHERE p.instrument_id = i.id AND d.complete = 1 AND {vis})",
+            vis = visible("d")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
             .fetch_all(&self.read)
             .await?;
         rows.iter()
@@ -410,46 +468,63 @@ impl SqliteStore {
             .collect()
     }
 
-    async fn newest_years(&self) -> Result<HashMap<i64, i64>> {
-        let rows = sqlx::query(
+    async fn newest_years(&self, viewer: Viewer) -> Result<HashMap<i64, i64>> {
+        let sql = format!(
             "SELECT instrument_id, MAX(year) FROM versions v
                JOIN documents d ON d.id = v.document_id
-             WHERE d.complete = 1 AND year IS NOT NULL GROUP BY instrument_id",
-        )
-        .fetch_all(&self.read)
-        .await?;
+             WHERE d.complete = 1 AND year IS NOT NULL AND {} GROUP BY instrument_id",
+            visible("d")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect()
     }
 
-    async fn version_records(&self, where_clause: &str, bind: i64) -> Result<Vec<VersionRecord>> {
+    async fn version_records(
+        &self,
+        viewer: Viewer,
+        where_clause: &str,
+        bind: i64,
+    ) -> Result<Vec<VersionRecord>> {
         // `where_clause` is one of the constant clauses of this module, never user text.
         let sql = format!(
             "SELECT v.id, v.instrument_id, v.document_id, v.position, v.revision, v.place,
                 v.year, v.title, v.items, i.body, i.kind, i.number
              FROM versions v JOIN instruments i ON i.id = v.instrument_id
                JOIN documents d ON d.id = v.document_id
-             WHERE d.complete = 1 AND {where_clause}
-             ORDER BY v.year IS NULL, v.year, v.id"
+             WHERE d.complete = 1 AND {} AND {where_clause}
+             ORDER BY v.year IS NULL, v.year, v.id",
+            visible("d")
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
             .bind(bind)
             .fetch_all(&self.read)
             .await?;
         rows.iter().map(version_record).collect()
     }
 
-    async fn proposal_records(&self, where_clause: &str, bind: i64) -> Result<Vec<ProposalRecord>> {
+    async fn proposal_records(
+        &self,
+        viewer: Viewer,
+        where_clause: &str,
+        bind: i64,
+    ) -> Result<Vec<ProposalRecord>> {
         // `where_clause` is one of the constant clauses of this module, never user text.
         let sql = format!(
             "SELECT p.id, p.document_id, p.position, p.instrument_id, p.action,
                 p.action_inferred, p.margin, p.source, d.title AS document_title, d.meeting
              FROM proposals p JOIN documents d ON d.id = p.document_id
-             WHERE d.complete = 1 AND {where_clause}
-             ORDER BY p.document_id, p.position"
+             WHERE d.complete = 1 AND {} AND {where_clause}
+             ORDER BY p.document_id, p.position",
+            visible("d")
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
             .bind(bind)
             .fetch_all(&self.read)
             .await?;
@@ -471,27 +546,37 @@ impl SqliteStore {
             .collect()
     }
 
+    /// Instruments with the counts the viewer sees; those the viewer sees nothing of
+    /// are left out. The title is the newest visible version's (the stored
+    /// `instruments.title` may come from a restricted one).
     async fn instrument_summaries(
         &self,
+        viewer: Viewer,
         where_clause: &str,
         bind: i64,
     ) -> Result<Vec<InstrumentSummary>> {
         // `where_clause` is one of the constant clauses of this module, never user text.
         let sql = format!(
-            "SELECT i.id, i.body, i.kind, i.number, i.title,
+            "SELECT * FROM (SELECT i.id, i.body, i.kind, i.number,
+                (SELECT v.title FROM versions v JOIN documents d ON d.id = v.document_id
+                  WHERE v.instrument_id = i.id AND d.complete = 1 AND {vis}
+                  ORDER BY v.year IS NULL, v.year DESC, v.id DESC LIMIT 1) AS title,
                 (SELECT COUNT(*) FROM versions v JOIN documents d ON d.id = v.document_id
-                  WHERE v.instrument_id = i.id AND d.complete = 1) AS versions,
+                  WHERE v.instrument_id = i.id AND d.complete = 1 AND {vis}) AS versions,
                 (SELECT COUNT(*) FROM proposals p JOIN documents d ON d.id = p.document_id
-                  WHERE p.instrument_id = i.id AND d.complete = 1) AS proposals,
+                  WHERE p.instrument_id = i.id AND d.complete = 1 AND {vis}) AS proposals,
                 (SELECT COUNT(*) FROM citations c JOIN documents d ON d.id = c.document_id
-                  WHERE d.complete = 1 AND c.kind = i.kind AND c.number = i.number
+                  WHERE d.complete = 1 AND {vis} AND c.kind = i.kind AND c.number = i.number
                     AND (c.body = '' OR i.body = '' OR c.body = i.body)
                     AND c.from_instrument_id IS NOT i.id) AS cited_by
-             FROM instruments i WHERE {where_clause}
-             ORDER BY i.body = '', i.body, i.kind,
-               CAST(i.number AS INTEGER) = 0, CAST(i.number AS INTEGER), i.number"
+             FROM instruments i WHERE {where_clause})
+             WHERE versions + proposals > 0
+             ORDER BY body = '', body, kind,
+               CAST(number AS INTEGER) = 0, CAST(number AS INTEGER), number",
+            vis = visible("d")
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(viewer.key())
             .bind(bind)
             .fetch_all(&self.read)
             .await?;
@@ -628,7 +713,7 @@ fn version_record(r: &SqliteRow) -> Result<VersionRecord> {
 }
 
 const SUMMARY_COLUMNS: &str = "id, file_name, format, kind, title, body, source, meeting,
-    doc_number, sha256, size, imported_at";
+    doc_number, sha256, size, imported_at, restricted_to";
 
 fn summary(r: &SqliteRow) -> Result<DocumentSummary> {
     Ok(DocumentSummary {
@@ -644,6 +729,7 @@ fn summary(r: &SqliteRow) -> Result<DocumentSummary> {
         sha256: r.try_get("sha256")?,
         size: r.try_get("size")?,
         imported_at: r.try_get("imported_at")?,
+        restricted_to: r.try_get("restricted_to")?,
     })
 }
 
@@ -676,9 +762,18 @@ impl Store for SqliteStore {
         Box::pin(self.import_doc(doc))
     }
 
-    fn find_by_hash<'a>(&'a self, sha256: &'a str) -> BoxFuture<'a, Result<Option<i64>>> {
+    fn find_by_hash<'a>(
+        &'a self,
+        viewer: Viewer,
+        sha256: &'a str,
+    ) -> BoxFuture<'a, Result<Option<i64>>> {
         Box::pin(async move {
-            let row = sqlx::query("SELECT id FROM documents WHERE sha256 = ?1 AND complete = 1")
+            let sql = format!(
+                "SELECT id FROM documents d WHERE sha256 = ?2 AND complete = 1 AND {}",
+                visible("d")
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
                 .bind(sha256)
                 .fetch_optional(&self.read)
                 .await?;
@@ -686,25 +781,45 @@ impl Store for SqliteStore {
         })
     }
 
-    fn documents(&self) -> BoxFuture<'_, Result<Vec<DocumentSummary>>> {
+    fn visible(&self, viewer: Viewer, document_id: i64) -> BoxFuture<'_, Result<bool>> {
         Box::pin(async move {
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM documents WHERE complete = 1 ORDER BY id DESC"
+                "SELECT 1 FROM documents d WHERE id = ?2 AND complete = 1 AND {}",
+                visible("d")
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
+                .bind(document_id)
+                .fetch_optional(&self.read)
+                .await?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn documents(&self, viewer: Viewer) -> BoxFuture<'_, Result<Vec<DocumentSummary>>> {
+        Box::pin(async move {
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM documents d WHERE complete = 1 AND {}
+                 ORDER BY id DESC",
+                visible("d")
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
                 .fetch_all(&self.read)
                 .await?;
             rows.iter().map(summary).collect()
         })
     }
 
-    fn document(&self, id: i64) -> BoxFuture<'_, Result<Option<DocumentRecord>>> {
+    fn document(&self, viewer: Viewer, id: i64) -> BoxFuture<'_, Result<Option<DocumentRecord>>> {
         Box::pin(async move {
             let sql = format!(
-                "SELECT {SUMMARY_COLUMNS}, text, parsed_json FROM documents
-                 WHERE id = ?1 AND complete = 1"
+                "SELECT {SUMMARY_COLUMNS}, text, parsed_json FROM documents d
+                 WHERE id = ?2 AND complete = 1 AND {}",
+                visible("d")
             );
             let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
                 .bind(id)
                 .fetch_optional(&self.read)
                 .await?
@@ -715,21 +830,31 @@ impl Store for SqliteStore {
                 summary: summary(&row)?,
                 text: row.try_get("text")?,
                 parsed_json: row.try_get("parsed_json")?,
-                versions: self.version_records("v.document_id = ?1", id).await?,
-                proposals: self.proposal_records("p.document_id = ?1", id).await?,
-                citations: self.citation_records("c.document_id = ?1", id).await?,
+                versions: self
+                    .version_records(viewer, "v.document_id = ?2", id)
+                    .await?,
+                proposals: self
+                    .proposal_records(viewer, "p.document_id = ?2", id)
+                    .await?,
+                citations: self
+                    .citation_records(viewer, "c.document_id = ?2", id)
+                    .await?,
             }))
         })
     }
 
-    fn source_file(&self, id: i64) -> BoxFuture<'_, Result<Option<SourceFile>>> {
+    fn source_file(&self, viewer: Viewer, id: i64) -> BoxFuture<'_, Result<Option<SourceFile>>> {
         Box::pin(async move {
-            let row = sqlx::query(
-                "SELECT file_name, format, source_file FROM documents WHERE id = ?1 AND complete = 1",
-            )
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?;
+            let sql = format!(
+                "SELECT file_name, format, source_file FROM documents d
+                 WHERE id = ?2 AND complete = 1 AND {}",
+                visible("d")
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?;
             row.map(|r| {
                 Ok(SourceFile {
                     file_name: r.try_get("file_name")?,
@@ -741,20 +866,18 @@ impl Store for SqliteStore {
         })
     }
 
-    fn instruments(&self) -> BoxFuture<'_, Result<Vec<InstrumentSummary>>> {
-        Box::pin(async move {
-            let all = self.instrument_summaries("?1 = ?1", 0).await?;
-            Ok(all
-                .into_iter()
-                .filter(|i| i.versions + i.proposals > 0)
-                .collect())
-        })
+    fn instruments(&self, viewer: Viewer) -> BoxFuture<'_, Result<Vec<InstrumentSummary>>> {
+        Box::pin(self.instrument_summaries(viewer, "?2 = ?2", 0))
     }
 
-    fn instrument(&self, id: i64) -> BoxFuture<'_, Result<Option<InstrumentDetail>>> {
+    fn instrument(
+        &self,
+        viewer: Viewer,
+        id: i64,
+    ) -> BoxFuture<'_, Result<Option<InstrumentDetail>>> {
         Box::pin(async move {
             let Some(summary) = self
-                .instrument_summaries("i.id = ?1", id)
+                .instrument_summaries(viewer, "i.id = ?2", id)
                 .await?
                 .into_iter()
                 .next()
@@ -763,16 +886,21 @@ impl Store for SqliteStore {
             };
             let cited_by = self
                 .citation_records(
-                    "c.from_instrument_id IS NOT ?1 AND EXISTS (SELECT 1 FROM instruments i
-                       WHERE i.id = ?1 AND i.kind = c.kind AND i.number = c.number
+                    viewer,
+                    "c.from_instrument_id IS NOT ?2 AND EXISTS (SELECT 1 FROM instruments i
+                       WHERE i.id = ?2 AND i.kind = c.kind AND i.number = c.number
                          AND (c.body = '' OR i.body = '' OR c.body = i.body))",
                     id,
                 )
                 .await?;
             Ok(Some(InstrumentDetail {
                 summary,
-                versions: self.version_records("v.instrument_id = ?1", id).await?,
-                proposals: self.proposal_records("p.instrument_id = ?1", id).await?,
+                versions: self
+                    .version_records(viewer, "v.instrument_id = ?2", id)
+                    .await?,
+                proposals: self
+                    .proposal_records(viewer, "p.instrument_id = ?2", id)
+                    .await?,
                 cited_by,
             }))
         })
@@ -780,6 +908,7 @@ impl Store for SqliteStore {
 
     fn find_instrument<'a>(
         &'a self,
+        viewer: Viewer,
         key: &'a InstrumentKey,
     ) -> BoxFuture<'a, Result<Option<InstrumentSummary>>> {
         Box::pin(async move {
@@ -789,61 +918,72 @@ impl Store for SqliteStore {
             };
             drop(conn);
             Ok(self
-                .instrument_summaries("i.id = ?1", id)
+                .instrument_summaries(viewer, "i.id = ?2", id)
                 .await?
                 .into_iter()
                 .next())
         })
     }
 
-    fn version(&self, id: i64) -> BoxFuture<'_, Result<Option<VersionRecord>>> {
+    fn version(&self, viewer: Viewer, id: i64) -> BoxFuture<'_, Result<Option<VersionRecord>>> {
         Box::pin(async move {
             Ok(self
-                .version_records("v.id = ?1", id)
+                .version_records(viewer, "v.id = ?2", id)
                 .await?
                 .into_iter()
                 .next())
         })
     }
 
-    fn proposal(&self, id: i64) -> BoxFuture<'_, Result<Option<ProposalRecord>>> {
+    fn proposal(&self, viewer: Viewer, id: i64) -> BoxFuture<'_, Result<Option<ProposalRecord>>> {
         Box::pin(async move {
             Ok(self
-                .proposal_records("p.id = ?1", id)
+                .proposal_records(viewer, "p.id = ?2", id)
                 .await?
                 .into_iter()
                 .next())
         })
     }
 
-    fn versions(&self) -> BoxFuture<'_, Result<Vec<VersionRecord>>> {
-        Box::pin(self.version_records("?1 = ?1", 0))
+    fn versions(&self, viewer: Viewer) -> BoxFuture<'_, Result<Vec<VersionRecord>>> {
+        Box::pin(self.version_records(viewer, "?2 = ?2", 0))
     }
 
-    fn search<'a>(&'a self, query: &'a SearchQuery) -> BoxFuture<'a, Result<Vec<SearchHit>>> {
+    fn search<'a>(
+        &'a self,
+        viewer: Viewer,
+        query: &'a SearchQuery,
+    ) -> BoxFuture<'a, Result<Vec<SearchHit>>> {
         Box::pin(async move {
             let Some(expr) = fts5(&parse_query(&query.text)) else {
                 return Ok(Vec::new());
             };
             let limit = if query.limit == 0 { 50 } else { query.limit };
-            let rows = sqlx::query(
+            // Restricted rows are filtered inside the query, before ranking and
+            // snippets, so neither a hit nor a snippet of them leaves the database.
+            let sql = format!(
                 "SELECT document_id, target, target_id, title, body, meeting, source,
                     snippet(search, -1, char(57344), char(57345), '…', 24) AS snip,
                     bm25(search, 4.0, 1.0) AS rank
                  FROM search
-                 WHERE search MATCH ?1
-                   AND (?2 IS NULL OR body = ?2)
-                   AND (?3 IS NULL OR meeting = ?3)
-                   AND (?4 IS NULL OR source = ?4)
-                 ORDER BY rank LIMIT ?5",
-            )
-            .bind(expr)
-            .bind(query.body.as_deref().filter(|s| !s.is_empty()))
-            .bind(query.meeting.as_deref().filter(|s| !s.is_empty()))
-            .bind(query.source.as_deref().filter(|s| !s.is_empty()))
-            .bind(limit as i64)
-            .fetch_all(&self.read)
-            .await?;
+                 WHERE search MATCH ?2
+                   AND document_id IN (SELECT d.id FROM documents d
+                                        WHERE d.complete = 1 AND {})
+                   AND (?3 IS NULL OR body = ?3)
+                   AND (?4 IS NULL OR meeting = ?4)
+                   AND (?5 IS NULL OR source = ?5)
+                 ORDER BY rank LIMIT ?6",
+                visible("d")
+            );
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
+                .bind(expr)
+                .bind(query.body.as_deref().filter(|s| !s.is_empty()))
+                .bind(query.meeting.as_deref().filter(|s| !s.is_empty()))
+                .bind(query.source.as_deref().filter(|s| !s.is_empty()))
+                .bind(limit as i64)
+                .fetch_all(&self.read)
+                .await?;
             rows.iter()
                 .map(|r| {
                     let target: String = r.try_get("target")?;
@@ -864,7 +1004,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn facets(&self) -> BoxFuture<'_, Result<Facets>> {
+    fn facets(&self, viewer: Viewer) -> BoxFuture<'_, Result<Facets>> {
         Box::pin(async move {
             let mut facets = Facets::default();
             for (column, out) in [
@@ -875,9 +1015,14 @@ impl Store for SqliteStore {
                 // `column` is one of three constants.
                 let sql = format!(
                     "SELECT DISTINCT {column} FROM search WHERE {column} IS NOT NULL
-                       AND {column} <> '' ORDER BY {column}"
+                       AND {column} <> ''
+                       AND document_id IN (SELECT d.id FROM documents d
+                                            WHERE d.complete = 1 AND {vis})
+                     ORDER BY {column}",
+                    vis = visible("d")
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(viewer.key())
                     .fetch_all(&self.read)
                     .await?;
                 for r in rows {
@@ -888,17 +1033,31 @@ impl Store for SqliteStore {
         })
     }
 
-    fn stats(&self) -> BoxFuture<'_, Result<Stats>> {
+    fn stats(&self, viewer: Viewer) -> BoxFuture<'_, Result<Stats>> {
         Box::pin(async move {
-            let row = sqlx::query(
-                "SELECT (SELECT COUNT(*) FROM documents WHERE complete = 1),
-                        (SELECT COUNT(*) FROM instruments),
-                        (SELECT COUNT(*) FROM versions),
-                        (SELECT COUNT(*) FROM proposals),
-                        (SELECT COUNT(*) FROM citations)",
-            )
-            .fetch_one(&self.read)
-            .await?;
+            let sql = format!(
+                "SELECT (SELECT COUNT(*) FROM documents d WHERE complete = 1 AND {vis}),
+                        (SELECT COUNT(*) FROM instruments i WHERE
+                           EXISTS (SELECT 1 FROM versions v JOIN documents d
+                                     ON d.id = v.document_id
+                                    WHERE v.instrument_id = i.id AND d.complete = 1
+                                      AND {vis})
+                           OR EXISTS (SELECT 1 FROM proposals p JOIN documents d
+                                        ON d.id = p.document_id
+                                       WHERE p.instrument_id = i.id AND d.complete = 1
+                                         AND {vis})),
+                        (SELECT COUNT(*) FROM versions v JOIN documents d
+                           ON d.id = v.document_id WHERE d.complete = 1 AND {vis}),
+                        (SELECT COUNT(*) FROM proposals p JOIN documents d
+                           ON d.id = p.document_id WHERE d.complete = 1 AND {vis}),
+                        (SELECT COUNT(*) FROM citations c JOIN documents d
+                           ON d.id = c.document_id WHERE d.complete = 1 AND {vis})",
+                vis = visible("d")
+            );
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(viewer.key())
+                .fetch_one(&self.read)
+                .await?;
             Ok(Stats {
                 documents: row.try_get(0)?,
                 instruments: row.try_get(1)?,
@@ -907,6 +1066,171 @@ impl Store for SqliteStore {
                 citations: row.try_get(4)?,
             })
         })
+    }
+
+    fn create_user<'a>(&'a self, actor: &'a Actor, user: NewUser) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(self.create_user_tx(actor, user))
+    }
+
+    fn set_password<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user_id: i64,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.set_password_tx(actor, user_id, password_hash))
+    }
+
+    fn credentials<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<Option<Credentials>>> {
+        Box::pin(self.credentials_of(username))
+    }
+
+    fn user(&self, id: i64) -> BoxFuture<'_, Result<Option<User>>> {
+        Box::pin(self.user_by_id(id))
+    }
+
+    fn users(&self) -> BoxFuture<'_, Result<Vec<User>>> {
+        Box::pin(self.all_users())
+    }
+
+    fn groups(&self) -> BoxFuture<'_, Result<Vec<Group>>> {
+        Box::pin(self.groups_where("?1 = ?1", 0))
+    }
+
+    fn user_groups(&self, user_id: i64) -> BoxFuture<'_, Result<Vec<Group>>> {
+        Box::pin(self.groups_where(
+            "g.id IN (SELECT vg.group_id FROM viewer_groups vg WHERE vg.user_id = ?1)",
+            user_id,
+        ))
+    }
+
+    fn members(&self, group_id: i64) -> BoxFuture<'_, Result<Vec<User>>> {
+        Box::pin(self.members_of(group_id))
+    }
+
+    fn add_member<'a>(
+        &'a self,
+        actor: &'a Actor,
+        group_id: i64,
+        user_id: i64,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.change_member(actor, group_id, user_id, true))
+    }
+
+    fn remove_member<'a>(
+        &'a self,
+        actor: &'a Actor,
+        group_id: i64,
+        user_id: i64,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.change_member(actor, group_id, user_id, false))
+    }
+
+    fn create_session<'a>(
+        &'a self,
+        actor: &'a Actor,
+        session: NewSession,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.create_session_tx(actor, session))
+    }
+
+    fn session<'a>(
+        &'a self,
+        token_hash: &'a str,
+        now: i64,
+    ) -> BoxFuture<'a, Result<Option<Session>>> {
+        Box::pin(self.session_of(token_hash, now))
+    }
+
+    fn delete_session<'a>(
+        &'a self,
+        actor: &'a Actor,
+        token_hash: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.delete_session_tx(actor, token_hash))
+    }
+
+    fn record_login_failure<'a>(
+        &'a self,
+        actor: &'a Actor,
+        username: &'a str,
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(self.record_login_failure_tx(actor, username))
+    }
+
+    fn login_failures<'a>(
+        &'a self,
+        username: &'a str,
+        address: &'a str,
+        since: i64,
+    ) -> BoxFuture<'a, Result<LoginFailures>> {
+        Box::pin(self.count_login_failures(username, address, since))
+    }
+
+    fn clear_login_failures<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            sqlx::query("DELETE FROM login_failures WHERE username = ?1")
+                .bind(username)
+                .execute(&self.write)
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn add_comment<'a>(
+        &'a self,
+        actor: &'a Actor,
+        comment: NewComment,
+    ) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(self.add_comment_tx(actor, comment))
+    }
+
+    fn comments(&self, viewer: Viewer, document_id: i64) -> BoxFuture<'_, Result<Vec<Comment>>> {
+        Box::pin(self.comments_of(viewer, document_id))
+    }
+
+    fn open_consultation<'a>(
+        &'a self,
+        actor: &'a Actor,
+        consultation: NewConsultation,
+    ) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(self.open_consultation_tx(actor, consultation))
+    }
+
+    fn consultations(&self, viewer: Viewer) -> BoxFuture<'_, Result<Vec<Consultation>>> {
+        Box::pin(self.consultations_where(viewer, "?2 = ?2", 0))
+    }
+
+    fn consultation(&self, viewer: Viewer, id: i64) -> BoxFuture<'_, Result<Option<Consultation>>> {
+        Box::pin(async move {
+            Ok(self
+                .consultations_where(viewer, "k.id = ?2", id)
+                .await?
+                .into_iter()
+                .next())
+        })
+    }
+
+    fn submit<'a>(
+        &'a self,
+        actor: &'a Actor,
+        consultation_id: i64,
+        body: &'a str,
+    ) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(self.submit_tx(actor, consultation_id, body))
+    }
+
+    fn submissions(
+        &self,
+        viewer: Viewer,
+        consultation_id: i64,
+        now: i64,
+    ) -> BoxFuture<'_, Result<Vec<Submission>>> {
+        Box::pin(self.submissions_of(viewer, consultation_id, now))
+    }
+
+    fn audit_log(&self, limit: u32) -> BoxFuture<'_, Result<Vec<AuditEntry>>> {
+        Box::pin(self.audit_entries(limit))
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

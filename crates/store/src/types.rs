@@ -1,9 +1,10 @@
 //! What the store returns: plain data, serialisable for the JSON API.
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The result of an import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(tag = "outcome", content = "id", rename_all = "snake_case")]
 pub enum ImportOutcome {
     /// Stored as a new document with this id.
@@ -21,7 +22,7 @@ impl ImportOutcome {
 }
 
 /// A document in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DocumentSummary {
     pub id: i64,
     pub file_name: String,
@@ -36,10 +37,12 @@ pub struct DocumentSummary {
     pub sha256: String,
     pub size: i64,
     pub imported_at: String,
+    /// The id of the group the document is restricted to (`None`: public).
+    pub restricted_to: Option<i64>,
 }
 
 /// A document with its text and parsed structure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct DocumentRecord {
     #[serde(flatten)]
     pub summary: DocumentSummary,
@@ -61,7 +64,7 @@ pub struct SourceFile {
 }
 
 /// An instrument with counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InstrumentSummary {
     pub id: i64,
     /// `WTSA`, `PP`, `Council`...; empty when no document said.
@@ -96,7 +99,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A version of an instrument.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct VersionRecord {
     pub id: i64,
     pub instrument_id: i64,
@@ -116,7 +119,7 @@ pub struct VersionRecord {
 }
 
 /// A proposal on an instrument.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ProposalRecord {
     pub id: i64,
     pub document_id: i64,
@@ -133,7 +136,7 @@ pub struct ProposalRecord {
 }
 
 /// A citation, with whether a newer version of the cited instrument is in the library.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CitationRecord {
     pub id: i64,
     pub document_id: i64,
@@ -157,7 +160,7 @@ impl CitationRecord {
 }
 
 /// An instrument with everything the library knows about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct InstrumentDetail {
     #[serde(flatten)]
     pub summary: InstrumentSummary,
@@ -190,7 +193,7 @@ impl SearchQuery {
 }
 
 /// What a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     Version,
@@ -220,14 +223,14 @@ impl Target {
 }
 
 /// A piece of a snippet, highlighted when it matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Fragment {
     pub text: String,
     pub hit: bool,
 }
 
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct SearchHit {
     pub document_id: i64,
     pub target: Target,
@@ -242,7 +245,7 @@ pub struct SearchHit {
 }
 
 /// Filter values present in the library.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Facets {
     pub bodies: Vec<String>,
     pub meetings: Vec<String>,
@@ -250,7 +253,7 @@ pub struct Facets {
 }
 
 /// Sizes of the library.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Stats {
     pub documents: i64,
     pub instruments: i64,

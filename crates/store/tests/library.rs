@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use amend_store::{ImportOutcome, InstrumentKey, SearchQuery, SqliteStore, Store, prepare};
+use amend_store::{ImportOutcome, InstrumentKey, SearchQuery, SqliteStore, Store, Viewer, prepare};
 
 const BASE: &str = include_str!("../../../tests/data/res75-dubai-2012.reconstructed.txt");
 const SEED: &str = include_str!("../../../tests/data/seed-citel-res75.txt");
@@ -65,13 +65,17 @@ fn base_and_proposal_meet_on_one_instrument() {
 
         let key = InstrumentKey::new("WTSA", "resolution", "75");
         let res75 = store
-            .find_instrument(&key)
+            .find_instrument(Viewer::System, &key)
             .await
             .unwrap()
             .expect("Resolution 75");
         assert_eq!(res75.label(), "WTSA Resolution 75");
         assert_eq!((res75.versions, res75.proposals), (1, 1));
-        let detail = store.instrument(res75.id).await.unwrap().unwrap();
+        let detail = store
+            .instrument(Viewer::System, res75.id)
+            .await
+            .unwrap()
+            .unwrap();
         let version = &detail.versions[0];
         assert_eq!(version.revision.as_deref(), Some("Rev. Dubai, 2012"));
         assert_eq!(version.year, Some(2012));
@@ -80,7 +84,11 @@ fn base_and_proposal_meet_on_one_instrument() {
         assert_eq!(proposal.source.as_deref(), Some("CITEL"));
         assert_eq!(proposal.document_id, seed.id());
 
-        let doc = store.document(seed.id()).await.unwrap().unwrap();
+        let doc = store
+            .document(Viewer::System, seed.id())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(doc.summary.kind, "contribution");
         assert_eq!(doc.summary.source.as_deref(), Some("CITEL"));
         // The flattened stamp `Dubai, 2012Hammamet, 2016` names the meeting proposed for.
@@ -94,7 +102,11 @@ fn base_and_proposal_meet_on_one_instrument() {
             "{:#?}",
             doc.citations
         );
-        let file = store.source_file(base.id()).await.unwrap().unwrap();
+        let file = store
+            .source_file(Viewer::System, base.id())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(file.bytes, BASE.as_bytes());
         assert_eq!(
             store.incomplete_documents().await.unwrap(),
@@ -113,10 +125,13 @@ fn a_file_imported_twice_is_stored_once() {
         // Another name, same bytes: the content hash decides.
         let again = store.import(read("copy-of-res75.txt", BASE)).await.unwrap();
         assert_eq!(again, ImportOutcome::Duplicate(first.id()));
-        assert_eq!(store.stats().await.unwrap().documents, 1);
-        assert_eq!(store.stats().await.unwrap().versions, 1);
+        assert_eq!(store.stats(Viewer::System).await.unwrap().documents, 1);
+        assert_eq!(store.stats(Viewer::System).await.unwrap().versions, 1);
         let sha = amend_store::sha256_hex(BASE.as_bytes());
-        assert_eq!(store.find_by_hash(&sha).await.unwrap(), Some(first.id()));
+        assert_eq!(
+            store.find_by_hash(Viewer::System, &sha).await.unwrap(),
+            Some(first.id())
+        );
         store.close().await;
         // And across a reopening of the file.
         let store = SqliteStore::open_dir(&dir.0).await.unwrap();
@@ -133,9 +148,17 @@ fn citations_of_an_older_revision_are_stale() {
         let store = SqliteStore::open_dir(&dir.0).await.unwrap();
         store.import(read("res75.txt", BASE)).await.unwrap();
         let r140 = store.import(read("res140.txt", RES140)).await.unwrap();
-        let doc = store.document(r140.id()).await.unwrap().unwrap();
+        let doc = store
+            .document(Viewer::System, r140.id())
+            .await
+            .unwrap()
+            .unwrap();
         let i140 = doc.versions[0].instrument_id;
-        let detail = store.instrument(i140).await.unwrap().unwrap();
+        let detail = store
+            .instrument(Viewer::System, i140)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(detail.summary.body, "PP");
         // Resolution 75 (Dubai, 2012) cites Resolution 140 (Rev. Guadalajara, 2010).
         let citation = detail
@@ -159,9 +182,10 @@ fn search_finds_phrases_with_snippets_and_filters() {
         store.import(read("seed.txt", SEED)).await.unwrap();
 
         let hits = store
-            .search(&SearchQuery::new(
-                "\"comprehensive summary of ITU-T activities\"",
-            ))
+            .search(
+                Viewer::System,
+                &SearchQuery::new("\"comprehensive summary of ITU-T activities\""),
+            )
             .await
             .unwrap();
         assert!(hits.len() >= 2, "{hits:#?}");
@@ -182,7 +206,7 @@ fn search_finds_phrases_with_snippets_and_filters() {
             source: Some("CITEL".into()),
             ..SearchQuery::default()
         };
-        let citel = store.search(&q).await.unwrap();
+        let citel = store.search(Viewer::System, &q).await.unwrap();
         assert!(!citel.is_empty());
         assert!(citel.iter().all(|h| h.source.as_deref() == Some("CITEL")));
         let q = SearchQuery {
@@ -190,25 +214,25 @@ fn search_finds_phrases_with_snippets_and_filters() {
             source: Some("CEPT".into()),
             ..SearchQuery::default()
         };
-        assert!(store.search(&q).await.unwrap().is_empty());
+        assert!(store.search(Viewer::System, &q).await.unwrap().is_empty());
 
         // Diacritics are folded; FTS syntax in the query is harmless.
         assert!(
             !store
-                .search(&SearchQuery::new("Résolution"))
+                .search(Viewer::System, &SearchQuery::new("Résolution"))
                 .await
                 .unwrap()
                 .is_empty()
         );
         assert!(
             store
-                .search(&SearchQuery::new("\" OR NEAR( *"))
+                .search(Viewer::System, &SearchQuery::new("\" OR NEAR( *"))
                 .await
                 .unwrap()
                 .is_empty()
         );
 
-        let facets = store.facets().await.unwrap();
+        let facets = store.facets(Viewer::System).await.unwrap();
         assert!(facets.sources.contains(&"CITEL".to_string()));
         assert!(facets.bodies.contains(&"WTSA".to_string()));
         store.close().await;
@@ -250,7 +274,10 @@ fn itu_fixtures_are_stored_and_searchable() {
             let line = lines[lines.len() / 2];
             let phrase: Vec<&str> = line.split_whitespace().take(6).collect();
             let hits = store
-                .search(&SearchQuery::new(format!("\"{}\"", phrase.join(" "))))
+                .search(
+                    Viewer::System,
+                    &SearchQuery::new(format!("\"{}\"", phrase.join(" "))),
+                )
                 .await
                 .unwrap();
             assert!(
@@ -258,7 +285,11 @@ fn itu_fixtures_are_stored_and_searchable() {
                 "{name}: `{}` not found",
                 phrase.join(" ")
             );
-            let stored = store.source_file(id).await.unwrap().unwrap();
+            let stored = store
+                .source_file(Viewer::System, id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(stored.bytes, text.as_bytes());
         }
         assert_eq!(
