@@ -481,6 +481,7 @@ fn change_kind_from(name: &str) -> Option<ChangeKind> {
         "comment" => ChangeKind::Comment,
         "highlight" => ChangeKind::Highlight,
         "alternative" => ChangeKind::Alternative,
+        "deleted_insertion" => ChangeKind::DeletedInsertion,
         _ => return None,
     })
 }

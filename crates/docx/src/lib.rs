@@ -22,11 +22,11 @@
 //!   LibreOffice and Open-XML-PowerTools do (no space is added); a tracked mark on the
 //!   last paragraph keeps its text.
 //! - Text inserted and then deleted (`w:del` inside `w:ins` or `w:moveTo`) is in neither
-//!   text. The model has no kind for that, so it is kept as a
-//!   [`ChangeKind::Comment`](amend_model::ChangeKind::Comment) mark whose `detail` starts
-//!   with `inserted then deleted` and names the insertion; the writer writes it back as a
-//!   deletion inside an insertion (or inside the move's new place). A paragraph mark
-//!   inserted and then deleted is a `ParagraphDeletion` with the same `detail`.
+//!   text: it is a [`ChangeKind::DeletedInsertion`](amend_model::ChangeKind) mark with
+//!   the deletion's author and date, whose `detail` names the insertion (`inserted by A
+//!   on D`); the writer writes it back as a deletion inside an insertion (or inside the
+//!   move's new place). A paragraph mark inserted and then deleted is a
+//!   `DeletedInsertion` mark on the paragraph: it runs on into the next in both texts.
 //! - Footnote and endnote references become `[n]` markers numbered in order of
 //!   reference (a custom mark such as `2` is replaced by its number); the notes follow in
 //!   [`Document::footnotes`](amend_model::Document).

@@ -297,13 +297,12 @@ impl<'c> BodyParser<'c> {
             "ins" => self.changes.push(change_from(e, ChangeKind::Insertion)),
             "del" => {
                 let mut change = change_from(e, ChangeKind::Deletion);
-                // Text inserted and then deleted belongs to neither text: it is kept as a
-                // note-like mark so that nothing is lost and both views stay right.
+                // Text inserted and then deleted belongs to neither text.
                 if let Some(outer) = self.changes.last()
                     && matches!(outer.kind, ChangeKind::Insertion | ChangeKind::MoveTo)
                 {
-                    change.kind = ChangeKind::Comment;
-                    change.detail = Some(inserted_then_deleted(outer));
+                    change.kind = ChangeKind::DeletedInsertion;
+                    change.detail = Some(inserted_by(outer));
                     change.move_id = outer.move_id.clone();
                 }
                 self.changes.push(change);
@@ -578,7 +577,8 @@ impl<'c> BodyParser<'c> {
                     "del" | "moveFrom" if in_rpr => {
                         let mut change = change_from(&e, ChangeKind::ParagraphDeletion);
                         if let Some(inserted) = &mark {
-                            change.detail = Some(inserted_then_deleted(inserted));
+                            change.kind = ChangeKind::DeletedInsertion;
+                            change.detail = Some(inserted_by(inserted));
                         }
                         mark = Some(change);
                     }
@@ -686,9 +686,14 @@ impl<'c> BodyParser<'c> {
             let styles = &self.ctx.styles;
             self.ctx.numbering.next_label(side, &num_id, ilvl, styles)
         };
-        let in_accepted = kind != Some(ChangeKind::ParagraphDeletion);
-        let in_rejected = kind != Some(ChangeKind::ParagraphInsertion)
-            && !mark.as_ref().is_some_and(is_inserted_then_deleted);
+        let in_accepted = !matches!(
+            kind,
+            Some(ChangeKind::ParagraphDeletion | ChangeKind::DeletedInsertion)
+        );
+        let in_rejected = !matches!(
+            kind,
+            Some(ChangeKind::ParagraphInsertion | ChangeKind::DeletedInsertion)
+        );
         let accepted_label = label(Side::Accepted, accepted_num, in_accepted);
         let rejected_label = label(Side::Rejected, rejected_num, in_rejected);
         let list_label = if in_accepted {
@@ -815,13 +820,12 @@ fn symbol_char(code: u32) -> Option<char> {
     c.or_else(|| char::from_u32(code))
 }
 
-/// The detail of a mark for something inserted and then deleted (in neither text).
-pub(crate) const INSERTED_THEN_DELETED: &str = "inserted then deleted";
-
-fn inserted_then_deleted(inserted: &Change) -> String {
-    let mut detail = String::from(INSERTED_THEN_DELETED);
+/// The detail of a [`ChangeKind::DeletedInsertion`]: who inserted the text and when
+/// (`inserted by A on D`); the writer reads it back with `writer::inserted_change`.
+fn inserted_by(inserted: &Change) -> String {
+    let mut detail = String::from("inserted");
     if let Some(author) = &inserted.author {
-        detail.push_str("; inserted by ");
+        detail.push_str(" by ");
         detail.push_str(author);
     }
     if let Some(date) = &inserted.date {
@@ -829,14 +833,6 @@ fn inserted_then_deleted(inserted: &Change) -> String {
         detail.push_str(date);
     }
     detail
-}
-
-/// Whether a mark stands for something inserted and then deleted.
-pub(crate) fn is_inserted_then_deleted(change: &Change) -> bool {
-    change
-        .detail
-        .as_deref()
-        .is_some_and(|d| d.starts_with(INSERTED_THEN_DELETED))
 }
 
 /// Reads a run's `w:rPr`: a property change makes the run a format change.

@@ -8,12 +8,10 @@ use amend_model::{Change, Footnote, Label};
 
 /// Whether a paragraph with this mark runs on into the next one in `view`.
 fn joins_next(mark: Option<&Change>, view: View) -> bool {
-    if mark.is_some_and(crate::reader::is_inserted_then_deleted) {
-        return true;
-    }
     matches!(
         (mark.map(|m| m.kind), view),
-        (Some(ChangeKind::ParagraphDeletion), View::Accepted)
+        (Some(ChangeKind::DeletedInsertion), _)
+            | (Some(ChangeKind::ParagraphDeletion), View::Accepted)
             | (Some(ChangeKind::ParagraphInsertion), View::Rejected)
     )
 }

@@ -326,8 +326,8 @@ impl<'o> Writer<'o> {
                     rpr.push_str("><w:rPr/></w:rPrChange></w:rPr>");
                     self.runs(&span.text, false, &rpr, out);
                 }
-                ChangeKind::Comment if crate::reader::is_inserted_then_deleted(change) => {
-                    // Moved here and then deleted: a deletion inside the move's new place.
+                ChangeKind::DeletedInsertion => {
+                    // A deletion inside the insertion (or the move's new place) it undoes.
                     let text = span.text.as_str();
                     let mut inserted = inserted_change(change);
                     inserted.move_id = change.move_id.clone();
@@ -448,10 +448,10 @@ impl<'o> Writer<'o> {
                 self.attrs(mark.unwrap_or(&Change::insertion()), out);
                 out.push_str("/></w:rPr>");
             }
-            Some(ChangeKind::ParagraphDeletion) => {
+            Some(kind @ (ChangeKind::ParagraphDeletion | ChangeKind::DeletedInsertion)) => {
                 out.push_str("<w:rPr>");
                 if let Some(m) = mark
-                    && crate::reader::is_inserted_then_deleted(m)
+                    && kind == ChangeKind::DeletedInsertion
                 {
                     out.push_str("<w:ins");
                     self.attrs(&inserted_change(m), out);
@@ -536,20 +536,24 @@ impl<'o> Writer<'o> {
     }
 }
 
-/// The insertion recorded in the detail of an inserted-then-deleted mark.
+/// The insertion a [`ChangeKind::DeletedInsertion`] undoes, from its detail
+/// (`inserted by A on D`, either part optional).
 fn inserted_change(change: &Change) -> Change {
     let mut inserted = Change::insertion();
-    let detail = change.detail.as_deref().unwrap_or("");
-    if let Some(rest) = detail.split_once("; inserted by ").map(|(_, r)| r) {
-        let (author, date) = match rest.rsplit_once(" on ") {
-            Some((a, d)) => (a, Some(d)),
-            None => (rest, None),
-        };
-        inserted.author = Some(author.to_string());
-        inserted.date = date.map(String::from);
-    } else if let Some(date) = detail.split_once(" on ").map(|(_, d)| d) {
-        inserted.date = Some(date.to_string());
-    }
+    let rest = change
+        .detail
+        .as_deref()
+        .and_then(|d| d.strip_prefix("inserted"))
+        .unwrap_or("");
+    let (by, date) = match rest.rsplit_once(" on ") {
+        Some((by, date)) => (by, Some(date)),
+        None => (rest, None),
+    };
+    inserted.author = by
+        .strip_prefix(" by ")
+        .filter(|a| !a.is_empty())
+        .map(String::from);
+    inserted.date = date.filter(|d| !d.is_empty()).map(String::from);
     inserted
 }
 
@@ -580,9 +584,7 @@ fn write_package(
                 match c.kind {
                     ChangeKind::MoveFrom => entry.0 += 1,
                     ChangeKind::MoveTo => entry.1 += 1,
-                    ChangeKind::Comment if crate::reader::is_inserted_then_deleted(c) => {
-                        entry.1 += 1
-                    }
+                    ChangeKind::DeletedInsertion => entry.1 += 1,
                     _ => {}
                 }
             }

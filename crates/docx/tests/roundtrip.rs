@@ -255,6 +255,50 @@ fn the_last_paragraph_keeps_its_text_under_a_tracked_mark() {
 }
 
 #[test]
+fn text_inserted_then_deleted_is_in_neither_text_and_written_back_as_such() {
+    // A deletion inside an insertion, and a paragraph mark inserted and then deleted.
+    let docx = amend_docx::testing::docx_with_body(
+        r#"<w:p><w:pPr><w:rPr><w:ins w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"/><w:del w:id="2" w:author="B" w:date="2024-02-02T00:00:00Z"/></w:rPr></w:pPr><w:r><w:t>Kept </w:t></w:r><w:ins w:id="3" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:t>new </w:t></w:r><w:del w:id="4" w:author="B" w:date="2024-02-02T00:00:00Z"><w:r><w:delText>gone </w:delText></w:r></w:del></w:ins><w:r><w:t>text</w:t></w:r></w:p><w:p><w:r><w:t>runs on.</w:t></w:r></w:p>"#,
+    );
+    let check = |bytes: &[u8], what: &str| {
+        let read = amend_docx::read_paragraphs(bytes, &ReadOptions::default()).expect(what);
+        let first = &read.paragraphs[0];
+        let deleted: Vec<_> = first
+            .content
+            .spans
+            .iter()
+            .filter(|s| s.kind() == Some(ChangeKind::DeletedInsertion))
+            .collect();
+        assert_eq!(deleted.len(), 1, "{what}: {:?}", first.content);
+        let change = deleted[0].change.as_ref().expect("marked");
+        assert_eq!(deleted[0].text, "gone ", "{what}");
+        assert_eq!(change.author.as_deref(), Some("B"), "{what}");
+        assert_eq!(
+            change.detail.as_deref(),
+            Some("inserted by A on 2024-01-01T00:00:00Z"),
+            "{what}"
+        );
+        let mark = first.mark.as_ref().expect("paragraph mark");
+        assert_eq!(mark.kind, ChangeKind::DeletedInsertion, "{what}");
+        assert_eq!(mark.author.as_deref(), Some("B"), "{what}");
+        assert_eq!(
+            read.text(amend_model::View::Accepted),
+            "Kept new textruns on.",
+            "{what}"
+        );
+        assert_eq!(
+            read.text(amend_model::View::Rejected),
+            "Kept textruns on.",
+            "{what}"
+        );
+    };
+    check(&docx, "read");
+    let doc = read_docx(&docx, &ReadOptions::default()).expect("reads");
+    let written = write_docx(&doc, &WriteOptions::default()).expect("writes");
+    check(&written, "written and read back");
+}
+
+#[test]
 fn written_documents_keep_both_texts_and_their_structure() {
     let Some(shared) = common::shared("written_texts") else {
         return;

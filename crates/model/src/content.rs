@@ -31,6 +31,12 @@ pub enum ChangeKind {
     Highlight,
     /// One of several bracketed alternatives proposed by a source.
     Alternative,
+    /// Text inserted and then deleted (Word's deletion inside an insertion or a move's
+    /// new place): in neither text, shown struck through in a redline. `author` and
+    /// `date` are the deletion's; `detail` names the insertion (`inserted by A on D`).
+    /// On a paragraph mark: the mark was inserted and deleted, so the paragraph runs on
+    /// into the next one in both texts.
+    DeletedInsertion,
 }
 
 impl ChangeKind {
@@ -43,6 +49,7 @@ impl ChangeKind {
                 | ChangeKind::Comment
                 | ChangeKind::ParagraphInsertion
                 | ChangeKind::ParagraphDeletion
+                | ChangeKind::DeletedInsertion
         )
     }
 
@@ -56,6 +63,7 @@ impl ChangeKind {
                 | ChangeKind::Alternative
                 | ChangeKind::ParagraphInsertion
                 | ChangeKind::ParagraphDeletion
+                | ChangeKind::DeletedInsertion
         )
     }
 
@@ -83,6 +91,7 @@ impl ChangeKind {
             ChangeKind::Comment => "comment",
             ChangeKind::Highlight => "highlight",
             ChangeKind::Alternative => "alternative",
+            ChangeKind::DeletedInsertion => "deleted_insertion",
         }
     }
 }

@@ -129,7 +129,7 @@ fn span_html(span: &Span, out: &mut String) {
     };
     let tag = match change.kind {
         ChangeKind::Insertion | ChangeKind::MoveTo | ChangeKind::Alternative => "ins",
-        ChangeKind::Deletion | ChangeKind::MoveFrom => "del",
+        ChangeKind::Deletion | ChangeKind::MoveFrom | ChangeKind::DeletedInsertion => "del",
         _ => {
             out.push_str(&text);
             return;

@@ -61,7 +61,7 @@ impl Style {
             ChangeKind::Insertion if boiler => Style::BoilerIns,
             ChangeKind::Deletion if boiler => Style::BoilerDel,
             ChangeKind::Insertion | ChangeKind::Alternative => Style::Ins,
-            ChangeKind::Deletion => Style::Del,
+            ChangeKind::Deletion | ChangeKind::DeletedInsertion => Style::Del,
             ChangeKind::MoveTo => Style::MoveTo,
             ChangeKind::MoveFrom => Style::MoveFrom,
             _ => Style::Plain,

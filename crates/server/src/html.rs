@@ -55,6 +55,7 @@ pub fn content(content: &Content) -> String {
                     ChangeKind::Insertion => ("ins", "ins"),
                     ChangeKind::MoveTo => ("ins", "move"),
                     ChangeKind::Deletion => ("del", "del"),
+                    ChangeKind::DeletedInsertion => ("del", "del ins"),
                     ChangeKind::MoveFrom => ("del", "move"),
                     ChangeKind::Highlight => ("mark", "highlight"),
                     ChangeKind::Comment => ("span", "comment"),

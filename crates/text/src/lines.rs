@@ -159,6 +159,8 @@ pub fn joins_next(mark: Option<&Change>, accepted: bool) -> bool {
         Some(ChangeKind::Insertion | ChangeKind::MoveTo | ChangeKind::ParagraphInsertion) => {
             !accepted
         }
+        // A paragraph mark inserted and then deleted is in neither text.
+        Some(ChangeKind::DeletedInsertion) => true,
         _ => false,
     }
 }

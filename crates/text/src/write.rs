@@ -93,7 +93,9 @@ fn markup_kind(kind: ChangeKind) -> Option<ChangeKind> {
             Some(ChangeKind::Insertion)
         }
         ChangeKind::Deletion | ChangeKind::MoveFrom => Some(ChangeKind::Deletion),
-        ChangeKind::Comment => Some(ChangeKind::Comment),
+        // In neither text, as a comment is (CriticMarkup cannot nest a deletion in an
+        // insertion).
+        ChangeKind::Comment | ChangeKind::DeletedInsertion => Some(ChangeKind::Comment),
         ChangeKind::Highlight => Some(ChangeKind::Highlight),
         _ => None,
     }
