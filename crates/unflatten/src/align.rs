@@ -121,6 +121,7 @@ pub(crate) fn align<'a>(
         }
         (fe, xe) = (fr.end, xr.end);
     }
+    a.missing.sort_by_key(|m| (m.at, m.x_start));
     slide_to_line_ends(f, &mut a);
     a.missing.sort_by_key(|m| (m.at, m.x_start));
     a
@@ -143,6 +144,25 @@ fn align_stretch<'a>(
         push_missing(&mut a.missing, fa, xa, xb);
         return;
     }
+    // The stretch's missing text is gathered apart: line repairs search and sort it.
+    let before = std::mem::take(&mut a.missing);
+    align_stretch_tokens(f, fa, fb, x, xa, xb, interner, a);
+    let mut missing = before;
+    missing.append(&mut a.missing);
+    a.missing = missing;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn align_stretch_tokens<'a>(
+    f: &'a str,
+    fa: usize,
+    fb: usize,
+    x: &'a str,
+    xa: usize,
+    xb: usize,
+    interner: &mut Interner<'a>,
+    a: &mut Alignment,
+) {
     let ft = interner.tokens_in(f, fa, fb);
     mark_markers(&ft, 0..ft.len(), a);
     if xa == xb {
@@ -218,10 +238,14 @@ fn slide_to_line_ends(f: &str, a: &mut Alignment) {
                     a.matched[e + i] = false;
                     a.map[e + i] = u32::MAX;
                 }
-                for m in &mut a.missing {
-                    if m.at > s && m.at <= e {
-                        m.at += k;
+                // Sorted by position before the slides; a slide moves positions only
+                // inside the text already passed.
+                let from = a.missing.partition_point(|m| m.at <= s);
+                for m in &mut a.missing[from..] {
+                    if m.at > e {
+                        break;
                     }
+                    m.at += k;
                 }
                 e += k;
             }
