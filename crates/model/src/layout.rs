@@ -286,7 +286,8 @@ fn classify(paragraph: &Paragraph) -> Class {
         return Class::Annex;
     }
     if matches!(first, '+' | '|')
-        && (TABLE_RULE.is_match(key) || (key.starts_with('|') && key.ends_with('|')))
+        && (TABLE_RULE.is_match(key)
+            || (key.len() > 1 && key.starts_with('|') && key.ends_with('|')))
     {
         return Class::Table;
     }
@@ -467,23 +468,35 @@ fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize)
     out
 }
 
-/// The cells of a plain-text grid-table row `| a | b |`; rule lines have none.
+/// The cells of a plain-text grid-table row `| a | b |`, each keeping its change marks;
+/// rule lines and rows of empty cells have none.
 fn text_table_row(content: &Content) -> Option<Vec<Content>> {
     let text = content.written();
     let trimmed = text.trim();
-    if TABLE_RULE.is_match(trimmed) && !trimmed.chars().any(char::is_alphanumeric) {
+    if !trimmed.chars().any(char::is_alphanumeric)
+        && (TABLE_RULE.is_match(trimmed) || trimmed.chars().all(|c| c == '|' || c.is_whitespace()))
+    {
         return None;
     }
-    let inner = trimmed
-        .strip_prefix('|')?
-        .strip_suffix('|')
-        .unwrap_or(trimmed);
-    Some(
-        inner
-            .split('|')
-            .map(|cell| Content::plain(cell.trim()))
-            .collect(),
-    )
+    let mut cells = Vec::new();
+    let mut rest = content.clone();
+    let mut cut = 0;
+    for (at, _) in text.match_indices('|') {
+        let (cell, after) = rest.split_at_written(at - cut);
+        let (_, after) = after.split_at_written(1);
+        cells.push(cell.trimmed());
+        rest = after;
+        cut = at + 1;
+    }
+    cells.push(rest.trimmed());
+    // The outer pipes open and close the row; nothing stands outside them.
+    if trimmed.starts_with('|') && cells.first().is_some_and(Content::is_empty) {
+        cells.remove(0);
+    }
+    if trimmed.ends_with('|') && cells.len() > 1 && cells.last().is_some_and(Content::is_empty) {
+        cells.pop();
+    }
+    Some(cells)
 }
 
 // ---------------------------------------------------------------------------
@@ -1678,5 +1691,26 @@ mod tests {
             assert!(joined(View::Accepted).starts_with("new"));
             assert!(joined(View::Rejected).starts_with("a)"));
         }
+    }
+
+    #[test]
+    fn text_table_cells_keep_their_marks_and_a_lone_pipe_is_text() {
+        let content = Content::from_spans(vec![
+            Span::plain("| a | b"),
+            Span::marked("c", Change::insertion()),
+            Span::plain(" |"),
+        ]);
+        let cells = text_table_row(&content).expect("a row");
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].written(), "a");
+        assert_eq!(cells[1].accepted(), "bc");
+        assert_eq!(cells[1].rejected(), "b");
+        assert!(text_table_row(&Content::plain("| |")).is_none());
+        // Found by the fuzzer: a line of one `|` was read as a row of two empty cells.
+        let doc = parse("N=\n|\n|O`c");
+        let Body::Generic(g) = &doc.body else {
+            unreachable!()
+        };
+        assert!(g.blocks.iter().all(|b| !matches!(b, Block::Table { .. })));
     }
 }
