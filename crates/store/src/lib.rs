@@ -40,6 +40,7 @@
 
 mod access;
 mod extract;
+mod postgres;
 mod query;
 mod sqlite;
 mod sqlite_accounts;
@@ -52,6 +53,7 @@ pub use access::*;
 pub use extract::{
     InstrumentKey, NewCitation, NewDocument, NewProposal, NewVersion, prepare, sha256_hex,
 };
+pub use postgres::PostgresStore;
 pub use query::{QueryTerm, parse_query};
 pub use sqlite::SqliteStore;
 pub use types::*;
@@ -68,7 +70,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error("unsupported database URL `{0}` (this build supports sqlite: URLs and folders)")]
+    #[error(
+        "unsupported database URL `{0}` (this build supports postgres://, sqlite: URLs and folders)"
+    )]
     UnsupportedUrl(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -300,9 +304,13 @@ pub trait Store: Send + Sync {
     fn close(&self) -> BoxFuture<'_, ()>;
 }
 
-/// Opens the store a URL or folder names: `sqlite:PATH` / `sqlite://PATH`, or a folder
-/// (the database is `library.sqlite3` inside it).
+/// Opens the store a URL or folder names: `postgres://...` / `postgresql://...` (the
+/// schema is migrated on connection), `sqlite:PATH` / `sqlite://PATH`, or a folder (the
+/// database is `library.sqlite3` inside it).
 pub async fn open(location: &str) -> Result<Box<dyn Store>> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Ok(Box::new(PostgresStore::connect(location).await?));
+    }
     if let Some(path) = location
         .strip_prefix("sqlite://")
         .or_else(|| location.strip_prefix("sqlite:"))

@@ -1,9 +1,12 @@
-//! Who sees what and who may write what, on the SQLite backend: a document restricted
+//! Who sees what and who may write what, on every backend: a document restricted
 //! to CWG-Internet is invisible to everyone outside it in every read; writes check the
 //! stored role and are audited; sessions expire; failed logins are counted.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod backends;
+
+use std::sync::Arc;
+
+use backends::{TestStore, each_backend};
 
 use amend_store::*;
 
@@ -20,42 +23,13 @@ a)\tthat the zebrafish consultation is confidential, see Resolution 140 (Rev. Bu
 resolves\n\
 1\tto keep the zebrafish note among Member States.\n";
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "amend-access-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 fn read(name: &str, text: &str) -> NewDocument {
     let doc = amend_text::read_plain(text, &Default::default());
     prepare(name, "text", text.as_bytes(), text, &doc)
 }
 
 struct World {
-    store: SqliteStore,
+    store: Arc<TestStore>,
     secretariat: User,
     member: User,
     sector: User,
@@ -65,8 +39,7 @@ struct World {
     secret_doc: i64,
 }
 
-async fn world(dir: &TempDir) -> World {
-    let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+async fn world(store: Arc<TestStore>) -> World {
     let system = Actor::system("test");
     let mut users = Vec::new();
     for (name, role) in [
@@ -129,9 +102,8 @@ async fn world(dir: &TempDir) -> World {
 
 #[test]
 fn a_restricted_document_reaches_nobody_outside_its_group() {
-    let dir = TempDir::new("matrix");
-    block_on(async {
-        let w = world(&dir).await;
+    each_backend("matrix", |store| async move {
+        let w = world(store).await;
         let s = &w.store;
         let key = InstrumentKey::new("WTSA", "resolution", "75");
         let insiders = [
@@ -234,9 +206,8 @@ fn a_restricted_document_reaches_nobody_outside_its_group() {
 
 #[test]
 fn writes_need_the_role_and_are_audited() {
-    let dir = TempDir::new("writes");
-    block_on(async {
-        let w = world(&dir).await;
+    each_backend("writes", |store| async move {
+        let w = world(store).await;
         let s = &w.store;
         let at = now();
         let actor = |u: &User| Actor::user(u, Some("192.0.2.1".into()), at);
@@ -457,9 +428,8 @@ fn writes_need_the_role_and_are_audited() {
 
 #[test]
 fn sessions_expire_and_failed_logins_are_counted() {
-    let dir = TempDir::new("sessions");
-    block_on(async {
-        let w = world(&dir).await;
+    each_backend("sessions", |store| async move {
+        let w = world(store).await;
         let s = &w.store;
         let at = now();
         let actor = Actor::user(&w.member, Some("198.51.100.7".into()), at);

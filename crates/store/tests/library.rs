@@ -1,10 +1,12 @@
-//! The SQLite library on real inputs: Resolution 75 (Rev. Dubai, 2012) and CITEL's
-//! proposal on it (the seed).
+//! The library on real inputs, on every backend: Resolution 75 (Rev. Dubai, 2012) and
+//! CITEL's proposal on it (the seed).
 
+mod backends;
+
+use backends::each_backend;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use amend_store::{ImportOutcome, InstrumentKey, SearchQuery, SqliteStore, Store, Viewer, prepare};
+use amend_store::{ImportOutcome, InstrumentKey, SearchQuery, Viewer, prepare};
 
 const BASE: &str = include_str!("../../../tests/data/res75-dubai-2012.reconstructed.txt");
 const SEED: &str = include_str!("../../../tests/data/seed-citel-res75.txt");
@@ -19,45 +21,14 @@ a)\tthat the Summit was held in two phases;\n\
 resolves\n\
 1\tto continue the work on the action lines.\n";
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "amend-store-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 fn read(name: &str, text: &str) -> amend_store::NewDocument {
     let doc = amend_text::read_plain(text, &Default::default());
     prepare(name, "text", text.as_bytes(), text, &doc)
 }
 
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 #[test]
 fn base_and_proposal_meet_on_one_instrument() {
-    let dir = TempDir::new("meet");
-    block_on(async {
-        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+    each_backend("meet", |store| async move {
         let base = store.import(read("res75.txt", BASE)).await.unwrap();
         let seed = store.import(read("seed.txt", SEED)).await.unwrap();
         assert!(matches!(base, ImportOutcome::Imported(_)));
@@ -118,9 +89,7 @@ fn base_and_proposal_meet_on_one_instrument() {
 
 #[test]
 fn a_file_imported_twice_is_stored_once() {
-    let dir = TempDir::new("twice");
-    block_on(async {
-        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+    each_backend("twice", |store| async move {
         let first = store.import(read("res75.txt", BASE)).await.unwrap();
         // Another name, same bytes: the content hash decides.
         let again = store.import(read("copy-of-res75.txt", BASE)).await.unwrap();
@@ -134,7 +103,7 @@ fn a_file_imported_twice_is_stored_once() {
         );
         store.close().await;
         // And across a reopening of the file.
-        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+        let store = store.reopen().await;
         let third = store.import(read("res75.txt", BASE)).await.unwrap();
         assert_eq!(third, ImportOutcome::Duplicate(first.id()));
         store.close().await;
@@ -143,9 +112,7 @@ fn a_file_imported_twice_is_stored_once() {
 
 #[test]
 fn citations_of_an_older_revision_are_stale() {
-    let dir = TempDir::new("stale");
-    block_on(async {
-        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+    each_backend("stale", |store| async move {
         store.import(read("res75.txt", BASE)).await.unwrap();
         let r140 = store.import(read("res140.txt", RES140)).await.unwrap();
         let doc = store
@@ -175,9 +142,7 @@ fn citations_of_an_older_revision_are_stale() {
 
 #[test]
 fn search_finds_phrases_with_snippets_and_filters() {
-    let dir = TempDir::new("search");
-    block_on(async {
-        let store = SqliteStore::open_dir(&dir.0).await.unwrap();
+    each_backend("search", |store| async move {
         store.import(read("res75.txt", BASE)).await.unwrap();
         store.import(read("seed.txt", SEED)).await.unwrap();
 
@@ -259,10 +224,9 @@ fn itu_fixtures_are_stored_and_searchable() {
         .collect();
     files.sort();
     assert!(!files.is_empty());
-    let tmp = TempDir::new("itu");
-    block_on(async {
-        let store = SqliteStore::open_dir(&tmp.0).await.unwrap();
-        for path in &files {
+    let files = &files;
+    each_backend("itu", |store| async move {
+        for path in files {
             let text = std::fs::read_to_string(path).unwrap();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let id = store.import(read(&name, &text)).await.unwrap().id();
