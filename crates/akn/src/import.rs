@@ -718,7 +718,7 @@ impl<'a, 'input> Importer<'a, 'input> {
                 let r = c.range();
                 out.push(Span {
                     text: text.to_string(),
-                    change: ctx.cloned(),
+                    change: ctx.cloned().map(Box::new),
                     src: Some(SourceSpan::new(r.start, r.end)),
                 });
                 continue;
@@ -769,7 +769,7 @@ impl<'a, 'input> Importer<'a, 'input> {
                     self.flattened(c);
                     out.push(Span {
                         text: " ".into(),
-                        change: ctx.cloned(),
+                        change: ctx.cloned().map(Box::new),
                         src: None,
                     });
                 }

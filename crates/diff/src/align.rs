@@ -71,12 +71,16 @@ impl Profile {
     }
 }
 
+/// FNV-1a's offset basis and prime.
+pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
 /// FNV-1a over characters: a fast, stable hash for word and paragraph fingerprints.
 pub fn fnv(chars: impl Iterator<Item = char>) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h: u64 = FNV_OFFSET;
     for c in chars {
         h ^= u64::from(c);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = h.wrapping_mul(FNV_PRIME);
     }
     h
 }

@@ -3,7 +3,7 @@
 
 use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
 
-use crate::align::{Pair, Profile, align_with, fnv};
+use crate::align::{FNV_OFFSET, FNV_PRIME, Pair, Profile, align_with};
 use crate::marks::{Marks, Part};
 
 /// Paragraphs whose word sets overlap this much are the same paragraph, edited.
@@ -13,9 +13,16 @@ const LONE_PARAGRAPH_THRESHOLD: f64 = 0.3;
 
 /// A paragraph's fingerprint: its words, whatever the spaces between them.
 pub(crate) fn key(text: &str) -> u64 {
-    fnv(text
-        .split_whitespace()
-        .flat_map(|w| w.chars().chain(std::iter::once(' '))))
+    // FNV-1a over the bytes of the words, each followed by a space: computed for every
+    // node of both versions, so bytes rather than characters.
+    let mut h = FNV_OFFSET;
+    for word in text.split_whitespace() {
+        for b in word.bytes().chain(std::iter::once(b' ')) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+    }
+    h
 }
 
 /// The paragraphs of blocks as text lines (labels before a tab, table cells by tabs).

@@ -59,7 +59,7 @@ impl ParaBuilder {
             let text = std::mem::take(&mut self.cur);
             self.content.spans.push(Span {
                 text,
-                change: self.cur_change.take(),
+                change: self.cur_change.take().map(Box::new),
                 src: None,
             });
         }
@@ -70,7 +70,7 @@ impl ParaBuilder {
             if self.cur.is_empty() {
                 // Merge with the last span when it has the same mark.
                 if let Some(last) = self.content.spans.last_mut()
-                    && last.change.as_ref() == change
+                    && last.change.as_deref() == change
                 {
                     last.text.push_str(text);
                     return;

@@ -178,8 +178,10 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Span {
     pub text: String,
+    /// Boxed: most spans carry no mark, and a `Change` is large (its provenance
+    /// fields), so a span stays small and documents stay compact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<Change>,
+    pub change: Option<Box<Change>>,
     /// Where the text came from in the input (absent for generated text).
     #[serde(skip)]
     pub src: Option<SourceSpan>,
@@ -197,7 +199,7 @@ impl Span {
     pub fn marked(text: impl Into<String>, change: Change) -> Self {
         Self {
             text: text.into(),
-            change: Some(change),
+            change: Some(Box::new(change)),
             src: None,
         }
     }
@@ -417,7 +419,7 @@ impl Content {
     pub fn mark_all(mut self, change: &Change) -> Content {
         for span in &mut self.spans {
             if span.change.is_none() {
-                span.change = Some(change.clone());
+                span.change = Some(Box::new(change.clone()));
             }
         }
         self

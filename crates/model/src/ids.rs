@@ -46,17 +46,22 @@ pub fn assign(resolution: &mut Resolution) {
 fn assign_items(items: &mut [Item], parent: &str, used: &mut HashMap<String, usize>) {
     let mut paragraph = 0;
     for item in items {
-        let name = match &item.label {
+        // Built in one string: this runs for every item of every document read.
+        let mut id = String::with_capacity(parent.len() + 12);
+        id.push_str(parent);
+        match &item.label {
             Some(label) => {
                 let s = slug(&label.written.view_or_rejected());
-                format!("item_{}", if s.is_empty() { "x".into() } else { s })
+                id.push_str("__item_");
+                id.push_str(if s.is_empty() { "x" } else { &s });
             }
             None => {
                 paragraph += 1;
-                format!("p_{paragraph}")
+                id.push_str("__p_");
+                id.push_str(&paragraph.to_string());
             }
-        };
-        let eid = unique(used, format!("{parent}__{name}"));
+        }
+        let eid = unique(used, id);
         item.eid = eid.clone();
         item.wid = eid.clone();
         assign_items(&mut item.children, &eid, used);
@@ -64,13 +69,13 @@ fn assign_items(items: &mut [Item], parent: &str, used: &mut HashMap<String, usi
 }
 
 fn unique(used: &mut HashMap<String, usize>, id: String) -> String {
-    let count = used.entry(id.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        id
-    } else {
-        format!("{id}_{count}")
+    // The id is copied into the map only the first time it is seen.
+    if let Some(count) = used.get_mut(id.as_str()) {
+        *count += 1;
+        return format!("{id}_{count}");
     }
+    used.insert(id.clone(), 1);
+    id
 }
 
 /// Lower-case letters, digits and `.`; runs of anything else become one `_`.

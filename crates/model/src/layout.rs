@@ -73,21 +73,21 @@ impl Paragraph {
                 .all(|s| s.kind() == Some(ChangeKind::Comment) || s.text.trim().is_empty())
     }
 
-    /// The content without its leading blanks; a paragraph whose mark changed keeps its
-    /// trailing blanks, which separate it from the paragraph it joins.
-    fn body(&self) -> Content {
-        let content = self.content.clone().trim_start();
-        if self.mark.is_some() {
-            content
-        } else {
-            content.trim_end()
-        }
-    }
-
     fn style_is(&self, names: &[&str]) -> bool {
         self.style
             .as_deref()
             .is_some_and(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)))
+    }
+}
+
+/// A paragraph's content without its leading blanks; a paragraph whose mark changed
+/// (`keep_end`) keeps its trailing blanks, which separate it from the paragraph it joins.
+fn body_of(content: Content, keep_end: bool) -> Content {
+    let content = content.trim_start();
+    if keep_end {
+        content
+    } else {
+        content.trim_end()
     }
 }
 
@@ -102,7 +102,8 @@ pub struct LayoutInput {
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
-    if text.contains(['\u{a0}', '\u{202f}']) {
+    // ASCII text (most lines) has neither space; the check is a fast word-wise scan.
+    if !text.is_ascii() && text.contains(['\u{a0}', '\u{202f}']) {
         Cow::Owned(text.replace(['\u{a0}', '\u{202f}'], " "))
     } else {
         Cow::Borrowed(text)
@@ -186,10 +187,13 @@ pub fn build(input: LayoutInput) -> Document {
         .collect();
 
     let body = if titles.is_empty() {
-        match un_resolution(&paragraphs, &classes) {
+        match un_resolution(&mut paragraphs, &classes) {
             Some(resolution) => Body::Resolution(resolution),
             None => Body::Generic(Generic {
-                blocks: blocks(&paragraphs, &classes, 0, paragraphs.len()),
+                blocks: {
+                    let n = paragraphs.len();
+                    blocks(&mut paragraphs, &classes, 0, n)
+                },
             }),
         }
     } else {
@@ -203,30 +207,37 @@ pub fn build(input: LayoutInput) -> Document {
             .any(|c| matches!(c, Class::EnvelopeHeading(PartKind::Contact)));
         if envelope_signals > 0 || has_contact {
             Body::Contribution(contribution(
-                &paragraphs,
+                &mut paragraphs,
                 &classes,
                 &titles,
                 source,
                 &mut warnings,
             ))
         } else if titles.len() > 1 {
-            let front_matter = blocks(&paragraphs, &classes, 0, first);
+            let front_matter = blocks(&mut paragraphs, &classes, 0, first);
             let mut resolutions = Vec::new();
             for (n, &start) in titles.iter().enumerate() {
                 let end = titles.get(n + 1).copied().unwrap_or(paragraphs.len());
-                resolutions.push(resolution(&paragraphs, &classes, start, end, Vec::new()));
+                resolutions.push(resolution(
+                    &mut paragraphs,
+                    &classes,
+                    start,
+                    end,
+                    Vec::new(),
+                ));
             }
             Body::Collection(Collection {
                 front_matter,
                 resolutions,
             })
         } else {
-            let front_matter = blocks(&paragraphs, &classes, 0, first);
+            let front_matter = blocks(&mut paragraphs, &classes, 0, first);
+            let end = paragraphs.len();
             Body::Resolution(resolution(
-                &paragraphs,
+                &mut paragraphs,
                 &classes,
                 first,
-                paragraphs.len(),
+                end,
                 front_matter,
             ))
         }
@@ -404,7 +415,7 @@ fn find_lost_hyphens(paragraphs: &[Paragraph]) -> Vec<Finding> {
 }
 
 /// Generic blocks for paragraphs `start..end`.
-fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Block> {
+fn blocks(paragraphs: &mut [Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut table: Option<(Vec<Vec<Content>>, SourceSpan)> = None;
     for i in start..end {
@@ -455,11 +466,15 @@ fn blocks(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize)
                 content: p.content.clone().trimmed(),
                 span: p.span,
             }),
-            None => out.push(Block::Paragraph {
-                content: p.body(),
-                mark: p.mark.clone(),
-                span: p.span,
-            }),
+            None => {
+                let p = &mut paragraphs[i];
+                let keep_end = p.mark.is_some();
+                out.push(Block::Paragraph {
+                    content: body_of(std::mem::take(&mut p.content), keep_end),
+                    mark: p.mark.clone(),
+                    span: p.span,
+                });
+            }
         }
     }
     if let Some((rows, span)) = table.take() {
@@ -503,7 +518,7 @@ fn text_table_row(content: &Content) -> Option<Vec<Content>> {
 // Contributions
 
 fn contribution(
-    paragraphs: &[Paragraph],
+    paragraphs: &mut [Paragraph],
     classes: &[Class],
     titles: &[usize],
     source_override: Option<String>,
@@ -736,7 +751,7 @@ fn join_cells(cells: &[Content]) -> Content {
 // Resolutions
 
 fn resolution(
-    paragraphs: &[Paragraph],
+    paragraphs: &mut [Paragraph],
     classes: &[Class],
     start: usize,
     end: usize,
@@ -746,6 +761,7 @@ fn resolution(
     let number_line = title_paragraph.content.clone().trimmed();
     let key = title_paragraph.key();
     let (instrument, revision) = parse_title_line(&key);
+    let title_span = title_paragraph.span;
 
     // Title lines run to the history line or the enacting formula.
     let mut i = start + 1;
@@ -836,7 +852,7 @@ fn resolution(
     let span = paragraphs[start..end]
         .iter()
         .map(|p| p.span)
-        .fold(title_paragraph.span, SourceSpan::join);
+        .fold(title_span, SourceSpan::join);
 
     Resolution {
         front_matter,
@@ -957,7 +973,12 @@ fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
     })
 }
 
-fn sections(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Section> {
+fn sections(
+    paragraphs: &mut [Paragraph],
+    classes: &[Class],
+    start: usize,
+    end: usize,
+) -> Vec<Section> {
     let mut out: Vec<Section> = Vec::new();
     let mut builder: Option<SectionBuilder> = None;
     let mut i = start;
@@ -1004,10 +1025,11 @@ fn sections(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usiz
                 builder = Some(b);
             }
             _ => {
+                let span = p.span;
                 let b = builder.get_or_insert_with(|| {
-                    SectionBuilder::new(SectionKind::Preamble, Content::new(), None, p.span)
+                    SectionBuilder::new(SectionKind::Preamble, Content::new(), None, span)
                 });
-                b.add(p, &classes[i]);
+                b.add(&mut paragraphs[i], &classes[i]);
             }
         }
         i += 1;
@@ -1018,7 +1040,12 @@ fn sections(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usiz
     out
 }
 
-fn annexes(paragraphs: &[Paragraph], classes: &[Class], start: usize, end: usize) -> Vec<Annex> {
+fn annexes(
+    paragraphs: &mut [Paragraph],
+    classes: &[Class],
+    start: usize,
+    end: usize,
+) -> Vec<Annex> {
     let mut out = Vec::new();
     let mut i = start;
     while i < end {
@@ -1085,21 +1112,26 @@ impl SectionBuilder {
         }
     }
 
-    fn add(&mut self, p: &Paragraph, class: &Class) {
+    /// Adds a paragraph as an item; its content moves into the item.
+    fn add(&mut self, p: &mut Paragraph, class: &Class) {
         self.section.span = self.section.span.join(p.span);
-        // A paragraph whose line end changed keeps its trailing blanks (see `body`).
-        let keep_end = |c: Content| if p.mark.is_some() { c } else { c.trim_end() };
+        let mark = p.mark.clone().or_else(|| whole_paragraph_mark(&p.content));
+        // A paragraph whose line end changed keeps its trailing blanks (see `body_of`).
+        let keep_end = p.mark.is_some();
+        let content = std::mem::take(&mut p.content);
         let (label, content) = if let Some(list_label) = &p.list_label {
-            (Some(label_from_list(list_label)), p.body())
+            (
+                Some(label_from_list(list_label)),
+                body_of(content, keep_end),
+            )
         } else if *class == Class::Text {
-            match split_label(&p.content, true) {
-                Some((label, rest)) => (Some(label), keep_end(rest)),
-                None => (None, p.body()),
+            match split_label_owned(content, true) {
+                Ok((label, rest)) => (Some(label), if keep_end { rest } else { rest.trim_end() }),
+                Err(content) => (None, body_of(content, keep_end)),
             }
         } else {
-            (None, p.body())
+            (None, body_of(content, keep_end))
         };
-        let mark = p.mark.clone().or_else(|| whole_paragraph_mark(&p.content));
         let mut item = Item {
             eid: String::new(),
             wid: String::new(),
@@ -1446,6 +1478,39 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
     Some((label, rest.trim_start()))
 }
 
+/// [`split_label`] of owned content: a paragraph of one unmarked span keeps its text's
+/// allocation for the rest (the label is cut off its front). Gives the content back when
+/// it has no label.
+fn split_label_owned(
+    mut content: Content,
+    bare_numbers: bool,
+) -> Result<(Label, Content), Content> {
+    if content.spans.len() != 1 || content.spans[0].change.is_some() {
+        return split_label(&content, bare_numbers).ok_or(content);
+    }
+    let span = &content.spans[0];
+    let lead = span.text.len() - span.text.trim_start().len();
+    let Some(m) = find_label(&span.text[lead..], bare_numbers) else {
+        return Err(content);
+    };
+    let Some(mut span) = content.spans.pop() else {
+        return Err(content);
+    };
+    let label_span = piece(&span, lead, lead + m.len);
+    let label = Content {
+        spans: vec![label_span],
+    };
+    let cut = lead + m.len;
+    span.src = span
+        .src
+        .map(|s| SourceSpan::new(s.start + cut, s.start + span.text.len()));
+    span.text.drain(..cut);
+    if !span.text.is_empty() {
+        content.spans.push(span);
+    }
+    Ok((label_from_match(label.trimmed(), &m), content.trim_start()))
+}
+
 /// Appends `span.text[from..to]` with its mark and source to `target`.
 fn push_piece(span: &Span, from: usize, to: usize, target: &mut Content) {
     if from < to {
@@ -1481,7 +1546,7 @@ fn whole_paragraph_mark(content: &Content) -> Option<Change> {
     spans
         .iter()
         .all(|s| s.kind() == Some(first.kind))
-        .then_some(first)
+        .then_some(*first)
 }
 
 // ---------------------------------------------------------------------------
@@ -1489,7 +1554,7 @@ fn whole_paragraph_mark(content: &Content) -> Option<Change> {
 
 /// A UN resolution: `The General Assembly,` then unnumbered preambular paragraphs and
 /// numbered operative paragraphs (`1.`).
-fn un_resolution(paragraphs: &[Paragraph], classes: &[Class]) -> Option<Resolution> {
+fn un_resolution(paragraphs: &mut [Paragraph], classes: &[Class]) -> Option<Resolution> {
     let enacting_at = paragraphs.iter().position(|p| {
         let k = p.key();
         k.starts_with("The General Assembly") && k.ends_with(',')
@@ -1525,19 +1590,20 @@ fn un_resolution(paragraphs: &[Paragraph], classes: &[Class]) -> Option<Resoluti
     let front_end = title_at.unwrap_or(enacting_at);
     let front_matter = blocks(paragraphs, classes, 0, front_end);
     let enacting_p = &paragraphs[enacting_at];
+    let enacting_span = enacting_p.span;
     let enacting = Enacting {
         content: enacting_p.content.clone().trimmed(),
         body: Some("General Assembly".into()),
         meeting: None,
-        span: enacting_p.span,
+        span: enacting_span,
     };
     let mut instrument = instrument;
     instrument.body = Some("UNGA".into());
     let mut preamble =
-        SectionBuilder::new(SectionKind::Preamble, Content::new(), None, enacting_p.span);
+        SectionBuilder::new(SectionKind::Preamble, Content::new(), None, enacting_span);
     for i in enacting_at + 1..first_operative {
         if classes[i] != Class::Blank {
-            preamble.add(&paragraphs[i], &Class::Heading(SectionKind::Preamble));
+            preamble.add(&mut paragraphs[i], &Class::Heading(SectionKind::Preamble));
         }
     }
     let mut operative = SectionBuilder::new(
@@ -1551,7 +1617,7 @@ fn un_resolution(paragraphs: &[Paragraph], classes: &[Class]) -> Option<Resoluti
         .unwrap_or(paragraphs.len());
     for i in first_operative..annex_start {
         if classes[i] != Class::Blank {
-            operative.add(&paragraphs[i], &Class::Text);
+            operative.add(&mut paragraphs[i], &Class::Text);
         }
     }
     let sections = vec![preamble.finish(), operative.finish()];

@@ -78,19 +78,26 @@ fn scan(text: &str, markup: Markup) -> Scan {
         Markup::Critic => critic_segments(text, body_start, &mut warnings),
     };
 
-    let mut paragraphs = Vec::new();
+    // One paragraph per line: reserve for them all at once.
+    let mut paragraphs = Vec::with_capacity(line_count(&text.as_bytes()[body_start..]));
     let mut removed = Vec::new();
     let mut current = Content::new();
     let mut para_start = body_start;
+    // Without a CR anywhere, line ends are found by a byte search for LF alone; without
+    // `[bookmark:` anywhere, no line is searched for extractor markers.
+    let has_cr = text.as_bytes().contains(&b'\r');
+    let has_markers = text.contains("[bookmark: ");
     for segment in &segments {
         let mut pos = segment.start;
         while pos < segment.end {
-            let slice = &text[pos..segment.end];
+            let slice = &text.as_bytes()[pos..segment.end];
             // Comments keep their line ends: they are not paragraph breaks.
             let line_end = if segment.kind == Some(ChangeKind::Comment) {
                 None
+            } else if has_cr {
+                slice.iter().position(|&b| b == b'\n' || b == b'\r')
             } else {
-                slice.find(['\n', '\r'])
+                text[pos..segment.end].find('\n')
             };
             let stop = line_end.map_or(segment.end, |i| pos + i);
             // After a changed line end, leading blanks belong to the joined text: move
@@ -112,12 +119,16 @@ fn scan(text: &str, markup: Markup) -> Scan {
                     para_start = pos;
                 }
             }
-            push_text(text, pos, stop, segment.kind, &mut current, &mut removed);
+            if has_markers {
+                push_text(text, pos, stop, segment.kind, &mut current, &mut removed);
+            } else {
+                push_run(text, pos, stop, segment.kind, &mut current);
+            }
             let Some(_) = line_end else {
                 pos = stop;
                 continue;
             };
-            let newline_len = if text[stop..].starts_with("\r\n") {
+            let newline_len = if has_cr && text.as_bytes()[stop..].starts_with(b"\r\n") {
                 2
             } else {
                 1
@@ -150,6 +161,35 @@ fn scan(text: &str, markup: Markup) -> Scan {
     }
 }
 
+/// Number of lines of a text (line ends counted, plus one).
+fn line_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Adds `text[start..stop]` (no extractor marker in it) to the paragraph.
+fn push_run(
+    text: &str,
+    start: usize,
+    stop: usize,
+    kind: Option<ChangeKind>,
+    current: &mut Content,
+) {
+    if start >= stop {
+        return;
+    }
+    let span = Span {
+        text: text[start..stop].to_string(),
+        change: kind.map(|k| Box::new(Change::new(k))),
+        src: Some(SourceSpan::new(start, stop)),
+    };
+    if current.spans.is_empty() {
+        // Most paragraphs are one span: no room for more.
+        current.spans = vec![span];
+    } else {
+        current.push(span);
+    }
+}
+
 /// Adds `text[start..stop]` to the paragraph, cutting out extractor markers.
 fn push_text(
     text: &str,
@@ -165,7 +205,7 @@ fn push_text(
         if from < to {
             let span = Span {
                 text: slice[from..to].to_string(),
-                change: kind.map(Change::new),
+                change: kind.map(|k| Box::new(Change::new(k))),
                 src: Some(SourceSpan::new(start + from, start + to)),
             };
             current.push(span);
