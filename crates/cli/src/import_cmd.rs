@@ -2,7 +2,7 @@
 //! threads), stores each in its own transaction, and shows a progress bar.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use amend_store::{ImportOutcome, SqliteStore, Store};
@@ -38,21 +38,28 @@ pub struct ImportArgs {
     /// The library's data folder.
     #[arg(long, env = "AMEND_DATA", default_value_os_t = default_data_dir())]
     data: PathBuf,
-    /// A database URL instead of the data folder (`sqlite:PATH`).
+    /// A database URL instead of the data folder: `sqlite:PATH` or
+    /// `postgres://USER:PASSWORD@HOST/DATABASE` (several servers may share one).
     #[arg(long)]
     db: Option<String>,
 }
 
-/// Opens the library named by `--db` or `--data`.
-pub async fn open_store(data: &std::path::Path, db: Option<&str>) -> anyhow::Result<SqliteStore> {
+/// Opens the library named by `--db` (`postgres://...`, `sqlite:PATH`) or `--data`.
+pub async fn open_store(
+    data: &std::path::Path,
+    db: Option<&str>,
+) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(url) = db
+        && !url.starts_with("sqlite:")
+    {
+        return Ok(Arc::from(amend_store::open(url).await?));
+    }
     let store = match db {
         Some(url) => {
             let path = url
                 .strip_prefix("sqlite://")
                 .or_else(|| url.strip_prefix("sqlite:"))
-                .ok_or_else(|| {
-                    anyhow::anyhow!("unsupported database URL `{url}`: this build stores in SQLite (sqlite:PATH)")
-                })?;
+                .unwrap_or(url);
             SqliteStore::open_file(path.as_ref()).await?
         }
         None => SqliteStore::open_dir(data).await?,
@@ -62,7 +69,7 @@ pub async fn open_store(data: &std::path::Path, db: Option<&str>) -> anyhow::Res
         .ok()
         .and_then(|v| v.parse().ok())
         .map(Duration::from_millis);
-    Ok(store.with_pause_in_transaction(pause))
+    Ok(Arc::new(store.with_pause_in_transaction(pause)))
 }
 
 type Prepared = (PathBuf, Result<amend_store::NewDocument, String>);

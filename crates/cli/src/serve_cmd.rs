@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::import_cmd::{default_data_dir, open_store};
 
@@ -12,7 +11,8 @@ pub struct ServeArgs {
     /// The library's data folder (created when missing).
     #[arg(long, env = "AMEND_DATA", default_value_os_t = default_data_dir())]
     data: PathBuf,
-    /// A database URL instead of the data folder (`sqlite:PATH`).
+    /// A database URL instead of the data folder: `sqlite:PATH` or
+    /// `postgres://USER:PASSWORD@HOST/DATABASE` (several servers may share one).
     #[arg(long)]
     db: Option<String>,
     /// Address to listen on, `HOST:PORT` (overrides --bind and --port).
@@ -42,8 +42,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
 
 async fn serve(args: &ServeArgs) -> anyhow::Result<()> {
     let store = open_store(&args.data, args.db.as_deref()).await?;
-    let state =
-        amend_server::AppState::new(Arc::new(store)).with_secure_cookies(args.secure_cookies);
+    let state = amend_server::AppState::new(store).with_secure_cookies(args.secure_cookies);
     if !args.no_demo {
         let loaded = amend_server::demo::load_if_empty(&state).await?;
         if loaded > 0 {
