@@ -426,7 +426,8 @@ async fn redline(
 ) -> ApiResult<RedlineView> {
     let from: TextRef = params.from.parse()?;
     let to: TextRef = params.to.parse()?;
-    Ok(Json(state.redline(auth.viewer(), from, to).await?))
+    let view = state.redline(auth.viewer(), from, to).await?;
+    Ok(Json(RedlineView::clone(&view)))
 }
 
 /// A search hit and the page it leads to.

@@ -33,6 +33,7 @@ pub mod demo;
 pub mod html;
 pub mod ingest;
 mod pages;
+mod redline_cache;
 mod texts;
 mod timefmt;
 
@@ -62,6 +63,8 @@ struct Inner {
     /// Parsed documents: a cache of what the store holds, never consulted without
     /// asking the store whether the viewer sees the document.
     models: Mutex<HashMap<i64, Arc<Document>>>,
+    /// Computed redlines per pair of texts (see `redline_cache`).
+    redlines: redline_cache::RedlineCache,
     /// Cookies are `Secure` (the server is behind HTTPS).
     secure_cookies: bool,
 }
@@ -72,6 +75,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 models: Mutex::new(HashMap::new()),
+                redlines: Default::default(),
                 secure_cookies: false,
             }),
         }
@@ -84,6 +88,7 @@ impl AppState {
         let inner = Inner {
             store: self.inner.store.clone(),
             models: Mutex::new(HashMap::new()),
+            redlines: Default::default(),
             secure_cookies: secure,
         };
         Self {
@@ -93,6 +98,10 @@ impl AppState {
 
     pub fn secure_cookies(&self) -> bool {
         self.inner.secure_cookies
+    }
+
+    pub(crate) fn redlines(&self) -> &redline_cache::RedlineCache {
+        &self.inner.redlines
     }
 
     pub fn store(&self) -> &dyn Store {

@@ -468,7 +468,7 @@ pub(crate) struct RedlineParams {
 #[template(path = "redline.html")]
 struct RedlinePage {
     me: Me,
-    r: RedlineView,
+    r: std::sync::Arc<RedlineView>,
 }
 
 async fn redline(

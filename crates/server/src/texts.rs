@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::{AppError, AppState, blocking, html};
 
 /// A reference to a text: `version:ID`, `proposal:ID` or `document:ID`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextRef {
     Version(i64),
     Proposal(i64),
@@ -145,11 +145,16 @@ impl AppState {
         viewer: Viewer,
         from: TextRef,
         to: TextRef,
-    ) -> Result<RedlineView, AppError> {
+    ) -> Result<Arc<RedlineView>, AppError> {
+        // The store resolves both texts for the viewer first: the cache saves the
+        // computing, never the access check.
         let old = self.text(viewer, from).await?;
         let new = self.text(viewer, to).await?;
+        if let Some(view) = self.redlines().get(from, to) {
+            return Ok(view);
+        }
         let proposal = matches!(to, TextRef::Proposal(_));
-        blocking(move || {
+        let view = blocking(move || {
             let (redline, method) = compare(&old.document, &new.document, proposal);
             RedlineView {
                 method,
@@ -162,7 +167,10 @@ impl AppState {
                 json: amend_text::to_json(&redline.document, Default::default()),
             }
         })
-        .await
+        .await?;
+        let view = Arc::new(view);
+        self.redlines().insert(from, to, view.clone());
+        Ok(view)
     }
 
     /// The check report of a stored document, with the library's versions added to the
