@@ -22,6 +22,8 @@ const FLAGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// A debug build computes a redline or synoptic table in seconds, not milliseconds: the
+// browser waits up to two minutes for a page.
 let browser;
 let context;
 let page;
@@ -36,7 +38,7 @@ before(async () => {
   // TMPDIR, which run.sh points into its own temporary folder.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 60_000 });
   context = await browser.newContext({ baseURL: URL });
-  context.setDefaultTimeout(30_000);
+  context.setDefaultTimeout(120_000);
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   page.on('console', (m) => {
@@ -93,7 +95,7 @@ async function logIn(p, username) {
 /** A new browser context (its own cookies) with a page, watched for errors. */
 async function newPage() {
   const c = await browser.newContext({ baseURL: URL });
-  c.setDefaultTimeout(30_000);
+  c.setDefaultTimeout(120_000);
   const p = await c.newPage();
   p.on('pageerror', (e) => pageErrors.push(`${p.url()}: ${e.message}`));
   return p;

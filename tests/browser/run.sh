@@ -6,13 +6,13 @@
 #   bash tests/browser/run.sh            # debug build; AMEND_BROWSER_RELEASE=1 for release
 #
 # Without Chromium, node or the npm packages it prints a notice and exits 0, except
-# under CI=true, where that is a failure. Bounded: AMEND_BROWSER_TIMEOUT seconds (300)
+# under CI=true, where that is a failure. Bounded: AMEND_BROWSER_TIMEOUT seconds (600)
 # for the tests, 120 s for the server to start.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
-limit="${AMEND_BROWSER_TIMEOUT:-300}"
+limit="${AMEND_BROWSER_TIMEOUT:-600}"
 
 unavailable() {
   if [ "${CI:-}" = true ]; then
