@@ -1,10 +1,11 @@
 //! The platform over HTTP: a real server on a random port of 127.0.0.1 with a temporary
 //! data folder and the demo library, driven through its pages and JSON API.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -34,6 +35,7 @@ impl Server {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let data = dir.clone();
+        let tag = name.to_string();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -41,8 +43,8 @@ impl Server {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let store = amend_store::SqliteStore::open_dir(&data).await.unwrap();
-                let state = amend_server::AppState::new(Arc::new(store));
+                let store = common::open_store(&data, &tag).await;
+                let state = amend_server::AppState::new(store);
                 let loaded = amend_server::demo::load_if_empty(&state).await.unwrap();
                 // The four public documents and the note restricted to CWG-Internet.
                 assert_eq!(loaded, 5);

@@ -2,10 +2,11 @@
 //! on a random port of 127.0.0.1 with a temporary data folder, the demo library and
 //! the demo users, driven as each role through every page and API route.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -61,6 +62,7 @@ impl Server {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let data = dir.clone();
+        let tag = name.to_string();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -68,8 +70,8 @@ impl Server {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let store = amend_store::SqliteStore::open_dir(&data).await.unwrap();
-                let state = amend_server::AppState::new(Arc::new(store));
+                let store = common::open_store(&data, &tag).await;
+                let state = amend_server::AppState::new(store);
                 amend_server::demo::load_if_empty(&state).await.unwrap();
                 amend_server::demo::users(&state, PASSWORD).await.unwrap();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
