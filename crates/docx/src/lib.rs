@@ -172,12 +172,17 @@ pub fn read_paragraphs(bytes: &[u8], options: &ReadOptions) -> Result<DocxParagr
             endnote,
             id,
             marker,
+            change,
         } in notes
         {
-            let content = stories.remove(&(endnote, id)).unwrap_or_default();
+            let mut content = stories.remove(&(endnote, id)).unwrap_or_default().trimmed();
+            // A note whose reference was inserted or deleted was inserted or deleted whole.
+            if let Some(change) = &change {
+                content = content.mark_all(change);
+            }
             footnotes.push(Footnote {
                 marker,
-                content: content.trimmed(),
+                content,
                 span: SourceSpan::default(),
             });
         }

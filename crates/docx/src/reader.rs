@@ -33,6 +33,8 @@ pub(crate) struct NoteRef {
     pub endnote: bool,
     pub id: String,
     pub marker: String,
+    /// The insertion or deletion the reference sits in: the note came or went with it.
+    pub change: Option<Change>,
 }
 
 type NumPr = (Option<String>, Option<u8>);
@@ -344,10 +346,16 @@ impl<'c> BodyParser<'c> {
                 let endnote = local(e) == "endnoteReference";
                 self.note_counter += 1;
                 let marker = self.note_counter.to_string();
+                let change = self
+                    .changes
+                    .last()
+                    .filter(|c| !c.kind.in_accepted() || !c.kind.in_rejected())
+                    .cloned();
                 self.notes.push(NoteRef {
                     endnote,
                     id: attr(e, "id").unwrap_or_default().into_owned(),
                     marker: marker.clone(),
+                    change,
                 });
                 self.emit(&format!("[{marker}]"));
                 // A custom mark follows in the run: the note's marker stands for it.

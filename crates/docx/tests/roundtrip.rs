@@ -299,6 +299,60 @@ fn text_inserted_then_deleted_is_in_neither_text_and_written_back_as_such() {
 }
 
 #[test]
+fn a_note_whose_reference_is_inserted_or_deleted_is_inserted_or_deleted_whole() {
+    use amend_docx::testing::{CONTENT_TYPES, PACKAGE_RELS, document_xml, package};
+    let document = document_xml(
+        r#"<w:p><w:r><w:t>Kept</w:t></w:r><w:del w:id="1" w:author="A"><w:r><w:footnoteReference w:id="1"/></w:r></w:del><w:r><w:t> and new</w:t></w:r><w:ins w:id="2" w:author="B"><w:r><w:footnoteReference w:id="2"/></w:r></w:ins><w:r><w:t>.</w:t></w:r></w:p>"#,
+    );
+    let notes = r#"<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1"><w:p><w:r><w:t>Old note.</w:t></w:r></w:p></w:footnote><w:footnote w:id="2"><w:p><w:r><w:t>New note.</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>"#;
+    let docx = package(&[
+        ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+        ("_rels/.rels", PACKAGE_RELS.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/footnotes.xml", notes.as_bytes()),
+    ]);
+    let check = |bytes: &[u8], what: &str| {
+        let doc = read_docx(bytes, &ReadOptions::default()).expect(what);
+        let kinds: Vec<_> = doc
+            .footnotes
+            .iter()
+            .map(|n| n.content.spans.iter().map(|s| s.kind()).collect::<Vec<_>>())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                vec![Some(ChangeKind::Deletion)],
+                vec![Some(ChangeKind::Insertion)]
+            ],
+            "{what}"
+        );
+        for (view, text) in [
+            (
+                amend_model::View::Accepted,
+                "Kept and new[2].\n[2] New note.",
+            ),
+            (
+                amend_model::View::Rejected,
+                "Kept[1] and new.\n[1] Old note.",
+            ),
+        ] {
+            assert_eq!(amend_docx::document_text(&doc, view), text, "{what}");
+            assert_eq!(
+                amend_text::write_text(&doc, Some(view)).trim_end(),
+                text,
+                "{what}"
+            );
+        }
+    };
+    check(&docx, "read");
+    let doc = read_docx(&docx, &ReadOptions::default()).expect("reads");
+    let written = write_docx(&doc, &WriteOptions::default()).expect("writes");
+    check(&written, "written and read back");
+}
+
+#[test]
 fn written_documents_keep_both_texts_and_their_structure() {
     let Some(shared) = common::shared("written_texts") else {
         return;
