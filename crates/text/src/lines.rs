@@ -55,19 +55,9 @@ pub fn lines(document: &Document) -> Vec<Line> {
         Body::Generic(g) => blocks(&g.blocks, &mut out),
     }
     for note in &document.footnotes {
-        let marker = format!("[{}] ", note.marker);
-        // A note inserted or deleted whole (with its reference) takes its marker along.
-        let whole = whole_change(&note.content).cloned();
-        let mut content = match &whole {
-            Some(change) => Content::from_spans(vec![Span::marked(marker, change.clone())]),
-            None => Content::plain(marker),
-        };
+        let mut content = Content::plain(format!("[{}] ", note.marker));
         content = content.concat(note.content.clone());
-        out.push(Line {
-            label: None,
-            content,
-            mark: whole,
-        });
+        out.push(Line::text(content));
     }
     out
 }
@@ -158,21 +148,6 @@ fn blocks(blocks: &[Block], out: &mut Vec<Line>) {
             }
         }
     }
-}
-
-/// The change that marks all of a content, when every span is in the same one view only
-/// (all inserted, or all deleted).
-fn whole_change(content: &Content) -> Option<&Change> {
-    let first: &Change = content.spans.first()?.change.as_ref()?;
-    let side = |k: ChangeKind| (k.in_accepted(), k.in_rejected());
-    if side(first.kind) == (true, true) {
-        return None;
-    }
-    content
-        .spans
-        .iter()
-        .all(|s| s.kind().is_some_and(|k| side(k) == side(first.kind)))
-        .then_some(first)
 }
 
 /// Whether the line's paragraph mark is gone in the view, joining it with the next line.
