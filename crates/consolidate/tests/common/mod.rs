@@ -88,14 +88,9 @@ pub fn program(test: &str, env: &str, candidates: &[PathBuf], arg: &str) -> Opti
 pub fn pandoc(test: &str) -> Option<PathBuf> {
     let repo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let mut candidates = Vec::new();
-    for venv in [
-        repo.join(".ci-venv"),
-        PathBuf::from("/work/targets/docx-venv"),
-    ] {
-        if let Ok(entries) = std::fs::read_dir(venv.join("lib")) {
-            for e in entries.flatten() {
-                candidates.push(e.path().join("site-packages/pypandoc/files/pandoc"));
-            }
+    if let Ok(entries) = std::fs::read_dir(repo.join(".ci-venv/lib")) {
+        for e in entries.flatten() {
+            candidates.push(e.path().join("site-packages/pypandoc/files/pandoc"));
         }
     }
     candidates.push(PathBuf::from("pandoc"));
