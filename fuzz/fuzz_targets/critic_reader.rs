@@ -2,7 +2,8 @@
 //! rejects to the same texts, whenever the text itself holds no CriticMarkup delimiter
 //! (CriticMarkup has no escape, so such text cannot be written back unambiguously) and
 //! holds no plain-text table (the writers give a table's cells tab-separated, which
-//! reads back as a paragraph, not as a grid).
+//! reads back as a paragraph, not as a grid), and holds no extractor marker
+//! (`[bookmark: …]` is removed on reading by design, so text spelling one is not kept).
 #![no_main]
 
 use amend_model::View;
@@ -35,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
     if has_table
         || DELIMITERS.iter().any(|d| written.contains(d))
         || written.contains(['{', '}', '~'])
+        || written.contains("[bookmark: ")
     {
         return;
     }
