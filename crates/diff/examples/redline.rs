@@ -62,6 +62,8 @@ fn main() -> std::process::ExitCode {
         Some(path) => std::fs::write(path, text),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
+    // As `amend diff` does: the documents are not freed node by node at exit.
+    std::mem::forget((a, b, redline));
     match written {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

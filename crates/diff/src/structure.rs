@@ -2,6 +2,7 @@
 //! relettered item keeps its partner and only its label changes), children recursively,
 //! moves across the whole resolution, then the word step inside every matched node.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use amend_model::{
@@ -35,6 +36,21 @@ fn label_text(item: &Item) -> Option<String> {
         .as_ref()
         .map(|l| l.written.accepted().trim().to_string())
         .filter(|t| !t.is_empty())
+}
+
+/// Whether two items carry the same label (accepted text, trimmed), or both none.
+fn same_label(a: &Item, b: &Item) -> bool {
+    fn text(i: &Item) -> Option<Cow<'_, str>> {
+        i.label
+            .as_ref()
+            .map(|l| l.written.accepted_str())
+            .filter(|t| !t.trim().is_empty())
+    }
+    match (text(a), text(b)) {
+        (Some(x), Some(y)) => x.trim() == y.trim(),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 /// An item's whole text (label and content), for similarity and the change list.
@@ -110,7 +126,7 @@ impl<'a> Aligner<'a> {
         self.old_pool.push(Candidate {
             slot,
             item,
-            profile: Profile::new(&item.content.accepted()),
+            profile: Profile::new(&item.content.accepted_str()),
             order,
         });
         Node::Deleted { old: item, slot }
@@ -122,7 +138,7 @@ impl<'a> Aligner<'a> {
         self.new_pool.push(Candidate {
             slot,
             item,
-            profile: Profile::new(&item.content.accepted()),
+            profile: Profile::new(&item.content.accepted_str()),
             order,
         });
         Node::Inserted { new: item, slot }
@@ -133,8 +149,8 @@ impl<'a> Aligner<'a> {
     }
 
     fn item_refs(&mut self, old: &[&'a Item], new: &[&'a Item]) -> Vec<Node<'a>> {
-        let old_texts: Vec<String> = old.iter().map(|i| i.content.accepted()).collect();
-        let new_texts: Vec<String> = new.iter().map(|i| i.content.accepted()).collect();
+        let old_texts: Vec<Cow<'_, str>> = old.iter().map(|i| i.content.accepted_str()).collect();
+        let new_texts: Vec<Cow<'_, str>> = new.iter().map(|i| i.content.accepted_str()).collect();
         let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
         let new_keys: Vec<u64> = new_texts.iter().map(|t| key(t)).collect();
         // Profiles are only needed for items in gaps: computed on demand.
@@ -147,7 +163,7 @@ impl<'a> Aligner<'a> {
             let pn = new_profiles[b].get_or_init(|| Profile::new(&new_texts[b]));
             let s = po.similarity(pn);
             // Same label and some common words: the same item, rewritten.
-            if s >= 0.3 && label_text(old[a]) == label_text(new[b]) {
+            if s >= 0.3 && same_label(old[a], new[b]) {
                 s.max(ITEM_THRESHOLD)
             } else {
                 s
@@ -296,10 +312,10 @@ impl Builder<'_, '_> {
             eid: String::new(),
             wid: item.wid.clone(),
             label: item.label.as_ref().map(|l| Label {
-                written: self.marks.whole(l.written.accepted().trim(), change),
+                written: self.marks.whole(l.written.accepted_str().trim(), change),
                 ..l.clone()
             }),
-            content: self.marks.whole(&item.content.accepted(), change),
+            content: self.marks.whole(&item.content.accepted_str(), change),
             children: live(&item.children)
                 .into_iter()
                 .map(|c| self.whole_item(c, change))
@@ -315,8 +331,8 @@ impl Builder<'_, '_> {
                 let label = match (&old.label, &new.label) {
                     (Some(o), Some(n)) => Some(Label {
                         written: self.marks.text(
-                            o.written.accepted().trim(),
-                            n.written.accepted().trim(),
+                            o.written.accepted_str().trim(),
+                            n.written.accepted_str().trim(),
                             Part::Label,
                         ),
                         ..n.clone()
@@ -342,8 +358,8 @@ impl Builder<'_, '_> {
                     wid: old.wid.clone(),
                     label,
                     content: self.marks.text(
-                        &old.content.accepted(),
-                        &new.content.accepted(),
+                        &old.content.accepted_str(),
+                        &new.content.accepted_str(),
                         Part::Text,
                     ),
                     children: children.iter().map(|c| self.node(c)).collect(),
@@ -383,8 +399,8 @@ impl Builder<'_, '_> {
                 wid: old.wid.clone(),
                 kind: new.kind,
                 heading: self.marks.text(
-                    &old.heading.accepted(),
-                    &new.heading.accepted(),
+                    &old.heading.accepted_str(),
+                    &new.heading.accepted_str(),
                     Part::Text,
                 ),
                 title: self.marks.optional(old.title.as_ref(), new.title.as_ref()),

@@ -142,7 +142,7 @@ pub fn word_tokens(text: &str) -> Vec<&str> {
     };
     let mut out: Vec<&str> = Vec::new();
     let mut at = 0;
-    for t in tokens(text) {
+    for t in chunked_tokens(text) {
         let start = at;
         at += t.len();
         if is_space(t)
@@ -154,6 +154,39 @@ pub fn word_tokens(text: &str) -> Vec<&str> {
             continue;
         }
         out.push(&text[start..at]);
+    }
+    out
+}
+
+/// The tokens of [`tokens`] (Unicode word boundaries), with only the non-ASCII stretches
+/// between spaces segmented by the Unicode rules. A space always has a word boundary
+/// before it (unless a space precedes it), and after it when an ASCII character other
+/// than a space follows (no rule joins a space to what follows but an extending mark,
+/// which is never ASCII); so the text is cut there and each ASCII piece is cut by
+/// [`ascii_tokens`], which agrees with the Unicode rules on ASCII text (up to runs of
+/// spaces and tabs, which the caller joins anyway).
+fn chunked_tokens(text: &str) -> Vec<&str> {
+    fn piece<'t>(text: &'t str, from: usize, to: usize, out: &mut Vec<&'t str>) {
+        let s = &text[from..to];
+        if s.is_ascii() {
+            out.extend(ascii_tokens(s));
+        } else {
+            out.extend(tokens(s));
+        }
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len() / 4);
+    let mut start = 0;
+    for i in 1..b.len() {
+        let cut = (b[i] == b' ' && b[i - 1] != b' ')
+            || (b[i - 1] == b' ' && b[i] != b' ' && b[i].is_ascii());
+        if cut {
+            piece(text, start, i, &mut out);
+            start = i;
+        }
+    }
+    if start < b.len() {
+        piece(text, start, b.len(), &mut out);
     }
     out
 }
@@ -490,6 +523,25 @@ mod tests {
             };
             let ascii: Vec<String> = ascii_tokens(&text).into_iter().map(String::from).collect();
             prop_assert_eq!(ascii, unicode);
+        }
+
+        #[test]
+        fn chunked_tokens_agree_with_unicode_word_bounds(
+            parts in proptest::collection::vec("(the|ITU|’s|’| |  |\t|\u{a0}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|2012|,|\\.|\r\n|\n|:|'|a)", 0..30),
+        ) {
+            let text = parts.concat();
+            let merge = |ts: Vec<&str>| {
+                let mut out: Vec<String> = Vec::new();
+                for t in ts {
+                    let space = |t: &str| t.chars().all(|c| c == ' ' || c == '\t');
+                    match out.last_mut() {
+                        Some(last) if space(t) && space(last) => last.push_str(t),
+                        _ => out.push(t.to_string()),
+                    }
+                }
+                out
+            };
+            prop_assert_eq!(merge(chunked_tokens(&text)), merge(tokens(&text)));
         }
 
         #[test]

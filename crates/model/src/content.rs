@@ -1,6 +1,8 @@
 //! Text with change marks: a paragraph's content is a sequence of [`Span`]s, each
 //! plain or marked by one [`Change`] or annotation.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::span::SourceSpan;
@@ -306,6 +308,26 @@ impl Content {
 
     pub fn accepted(&self) -> String {
         self.view(View::Accepted)
+    }
+
+    /// The text in a view, borrowed when one span makes it up (most paragraphs):
+    /// for callers that only read it.
+    pub fn view_str(&self, view: View) -> Cow<'_, str> {
+        let shown = |s: &&Span| match view {
+            View::Accepted => s.in_accepted(),
+            View::Rejected => s.in_rejected(),
+        };
+        let mut shown_spans = self.spans.iter().filter(shown);
+        match (shown_spans.next(), shown_spans.next()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(only), None) => Cow::Borrowed(&only.text),
+            _ => Cow::Owned(self.view(view)),
+        }
+    }
+
+    /// [`Content::accepted`], borrowed when one span makes it up.
+    pub fn accepted_str(&self) -> Cow<'_, str> {
+        self.view_str(View::Accepted)
     }
 
     pub fn rejected(&self) -> String {

@@ -1,6 +1,8 @@
 //! A document laid out as the lines the text and Markdown writers print: one paragraph
 //! per line, label and content apart, in document order.
 
+use std::borrow::Cow;
+
 use amend_model::{
     Block, Body, Change, ChangeKind, Content, Document, EnvelopePart, Item, Resolution, Section,
     Span,
@@ -15,11 +17,27 @@ pub struct Line {
     pub mark: Option<Change>,
 }
 
-impl Line {
-    fn text(content: Content) -> Self {
+/// One printed paragraph, borrowed from the document where it can be: the writers
+/// walk the lines without copying the document's text.
+pub(crate) struct LineRef<'a> {
+    pub label: Option<&'a Content>,
+    pub content: Cow<'a, Content>,
+    pub mark: Option<&'a Change>,
+}
+
+impl<'a> LineRef<'a> {
+    fn text(content: &'a Content) -> Self {
         Self {
             label: None,
-            content,
+            content: Cow::Borrowed(content),
+            mark: None,
+        }
+    }
+
+    fn owned(content: Content) -> Self {
+        Self {
+            label: None,
+            content: Cow::Owned(content),
             mark: None,
         }
     }
@@ -28,110 +46,121 @@ impl Line {
 /// The lines of a document.
 pub fn lines(document: &Document) -> Vec<Line> {
     let mut out = Vec::new();
+    for_each_line(document, &mut |line| {
+        out.push(Line {
+            label: line.label.cloned(),
+            content: line.content.into_owned(),
+            mark: line.mark.cloned(),
+        });
+    });
+    out
+}
+
+/// Calls `f` with every line of a document, in order.
+pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
     match &document.body {
-        Body::Resolution(r) => resolution(r, &mut out),
+        Body::Resolution(r) => resolution(r, f),
         Body::Collection(c) => {
-            blocks(&c.front_matter, &mut out);
+            blocks(&c.front_matter, f);
             for r in &c.resolutions {
-                resolution(r, &mut out);
+                resolution(r, f);
             }
         }
         Body::Contribution(c) => {
             for part in &c.envelope {
-                envelope_part(part, &mut out);
+                envelope_part(part, f);
             }
             for proposal in &c.proposals {
                 if let Some(margin) = &proposal.margin {
-                    out.push(Line::text(Content::plain(margin.clone())));
+                    f(LineRef::owned(Content::plain(margin.clone())));
                 }
                 if let Some(r) = &proposal.resolution {
-                    resolution(r, &mut out);
+                    resolution(r, f);
                 }
             }
             for part in &c.trailer {
-                envelope_part(part, &mut out);
+                envelope_part(part, f);
             }
         }
-        Body::Generic(g) => blocks(&g.blocks, &mut out),
+        Body::Generic(g) => blocks(&g.blocks, f),
     }
     for note in &document.footnotes {
         let mut content = Content::plain(format!("[{}] ", note.marker));
         content = content.concat(note.content.clone());
-        out.push(Line::text(content));
+        f(LineRef::owned(content));
     }
-    out
 }
 
-fn envelope_part(part: &EnvelopePart, out: &mut Vec<Line>) {
+fn envelope_part<'a>(part: &'a EnvelopePart, f: &mut dyn FnMut(LineRef<'a>)) {
     if let Some(heading) = &part.heading {
-        out.push(Line::text(heading.clone()));
+        f(LineRef::text(heading));
     }
     for p in &part.paragraphs {
-        out.push(Line::text(p.clone()));
+        f(LineRef::text(p));
     }
 }
 
-fn resolution(r: &Resolution, out: &mut Vec<Line>) {
-    blocks(&r.front_matter, out);
+fn resolution<'a>(r: &'a Resolution, f: &mut dyn FnMut(LineRef<'a>)) {
+    blocks(&r.front_matter, f);
     let tb = &r.title_block;
-    out.push(Line::text(tb.number_line.clone()));
+    f(LineRef::text(&tb.number_line));
     if !tb.title.is_empty() {
-        out.push(Line::text(tb.title.clone()));
+        f(LineRef::text(&tb.title));
     }
     if let Some(h) = &tb.history {
-        out.push(Line::text(h.content.clone()));
+        f(LineRef::text(&h.content));
     }
     if let Some(e) = &r.enacting {
-        out.push(Line::text(e.content.clone()));
+        f(LineRef::text(&e.content));
     }
     for section in &r.sections {
-        section_lines(section, out);
+        section_lines(section, f);
     }
     for annex in &r.annexes {
-        out.push(Line::text(annex.heading.clone()));
-        blocks(&annex.blocks, out);
+        f(LineRef::text(&annex.heading));
+        blocks(&annex.blocks, f);
     }
 }
 
-fn section_lines(section: &Section, out: &mut Vec<Line>) {
+fn section_lines<'a>(section: &'a Section, f: &mut dyn FnMut(LineRef<'a>)) {
     if !section.heading.is_empty() {
-        out.push(Line {
+        f(LineRef {
             label: None,
-            content: section.heading.clone(),
-            mark: section.mark.clone(),
+            content: Cow::Borrowed(&section.heading),
+            mark: section.mark.as_ref(),
         });
     }
     if let Some(title) = &section.title {
-        out.push(Line::text(title.clone()));
+        f(LineRef::text(title));
     }
     for item in &section.items {
-        item_lines(item, out);
+        item_lines(item, f);
     }
 }
 
-fn item_lines(item: &Item, out: &mut Vec<Line>) {
-    out.push(Line {
-        label: item.label.as_ref().map(|l| l.written.clone()),
-        content: item.content.clone(),
-        mark: item.mark.clone(),
+fn item_lines<'a>(item: &'a Item, f: &mut dyn FnMut(LineRef<'a>)) {
+    f(LineRef {
+        label: item.label.as_ref().map(|l| &l.written),
+        content: Cow::Borrowed(&item.content),
+        mark: item.mark.as_ref(),
     });
     for child in &item.children {
-        item_lines(child, out);
+        item_lines(child, f);
     }
 }
 
-fn blocks(blocks: &[Block], out: &mut Vec<Line>) {
+fn blocks<'a>(blocks: &'a [Block], f: &mut dyn FnMut(LineRef<'a>)) {
     for block in blocks {
         match block {
-            Block::Heading { content, .. } => out.push(Line::text(content.clone())),
-            Block::Paragraph { content, mark, .. } => out.push(Line {
+            Block::Heading { content, .. } => f(LineRef::text(content)),
+            Block::Paragraph { content, mark, .. } => f(LineRef {
                 label: None,
-                content: content.clone(),
-                mark: mark.clone(),
+                content: Cow::Borrowed(content),
+                mark: mark.as_ref(),
             }),
-            Block::ListItem { label, content, .. } => out.push(Line {
-                label: Some(label.written.clone()),
-                content: content.clone(),
+            Block::ListItem { label, content, .. } => f(LineRef {
+                label: Some(&label.written),
+                content: Cow::Borrowed(content),
                 mark: None,
             }),
             Block::Table { rows, .. } => {
@@ -143,7 +172,7 @@ fn blocks(blocks: &[Block], out: &mut Vec<Line>) {
                         }
                         content = content.concat(cell.clone());
                     }
-                    out.push(Line::text(content));
+                    f(LineRef::owned(content));
                 }
             }
         }

@@ -2,36 +2,37 @@
 
 use amend_model::{ChangeKind, Content, Document, Span, View};
 
-use crate::lines::{Line, joins_next, lines};
+use crate::lines::{LineRef, for_each_line, joins_next};
 
 /// Plain text: one paragraph per line, label, tab, text. With a view, the text with all
 /// changes accepted or rejected; without, the text as written (every span, no marks).
 pub fn write_text(document: &Document, view: Option<View>) -> String {
     let mut out = String::new();
-    for line in lines(document) {
+    for_each_line(document, &mut |line| {
         let text_of = |content: &Content| match view {
             Some(v) => content.view(v),
             None => content.written(),
         };
-        let label = line.label.as_ref().map(text_of).unwrap_or_default();
+        let label = line.label.map(text_of).unwrap_or_default();
         let content = text_of(&line.content);
-        let mut text = label.trim().to_string();
-        if !text.is_empty() && !content.is_empty() {
-            text.push('\t');
-        }
-        text.push_str(&content);
+        let label = label.trim();
         let joined = match view {
-            Some(v) => joins_next(line.mark.as_ref(), v == View::Accepted),
+            Some(v) => joins_next(line.mark, v == View::Accepted),
             None => false,
         };
-        if text.trim().is_empty() && (joined || line.mark.is_some()) {
-            continue;
+        let tab = !label.is_empty() && !content.is_empty();
+        if label.is_empty() && content.trim().is_empty() && (joined || line.mark.is_some()) {
+            return;
         }
-        out.push_str(&text);
+        out.push_str(label);
+        if tab {
+            out.push('\t');
+        }
+        out.push_str(&content);
         if !joined {
             out.push('\n');
         }
-    }
+    });
     out
 }
 
@@ -39,39 +40,72 @@ pub fn write_text(document: &Document, view: Option<View>) -> String {
 /// accepting it gives the new text and rejecting it the old.
 pub fn write_markdown(document: &Document) -> String {
     let mut out = String::new();
-    for line in lines(document) {
-        let segments = line_segments(&line);
-        emit(&segments, &mut out);
-    }
+    for_each_line(document, &mut |line| {
+        let mut writer = MarkWriter {
+            out: &mut out,
+            open: None,
+        };
+        line_segments(&line, &mut writer);
+        writer.close();
+    });
     out
 }
 
-fn line_segments(line: &Line) -> Vec<(String, Option<ChangeKind>)> {
-    let mut segments: Vec<(String, Option<ChangeKind>)> = Vec::new();
-    let mut push = |text: &str, kind: Option<ChangeKind>| {
+/// Writes runs of text under CriticMarkup marks, one mark per run of equal kinds: a run
+/// stays open while the next text has the same kind.
+struct MarkWriter<'o> {
+    out: &'o mut String,
+    /// The kind of the run being written (`Some(None)`: unmarked text).
+    open: Option<Option<ChangeKind>>,
+}
+
+impl MarkWriter<'_> {
+    fn push(&mut self, text: &str, kind: Option<ChangeKind>) {
         if text.is_empty() {
             return;
         }
-        match segments.last_mut() {
-            Some((t, k)) if *k == kind => t.push_str(text),
-            _ => segments.push((text.to_string(), kind)),
+        if self.open != Some(kind) {
+            self.close();
+            self.out.push_str(delimiters(kind).0);
+            self.open = Some(kind);
         }
-    };
+        self.out.push_str(text);
+    }
+
+    fn close(&mut self) {
+        if let Some(kind) = self.open.take() {
+            self.out.push_str(delimiters(kind).1);
+        }
+    }
+}
+
+fn delimiters(kind: Option<ChangeKind>) -> (&'static str, &'static str) {
+    match kind {
+        None => ("", ""),
+        Some(ChangeKind::Insertion) => ("{++", "++}"),
+        Some(ChangeKind::Deletion) => ("{--", "--}"),
+        Some(ChangeKind::Comment) => ("{>>", "<<}"),
+        Some(ChangeKind::Highlight) => ("{==", "==}"),
+        Some(_) => ("", ""),
+    }
+}
+
+fn line_segments(line: &LineRef<'_>, w: &mut MarkWriter<'_>) {
     let kind_of = |span: &Span| span.kind().and_then(markup_kind);
-    if let Some(label) = &line.label {
+    if let Some(label) = line.label {
         for span in &label.spans {
-            push(&span.text, kind_of(span));
+            w.push(&span.text, kind_of(span));
         }
         if !line.content.is_empty() {
             let left = label.spans.last().and_then(kind_of);
             let right = line.content.spans.first().and_then(kind_of);
-            push("\t", if left == right { left } else { None });
+            w.push("\t", if left == right { left } else { None });
         }
     }
     for span in &line.content.spans {
-        push(&span.text, kind_of(span));
+        w.push(&span.text, kind_of(span));
     }
-    let newline_kind = line.mark.as_ref().and_then(|m| match m.kind {
+    let newline_kind = line.mark.and_then(|m| match m.kind {
         ChangeKind::Insertion | ChangeKind::MoveTo | ChangeKind::ParagraphInsertion => {
             Some(ChangeKind::Insertion)
         }
@@ -82,8 +116,7 @@ fn line_segments(line: &Line) -> Vec<(String, Option<ChangeKind>)> {
     });
     // Marking the line end of a wholly changed paragraph is harmless (an empty line
     // either way), and a split or joined paragraph needs it.
-    push("\n", newline_kind);
-    segments
+    w.push("\n", newline_kind);
 }
 
 /// The CriticMarkup kind that renders a change kind (moves render as their text effect).
@@ -98,21 +131,5 @@ fn markup_kind(kind: ChangeKind) -> Option<ChangeKind> {
         ChangeKind::Comment | ChangeKind::DeletedInsertion => Some(ChangeKind::Comment),
         ChangeKind::Highlight => Some(ChangeKind::Highlight),
         _ => None,
-    }
-}
-
-fn emit(segments: &[(String, Option<ChangeKind>)], out: &mut String) {
-    for (text, kind) in segments {
-        let (open, close) = match kind {
-            None => ("", ""),
-            Some(ChangeKind::Insertion) => ("{++", "++}"),
-            Some(ChangeKind::Deletion) => ("{--", "--}"),
-            Some(ChangeKind::Comment) => ("{>>", "<<}"),
-            Some(ChangeKind::Highlight) => ("{==", "==}"),
-            Some(_) => ("", ""),
-        };
-        out.push_str(open);
-        out.push_str(text);
-        out.push_str(close);
     }
 }
