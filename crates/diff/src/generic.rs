@@ -3,7 +3,7 @@
 
 use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
 
-use crate::align::{FNV_OFFSET, FNV_PRIME, Pair, Profile, align_with};
+use crate::align::{FNV_OFFSET, Pair, Profile, align_with};
 use crate::marks::{Marks, Part};
 
 /// Paragraphs whose word sets overlap this much are the same paragraph, edited.
@@ -13,16 +13,42 @@ const LONE_PARAGRAPH_THRESHOLD: f64 = 0.3;
 
 /// A paragraph's fingerprint: its words, whatever the spaces between them.
 pub(crate) fn key(text: &str) -> u64 {
-    // FNV-1a over the bytes of the words, each followed by a space: computed for every
-    // node of both versions, so bytes rather than characters.
+    // Computed for every node of both versions: the words' bytes are mixed eight at a
+    // time. ASCII text (most paragraphs) is cut at ASCII whitespace directly; other text
+    // at any Unicode whitespace, so that a no-break space separates words as a space does.
     let mut h = FNV_OFFSET;
-    for word in text.split_whitespace() {
-        for b in word.bytes().chain(std::iter::once(b' ')) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(FNV_PRIME);
+    if text.is_ascii() {
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        for word in text.as_bytes().split(is_space) {
+            if !word.is_empty() {
+                h = mix_word(h, word);
+            }
+        }
+    } else {
+        for word in text.split_whitespace() {
+            h = mix_word(h, word.as_bytes());
         }
     }
     h
+}
+
+/// An odd multiplier with well-spread bits (the one of the Fx hash).
+const MIX: u64 = 0x517c_c1b7_2722_0a95;
+
+/// Mixes one word (and its end) into a fingerprint, eight bytes at a time.
+fn mix_word(mut h: u64, word: &[u8]) -> u64 {
+    let mut chunks = word.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(MIX);
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    // The length marks where the word ends, as the space did.
+    let tail = u64::from_le_bytes(last) ^ ((rest.len() as u64 + 1) << 59);
+    (h.rotate_left(5) ^ tail).wrapping_mul(MIX)
 }
 
 /// The paragraphs of blocks as text lines (labels before a tab, table cells by tabs).
@@ -97,4 +123,21 @@ pub(crate) fn diff_lines(marks: &Marks<'_>, old: &[String], new: &[String]) -> V
 /// Diffs two lists of blocks.
 pub(crate) fn diff_blocks(marks: &Marks<'_>, old: &[Block], new: &[Block]) -> Vec<Block> {
     diff_lines(marks, &block_lines(old), &block_lines(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn fingerprints_see_words_not_spaces() {
+        assert_eq!(key("one  two\tthree"), key(" one two three "));
+        assert_eq!(key("one\u{a0}two three"), key("one two three"));
+        assert_ne!(key("onetwo three"), key("one two three"));
+        assert_ne!(
+            key("a fairly long word-sequence"),
+            key("a fairly long word sequence")
+        );
+        assert_ne!(key("abcdefgh ij"), key("abcdefghij"));
+    }
 }

@@ -4,12 +4,13 @@
 //! against a base gives the node the wid of its counterpart.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::document::{Item, Resolution, SectionKind};
 
 /// Assigns `eid` and `wid` to every section, item and annex of a resolution.
 pub fn assign(resolution: &mut Resolution) {
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut used = Used::default();
     for section in &mut resolution.sections {
         let prefix = match section.kind {
             SectionKind::Preamble => "preamble",
@@ -43,7 +44,7 @@ pub fn assign(resolution: &mut Resolution) {
     }
 }
 
-fn assign_items(items: &mut [Item], parent: &str, used: &mut HashMap<String, usize>) {
+fn assign_items(items: &mut [Item], parent: &str, used: &mut Used) {
     let mut paragraph = 0;
     for item in items {
         // Built in one string: this runs for every item of every document read.
@@ -51,9 +52,17 @@ fn assign_items(items: &mut [Item], parent: &str, used: &mut HashMap<String, usi
         id.push_str(parent);
         match &item.label {
             Some(label) => {
-                let s = slug(&label.written.view_or_rejected());
                 id.push_str("__item_");
-                id.push_str(if s.is_empty() { "x" } else { &s });
+                let accepted = label.written.accepted_str();
+                let start = id.len();
+                if accepted.trim().is_empty() {
+                    slug_into(&label.written.rejected(), &mut id);
+                } else {
+                    slug_into(&accepted, &mut id);
+                }
+                if id.len() == start {
+                    id.push('x');
+                }
             }
             None => {
                 paragraph += 1;
@@ -68,7 +77,7 @@ fn assign_items(items: &mut [Item], parent: &str, used: &mut HashMap<String, usi
     }
 }
 
-fn unique(used: &mut HashMap<String, usize>, id: String) -> String {
+fn unique(used: &mut Used, id: String) -> String {
     // The id is copied into the map only the first time it is seen.
     if let Some(count) = used.get_mut(id.as_str()) {
         *count += 1;
@@ -81,19 +90,54 @@ fn unique(used: &mut HashMap<String, usize>, id: String) -> String {
 /// Lower-case letters, digits and `.`; runs of anything else become one `_`.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
+    slug_into(text, &mut out);
+    out
+}
+
+/// Appends the [`slug`] of `text` to `out` (ids are built in one string).
+fn slug_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut gap = false;
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() || c == '.' {
-            if gap && !out.is_empty() {
+    // Only ASCII characters are kept: the bytes can be read directly.
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'.' {
+            if gap && out.len() > start {
                 out.push('_');
             }
             gap = false;
-            out.push(c.to_ascii_lowercase());
+            out.push(char::from(b.to_ascii_lowercase()));
         } else {
             gap = true;
         }
     }
-    out.trim_end_matches('.').to_string()
+    let kept = out[start..].trim_end_matches('.').len();
+    out.truncate(start + kept);
+}
+
+/// The ids seen so far and how often: hashed with a small multiplicative hash (ids
+/// are short, trusted strings; this runs for every node of every document read).
+type Used = HashMap<String, usize, BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 trait ViewOrRejected {

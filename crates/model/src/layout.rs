@@ -1241,9 +1241,25 @@ impl SectionBuilder {
 
 /// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.
 fn label_last_letter(label: &Label) -> Option<u32> {
-    let text = label.text();
-    let c = text.chars().rev().find(|c| c.is_ascii_lowercase())?;
-    alpha_value(&c.to_string())
+    let text = label.written.accepted_str();
+    let c = text.bytes().rev().find(u8::is_ascii_lowercase)?;
+    alpha_value(std::str::from_utf8(&[c]).ok()?)
+}
+
+/// The lower-case ASCII letters of a label's accepted text, without its suffix.
+fn label_letters(label: &Label, suffix: Option<&str>) -> String {
+    let letters: String = label
+        .written
+        .accepted_str()
+        .bytes()
+        .map(|b| b.to_ascii_lowercase())
+        .filter(u8::is_ascii_lowercase)
+        .map(char::from)
+        .collect();
+    match letters.strip_suffix(suffix.unwrap_or("")) {
+        Some(stripped) if stripped.len() < letters.len() => stripped.to_string(),
+        _ => letters,
+    }
 }
 
 /// The families a label may belong to, with its ordinal in each.
@@ -1255,12 +1271,7 @@ fn label_families(label: &Label) -> Vec<(Family, Option<u32>)> {
     let p = value.punctuation;
     match value.scheme {
         Scheme::LowerAlpha | Scheme::UpperAlpha => {
-            let letters = label.text().to_ascii_lowercase();
-            let letters: String = letters.chars().filter(char::is_ascii_lowercase).collect();
-            let letters = letters
-                .strip_suffix(value.suffix.as_deref().unwrap_or(""))
-                .unwrap_or(&letters)
-                .to_string();
+            let letters = label_letters(label, value.suffix.as_deref());
             let mut out = vec![(Family::Alpha(p), alpha_value(&letters))];
             if let Some(r) = roman_value(&letters) {
                 out.push((Family::Roman(p), Some(r)));
@@ -1268,16 +1279,7 @@ fn label_families(label: &Label) -> Vec<(Family, Option<u32>)> {
             out
         }
         Scheme::LowerRoman | Scheme::UpperRoman => {
-            let letters: String = label
-                .text()
-                .to_ascii_lowercase()
-                .chars()
-                .filter(char::is_ascii_lowercase)
-                .collect();
-            let letters = letters
-                .strip_suffix(value.suffix.as_deref().unwrap_or(""))
-                .unwrap_or(&letters)
-                .to_string();
+            let letters = label_letters(label, value.suffix.as_deref());
             let mut out = vec![(Family::Roman(p), roman_value(&letters))];
             if let Some(a) = alpha_value(&letters) {
                 out.insert(0, (Family::Alpha(p), Some(a)));
@@ -1531,12 +1533,9 @@ fn piece(span: &Span, from: usize, to: usize) -> Span {
 
 /// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.
 fn whole_paragraph_mark(content: &Content) -> Option<Change> {
-    let spans: Vec<&Span> = content
-        .spans
-        .iter()
-        .filter(|s| !s.text.trim().is_empty())
-        .collect();
-    let first = spans.first()?.change.clone()?;
+    let mut spans = content.spans.iter().filter(|s| !s.text.trim().is_empty());
+    // Most paragraphs start unmarked: decided before anything is copied.
+    let first = spans.next()?.change.as_deref()?;
     if !matches!(
         first.kind,
         ChangeKind::Insertion | ChangeKind::Deletion | ChangeKind::MoveFrom | ChangeKind::MoveTo
@@ -1544,9 +1543,8 @@ fn whole_paragraph_mark(content: &Content) -> Option<Change> {
         return None;
     }
     spans
-        .iter()
         .all(|s| s.kind() == Some(first.kind))
-        .then_some(*first)
+        .then(|| first.clone())
 }
 
 // ---------------------------------------------------------------------------
