@@ -169,7 +169,6 @@ fn align_stretch_tokens<'a>(
         return;
     }
     let xt = interner.tokens_in(x, xa, xb);
-    let num_tokens = interner.num_tokens();
     align_tokens(
         f,
         &ft,
@@ -178,11 +177,11 @@ fn align_stretch_tokens<'a>(
         x,
         &xt,
         0..xt.len(),
-        num_tokens,
+        interner,
         Algorithm::Histogram,
         a,
     );
-    repair_lines(f, &ft, x, &xt, num_tokens, a);
+    repair_lines(f, &ft, x, &xt, interner, a);
 }
 
 /// Lines of `text` as byte ranges, each with its line end.
@@ -271,7 +270,7 @@ fn align_tokens(
     x: &str,
     xt: &[Tok],
     xr: Range<usize>,
-    num_tokens: u32,
+    interner: &mut Interner<'_>,
     algorithm: Algorithm,
     a: &mut Alignment,
 ) {
@@ -280,8 +279,13 @@ fn align_tokens(
     if xi.is_empty() {
         return;
     }
-    let fseq: Vec<Token> = fi.iter().map(|&i| Token(ft[i].key)).collect();
-    let xseq: Vec<Token> = xi.iter().map(|&i| Token(xt[i].key)).collect();
+    let mut fseq: Vec<Token> = fi.iter().map(|&i| Token(ft[i].key)).collect();
+    let mut xseq: Vec<Token> = xi.iter().map(|&i| Token(xt[i].key)).collect();
+    // Myers needs no table over the keys; the histogram's is kept to this stretch's keys.
+    let num_tokens = match algorithm {
+        Algorithm::Histogram => interner.renumber(&mut xseq, &mut fseq),
+        _ => 0,
+    };
     let mut diff = Diff::default();
     diff.compute_with(algorithm, &xseq, &fseq, num_tokens);
     let mut k = 0;
@@ -374,7 +378,14 @@ fn token_lines(text: &str, toks: &[Tok]) -> Vec<Range<usize>> {
 /// (the label `b)` of a new item matched with the label of the old item `bd)`). Where
 /// several lines of F share one line of X, the lines are paired by their common words
 /// and aligned pair by pair.
-fn repair_lines(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32, a: &mut Alignment) {
+fn repair_lines(
+    f: &str,
+    ft: &[Tok],
+    x: &str,
+    xt: &[Tok],
+    interner: &mut Interner<'_>,
+    a: &mut Alignment,
+) {
     let fl = token_lines(f, ft);
     let xl = token_lines(x, xt);
     if fl.len() < 2 || xl.is_empty() {
@@ -425,7 +436,7 @@ fn repair_lines(f: &str, ft: &[Tok], x: &str, xt: &[Tok], num_tokens: u32, a: &m
             }
         }
         if shared && j - i <= 64 && hi - lo < 64 {
-            realign(f, ft, &fl[i..j], x, xt, &xl[lo..=hi], num_tokens, a);
+            realign(f, ft, &fl[i..j], x, xt, &xl[lo..=hi], interner, a);
         }
         i = j;
     }
@@ -439,7 +450,7 @@ fn realign(
     x: &str,
     xt: &[Tok],
     xlines: &[Range<usize>],
-    num_tokens: u32,
+    interner: &mut Interner<'_>,
     a: &mut Alignment,
 ) {
     let fa = ft[flines[0].start].start as usize;
@@ -525,7 +536,7 @@ fn realign(
             x,
             xt,
             xlines[j].clone(),
-            num_tokens,
+            interner,
             // One line against one line: Myers needs no table over all tokens.
             Algorithm::Myers,
             a,

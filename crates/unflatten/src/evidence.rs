@@ -61,11 +61,18 @@ pub(crate) struct Ctx<'a> {
     pub foreign: MarkKind,
     pub exact_kind: EvidenceKind,
     pub findings: Vec<Finding>,
+    /// Byte ranges of found text that a rule marked other than kept (in the order the
+    /// rules ran): the structure rule asks whether a line is untouched without reading
+    /// every cell of the text again.
+    pub marked: Vec<(usize, usize)>,
 }
 
 fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
     let mut interner = Interner::default();
-    let alignment = align(f, x, &mut interner, false);
+    // The map from F to X is not needed past the alignment: dropped at once.
+    let crate::align::Alignment {
+        matched, missing, ..
+    } = align(f, x, &mut interner, false);
     let (foreign, counter, exact_kind) = if new_mode {
         (MarkKind::Deleted, MarkKind::Inserted, EvidenceKind::NewText)
     } else {
@@ -75,8 +82,7 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
             EvidenceKind::BaseAlignment,
         )
     };
-    let cells = alignment
-        .matched
+    let cells = matched
         .iter()
         .map(|&m| {
             if m {
@@ -87,7 +93,7 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
         })
         .collect();
     let mut extras = Vec::new();
-    for m in &alignment.missing {
+    for m in &missing {
         let text = &x[m.x_start..m.x_end];
         if text.trim().is_empty() {
             continue;
@@ -108,18 +114,20 @@ fn side(f: &str, x: &str, new_mode: bool) -> Outcome {
     }
     let mut ctx = Ctx {
         f,
-        found: alignment.matched,
+        found: matched,
         cells,
         counter,
         handled: vec![false; f.len()],
         foreign,
         exact_kind,
         findings: Vec::new(),
+        marked: Vec::new(),
     };
-    labels(&mut ctx);
+    let lines = line_ranges(f);
+    labels(&mut ctx, &lines);
     junctions(&mut ctx);
     if !new_mode {
-        crate::structure::structure(&mut ctx);
+        crate::structure::structure(&mut ctx, &lines);
     }
     Outcome {
         cells: ctx.cells,
@@ -136,8 +144,9 @@ impl Ctx<'_> {
         mark: MarkKind,
         evidence: EvidenceKind,
         confidence: u8,
-        detail: u16,
+        detail: u8,
     ) {
+        let mut run: Option<usize> = None;
         for i in start..end {
             if self.found[i] && self.cells[i].mark == MarkKind::Kept {
                 self.cells[i] = Cell {
@@ -146,7 +155,13 @@ impl Ctx<'_> {
                     confidence,
                     detail,
                 };
+                run.get_or_insert(i);
+            } else if let Some(from) = run.take() {
+                self.marked.push((from, i));
             }
+        }
+        if let Some(from) = run {
+            self.marked.push((from, end));
         }
     }
 
@@ -156,12 +171,12 @@ impl Ctx<'_> {
         end: usize,
         evidence: EvidenceKind,
         confidence: u8,
-        detail: u16,
+        detail: u8,
     ) {
         self.set(start, end, self.counter, evidence, confidence, detail);
     }
 
-    fn undecided(&mut self, start: usize, end: usize, detail: u16) {
+    fn undecided(&mut self, start: usize, end: usize, detail: u8) {
         self.set(
             start,
             end,
@@ -183,18 +198,16 @@ impl Ctx<'_> {
 
 /// Lines of `f` as byte ranges without their line end.
 pub(crate) fn line_ranges(f: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(f.len() / 64 + 1);
     let mut start = 0;
-    for (i, b) in f.bytes().enumerate() {
-        if b == b'\n' {
-            let end = if i > start && f.as_bytes()[i - 1] == b'\r' {
-                i - 1
-            } else {
-                i
-            };
-            out.push((start, end));
-            start = i + 1;
-        }
+    for (i, _) in f.match_indices('\n') {
+        let end = if i > start && f.as_bytes()[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
+        out.push((start, end));
+        start = i + 1;
     }
     if start < f.len() {
         out.push((start, f.len()));
@@ -204,10 +217,10 @@ pub(crate) fn line_ranges(f: &str) -> Vec<(usize, usize)> {
 
 /// Labels that hold both found and foreign letters (`bd)`, `vi)` for `v)`), and two
 /// labels in a row (`b) a)`).
-fn labels(ctx: &mut Ctx<'_>) {
+fn labels(ctx: &mut Ctx<'_>, lines: &[(usize, usize)]) {
     let f = ctx.f;
     let mut seq = Seq::default();
-    for (ls, le) in line_ranges(f) {
+    for &(ls, le) in lines {
         let line = &f[ls..le];
         let Some(label) = leading_label(line) else {
             if !line.trim().is_empty() {
@@ -285,6 +298,7 @@ fn labels(ctx: &mut Ctx<'_>) {
             Some((score, ds, de)) if score > whole => {
                 let confidence = if score == 2 { 90 } else { 70 };
                 let foreign = ctx.foreign;
+                ctx.marked.push((ds, de));
                 for i in cs..ce {
                     let deleted = i >= ds && i < de;
                     ctx.found[i] = deleted;

@@ -324,14 +324,15 @@ fn join_double_labels(f: &str, cells: &mut [Cell]) {
     }
 }
 
-/// One byte's verdict.
+/// One byte's verdict: one per byte of the text, read by every pass over it, so kept to
+/// four bytes (a larger cell makes a large text fall out of the processor's cache).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Cell {
     pub mark: MarkKind,
     pub evidence: EvidenceKind,
     pub confidence: u8,
     /// Index into a table of details (0: none).
-    pub detail: u16,
+    pub detail: u8,
 }
 
 impl Cell {

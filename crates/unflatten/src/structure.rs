@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use amend_model::EvidenceKind;
 
 use crate::MarkKind;
-use crate::evidence::{Ctx, line_ranges};
+use crate::evidence::Ctx;
 use crate::labels::{Family, Seq, leading_label};
 
 /// Best results by (item, expected ordinal): items kept, and whether this one is.
@@ -19,19 +19,19 @@ struct Entry {
     removable: bool,
 }
 
-pub(crate) fn structure(ctx: &mut Ctx<'_>) {
+pub(crate) fn structure(ctx: &mut Ctx<'_>, lines: &[(usize, usize)]) {
     let f = ctx.f;
     let mut lists: HashMap<Family, Vec<Entry>> = HashMap::new();
     let mut seq = Seq::default();
     let mut deletions = Vec::new();
-    let lines = line_ranges(f);
+    let marked = Marked::new(&ctx.marked);
     for (n, &(ls, le)) in lines.iter().enumerate() {
         let line = &f[ls..le];
         let label = leading_label(line);
         let is_break = label.is_none() && !line.trim().is_empty();
         if is_break || n + 1 == lines.len() {
             if let Some(l) = label {
-                push_entry(ctx, &mut seq, &mut lists, ls, le, l);
+                push_entry(ctx, &marked, &mut seq, &mut lists, ls, le, l);
             }
             for (_, list) in lists.drain() {
                 deletions.extend(solve(&list));
@@ -40,7 +40,7 @@ pub(crate) fn structure(ctx: &mut Ctx<'_>) {
             continue;
         }
         if let Some(l) = label {
-            push_entry(ctx, &mut seq, &mut lists, ls, le, l);
+            push_entry(ctx, &marked, &mut seq, &mut lists, ls, le, l);
         }
     }
     for (ls, le) in deletions {
@@ -62,8 +62,33 @@ fn ctx_delete(ctx: &mut Ctx<'_>, start: usize, end: usize) {
     }
 }
 
+/// The ranges a rule marked, sorted and merged, for asking whether a line holds any.
+struct Marked(Vec<(usize, usize)>);
+
+impl Marked {
+    fn new(ranges: &[(usize, usize)]) -> Marked {
+        let mut sorted = ranges.to_vec();
+        sorted.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(sorted.len());
+        for (s, e) in sorted {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        Marked(merged)
+    }
+
+    fn any_in(&self, start: usize, end: usize) -> bool {
+        let k = self.0.partition_point(|r| r.1 <= start);
+        self.0.get(k).is_some_and(|r| r.0 < end)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn push_entry(
     ctx: &Ctx<'_>,
+    marked: &Marked,
     seq: &mut Seq,
     lists: &mut HashMap<Family, Vec<Entry>>,
     ls: usize,
@@ -89,7 +114,8 @@ fn push_entry(
         return;
     };
     seq.push(&accepted);
-    let removable = (ls..le).all(|i| ctx.found[i] && ctx.cells[i].mark == MarkKind::Kept);
+    // Untouched: all found, and no rule marked any of it (found text is kept until then).
+    let removable = ctx.found[ls..le].iter().all(|&found| found) && !marked.any_in(ls, le);
     lists.entry(family).or_default().push(Entry {
         line: (ls, le),
         ordinal,

@@ -71,11 +71,37 @@ impl Hasher for Fnv {
 #[derive(Default)]
 pub(crate) struct Interner<'a> {
     map: HashMap<&'a str, u32, BuildHasherDefault<Fnv>>,
+    /// Per key: its number in the current [`Interner::renumber`] (`u32::MAX`: none).
+    dense: Vec<u32>,
+    /// The keys numbered by the current renumbering, to reset.
+    numbered: Vec<u32>,
 }
 
 impl<'a> Interner<'a> {
-    pub fn num_tokens(&self) -> u32 {
-        self.map.len() as u32
+    /// Renumbers the keys of two sequences densely from 0, in order of first appearance,
+    /// and returns how many there are. A histogram diff allocates and clears tables as
+    /// large as the key range: with the interner's keys, which grow with the whole text,
+    /// each changed stretch would cost in proportion to the whole text's vocabulary.
+    pub fn renumber(&mut self, a: &mut [imara_diff::Token], b: &mut [imara_diff::Token]) -> u32 {
+        if self.dense.len() < self.map.len() {
+            self.dense.resize(self.map.len(), u32::MAX);
+        }
+        let mut next = 0;
+        for t in a.iter_mut().chain(b.iter_mut()) {
+            let Some(slot) = self.dense.get_mut(t.0 as usize) else {
+                continue;
+            };
+            if *slot == u32::MAX {
+                *slot = next;
+                self.numbered.push(t.0);
+                next += 1;
+            }
+            t.0 = *slot;
+        }
+        for key in self.numbered.drain(..) {
+            self.dense[key as usize] = u32::MAX;
+        }
+        next
     }
 
     fn intern(&mut self, key: &'a str) -> u32 {
@@ -198,6 +224,22 @@ mod tests {
             vec!["[bookmark: _GoBack]", "CITEL"]
         );
         assert_eq!(texts("ITU's\t \n x"), vec!["ITU", "'", "s", "\t \n ", "x"]);
+    }
+
+    #[test]
+    fn renumbering_is_dense_and_keeps_equality() {
+        let mut interner = Interner::default();
+        let all = interner.tokens("a b c d e f g h");
+        let key = |i: usize| imara_diff::Token(all[i].key);
+        let mut x = vec![key(12), key(2), key(12)];
+        let mut f = vec![key(2), key(14)];
+        assert_eq!(interner.renumber(&mut x, &mut f), 3);
+        assert_eq!(x, [0, 1, 0].map(imara_diff::Token));
+        assert_eq!(f, [1, 2].map(imara_diff::Token));
+        // The next renumbering starts afresh.
+        let mut y = vec![key(14)];
+        assert_eq!(interner.renumber(&mut y, &mut []), 1);
+        assert_eq!(y, [imara_diff::Token(0)]);
     }
 
     #[test]
