@@ -9,7 +9,7 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use amend_store::{
 };
 
 use crate::auth::{self, Auth};
+use crate::redline_cache::RenderedPage;
 use crate::texts::{CheckView, RedlineView, SynopticView, TextRef};
 use crate::{AppError, AppState, html, timefmt};
 
@@ -475,13 +476,87 @@ async fn redline(
     State(state): State<AppState>,
     auth: Auth,
     Query(params): Query<RedlineParams>,
-) -> Result<RedlinePage, AppError> {
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let from: TextRef = params.from.parse()?;
     let to: TextRef = params.to.parse()?;
+    if auth.session.is_none() {
+        return public_redline(&state, from, to, &headers).await;
+    }
+    // A signed-in page carries its user's name and CSRF token: made per request.
+    let grant = state.redline_grant(auth.viewer(), from, to).await?;
     Ok(RedlinePage {
-        r: state.redline(auth.viewer(), from, to).await?,
+        r: grant.view.clone(),
         me: Me::of(&auth),
-    })
+    }
+    .into_response())
+}
+
+/// The redline page for a request not signed in: the same bytes for every such
+/// request while the store's grant stands, made on the first.
+async fn public_redline(
+    state: &AppState,
+    from: TextRef,
+    to: TextRef,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let grant = state
+        .redline_grant(amend_store::Viewer::Anonymous, from, to)
+        .await?;
+    let page = match grant.page.get() {
+        Some(page) => page,
+        None => {
+            let body = render_public_redline(grant.view.clone())?;
+            grant.page.get_or_init(|| RenderedPage::new(body))
+        }
+    };
+    Ok(public_page(page, headers))
+}
+
+/// The redline page as anyone not signed in sees it.
+pub(crate) fn render_public_redline(r: std::sync::Arc<RedlineView>) -> Result<String, AppError> {
+    RedlinePage {
+        me: Me::anonymous(),
+        r,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Sends a page that is the same for every request not signed in: its kept bytes, or
+/// 304 when the browser already holds them. `Vary: Cookie`, because the same address
+/// gives a signed-in user another page; `no-cache`, because a browser must ask again
+/// (a write may change the page) and the tag makes that cheap.
+fn public_page(page: &RenderedPage, headers: &HeaderMap) -> Response {
+    let cached_headers = [
+        (header::ETAG, page.etag.clone()),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("cookie")),
+    ];
+    if if_none_match(headers, &page.etag) {
+        return (StatusCode::NOT_MODIFIED, cached_headers).into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        cached_headers,
+        page.body.clone(),
+    )
+        .into_response()
+}
+
+/// Whether `If-None-Match` names this entity tag (weak comparison, as RFC 9110 asks
+/// for this header) or is `*`.
+fn if_none_match(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.as_bytes();
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+        .map(|tag| tag.trim_ascii())
+        .any(|tag| tag == b"*" || tag.strip_prefix(b"W/").unwrap_or(tag) == ours)
 }
 
 #[derive(Template, WebTemplate)]
@@ -1109,4 +1184,129 @@ async fn add_member(
         .user;
     state.store().add_member(&actor, group.id, user.id).await?;
     Ok(Redirect::to("/admin#groups").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use amend_store::{SqliteStore, Viewer};
+
+    use super::*;
+
+    /// Resolution 75's version and CITEL's proposal on it, in the demo library.
+    async fn demo_pair(state: &AppState) -> (TextRef, TextRef) {
+        let store = state.store();
+        let res75 = store
+            .instruments(Viewer::Anonymous)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| i.number == "75")
+            .expect("Resolution 75 in the demo library");
+        let detail = store
+            .instrument(Viewer::Anonymous, res75.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let version = detail
+            .versions
+            .iter()
+            .max_by_key(|v| (v.year, v.id))
+            .unwrap();
+        let citel = detail
+            .proposals
+            .iter()
+            .find(|p| p.source.as_deref() == Some("CITEL"))
+            .expect("CITEL's proposal");
+        (TextRef::Version(version.id), TextRef::Proposal(citel.id))
+    }
+
+    async fn body(response: Response) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, headers, bytes.to_vec())
+    }
+
+    #[test]
+    fn the_kept_public_redline_page_is_the_page_made_without_any_cache() {
+        let dir = std::env::temp_dir().join(format!("amend-server-page-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let store = SqliteStore::open_dir(&dir).await.unwrap();
+            let state = AppState::new(Arc::new(store));
+            crate::demo::load_if_empty(&state).await.unwrap();
+            let (from, to) = demo_pair(&state).await;
+
+            // Without any cache: the store's texts, the redline computed, the page made.
+            let old = state.text(Viewer::Anonymous, from).await.unwrap();
+            let new = state.text(Viewer::Anonymous, to).await.unwrap();
+            let view = crate::texts::redline_view(from, old, to, new);
+            let direct = render_public_redline(Arc::new(view)).unwrap();
+            assert!(direct.contains("<ins>") || direct.contains("<del>"));
+
+            // Through the handler's path: made on the first request, kept for the next.
+            let none = HeaderMap::new();
+            let (status, first_headers, first) =
+                body(public_redline(&state, from, to, &none).await.unwrap()).await;
+            assert_eq!(status, StatusCode::OK);
+            let (_, second_headers, second) =
+                body(public_redline(&state, from, to, &none).await.unwrap()).await;
+            assert_eq!(first, direct.as_bytes(), "the first page is the page");
+            assert_eq!(second, direct.as_bytes(), "the kept page is the page");
+            assert_eq!(first_headers, second_headers);
+            let etag = first_headers.get(header::ETAG).unwrap().clone();
+
+            // The browser's copy is confirmed with 304 and no body; another tag gets
+            // the page.
+            let mut asked = HeaderMap::new();
+            asked.insert(header::IF_NONE_MATCH, etag.clone());
+            let (status, headers, bytes) =
+                body(public_redline(&state, from, to, &asked).await.unwrap()).await;
+            assert_eq!(status, StatusCode::NOT_MODIFIED);
+            assert_eq!(headers.get(header::ETAG), Some(&etag));
+            assert!(bytes.is_empty());
+            asked.insert(
+                header::IF_NONE_MATCH,
+                HeaderValue::from_static("\"other\", W/\"another\""),
+            );
+            let (status, _, bytes) =
+                body(public_redline(&state, from, to, &asked).await.unwrap()).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(bytes, direct.as_bytes());
+            let weak = format!("W/{}", etag.to_str().unwrap());
+            asked.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&weak).unwrap());
+            let (status, _, _) =
+                body(public_redline(&state, from, to, &asked).await.unwrap()).await;
+            assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+            // After a write the page is made again from the store, and is the same.
+            let again = state
+                .store()
+                .import(amend_store::prepare(
+                    "another.txt",
+                    "text",
+                    b"RESOLUTION 9999\nA title\n",
+                    "RESOLUTION 9999\nA title\n",
+                    &amend_text::read_plain("RESOLUTION 9999\nA title\n", &Default::default()),
+                ))
+                .await
+                .unwrap();
+            assert!(matches!(again, amend_store::ImportOutcome::Imported(_)));
+            let (status, _, third) =
+                body(public_redline(&state, from, to, &none).await.unwrap()).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(third, direct.as_bytes());
+            state.store().close().await;
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -4,13 +4,14 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use amend_model::{Body, Document, Item, Resolution, View};
 use amend_store::Viewer;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::redline_cache::Grant;
 use crate::{AppError, AppState, blocking, html};
 
 /// A reference to a text: `version:ID`, `proposal:ID` or `document:ID`.
@@ -139,38 +140,50 @@ impl AppState {
         }
     }
 
-    /// The redline from one text to another.
+    /// The redline from one text to another, as the viewer may read it.
     pub async fn redline(
         &self,
         viewer: Viewer,
         from: TextRef,
         to: TextRef,
     ) -> Result<Arc<RedlineView>, AppError> {
-        // The store resolves both texts for the viewer first: the cache saves the
-        // computing, never the access check.
+        Ok(self.redline_grant(viewer, from, to).await?.view.clone())
+    }
+
+    /// The store's grant of a redline to the viewer. The change counter is read first:
+    /// while it is unchanged, no write has touched who sees what since the store last
+    /// resolved both texts for this viewer, and that answer stands (see
+    /// `redline_cache`). Otherwise the store resolves both texts again, so a refusal
+    /// is never cached and a revoked reader is refused at once.
+    pub(crate) async fn redline_grant(
+        &self,
+        viewer: Viewer,
+        from: TextRef,
+        to: TextRef,
+    ) -> Result<Arc<Grant>, AppError> {
+        let counter = self.store().change_counter().await?;
+        if let Some(grant) = self.redlines().grant(viewer, from, to, counter) {
+            return Ok(grant);
+        }
         let old = self.text(viewer, from).await?;
         let new = self.text(viewer, to).await?;
-        if let Some(view) = self.redlines().get(from, to) {
-            return Ok(view);
-        }
-        let proposal = matches!(to, TextRef::Proposal(_));
-        let view = blocking(move || {
-            let (redline, method) = compare(&old.document, &new.document, proposal);
-            RedlineView {
-                method,
-                from: from.to_string(),
-                to: to.to_string(),
-                from_name: old.name,
-                to_name: new.name,
-                summary: redline.summary(),
-                html: html::document(&redline.document),
-                json: amend_text::to_json(&redline.document, Default::default()),
+        // Resolved for this viewer: the computed redline may be shared.
+        let view = match self.redlines().view(from, to) {
+            Some(view) => view,
+            None => {
+                let view = Arc::new(blocking(move || redline_view(from, old, to, new)).await?);
+                self.redlines().insert_view(from, to, view.clone());
+                view
             }
-        })
-        .await?;
-        let view = Arc::new(view);
-        self.redlines().insert(from, to, view.clone());
-        Ok(view)
+        };
+        let grant = Arc::new(Grant {
+            counter,
+            view,
+            page: OnceLock::new(),
+        });
+        self.redlines()
+            .insert_grant(viewer, from, to, grant.clone());
+        Ok(grant)
     }
 
     /// The check report of a stored document, with the library's versions added to the
@@ -313,6 +326,22 @@ impl AppState {
             }
         })
         .await
+    }
+}
+
+/// The redline from one resolved text to another, ready for a page or the API.
+pub(crate) fn redline_view(from: TextRef, old: Text, to: TextRef, new: Text) -> RedlineView {
+    let proposal = matches!(to, TextRef::Proposal(_));
+    let (redline, method) = compare(&old.document, &new.document, proposal);
+    RedlineView {
+        method,
+        from: from.to_string(),
+        to: to.to_string(),
+        from_name: old.name,
+        to_name: new.name,
+        summary: redline.summary(),
+        html: html::document(&redline.document),
+        json: amend_text::to_json(&redline.document, Default::default()),
     }
 }
 

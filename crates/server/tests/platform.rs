@@ -16,6 +16,9 @@ const PASSWORD: &str = "demo-password-for-tests";
 
 struct Server {
     addr: SocketAddr,
+    /// The server's store and runtime, for writes a test makes as another server would.
+    store: std::sync::Arc<dyn amend_store::Store>,
+    runtime: tokio::runtime::Handle,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     dir: PathBuf,
@@ -71,11 +74,18 @@ impl Server {
                 .unwrap();
             runtime.block_on(async move {
                 let store = common::open_store(&data, &tag).await;
+                let store_handle = store.clone();
                 let state = amend_server::AppState::new(store);
                 amend_server::demo::load_if_empty(&state).await.unwrap();
                 amend_server::demo::users(&state, PASSWORD).await.unwrap();
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                addr_tx
+                    .send((
+                        listener.local_addr().unwrap(),
+                        store_handle,
+                        tokio::runtime::Handle::current(),
+                    ))
+                    .unwrap();
                 let shutdown = async {
                     let _ = stop_rx.await;
                 };
@@ -85,11 +95,13 @@ impl Server {
                 state.store().close().await;
             });
         });
-        let addr = addr_rx
+        let (addr, store, runtime) = addr_rx
             .recv_timeout(Duration::from_secs(120))
             .expect("server started");
         Server {
             addr,
+            store,
+            runtime,
             stop: Some(stop_tx),
             thread: Some(thread),
             dir,
@@ -1136,4 +1148,124 @@ fn every_documented_api_route_is_served() {
             );
         }
     }
+}
+
+/// The public redline page is kept as bytes and confirmed by its entity tag; a
+/// restricted redline is kept for no one outside its group, and a member removed from
+/// the group (by a write the server did not make) is refused on the next request.
+#[test]
+fn kept_redline_pages_reach_only_who_may_read_them() {
+    let server = Server::start("page-cache");
+    let ids = setup(&server);
+    let anonymous = Client {
+        name: "anonymous",
+        ..Client::default()
+    };
+    let observer = server.login("observer");
+    let member = server.login("member-state");
+    let detail = server
+        .get(&format!("/api/instruments/{}", ids.res75), &anonymous)
+        .json();
+    let citel = detail["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source"] == "CITEL")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let public = format!("/redline?from=version:{}&to=proposal:{citel}", ids.version);
+    let etag_of = |r: &Reply| {
+        r.head
+            .lines()
+            .find_map(|l| l.strip_prefix("etag:"))
+            .map(|v| v.trim().to_string())
+    };
+
+    // Made, then kept: the same bytes and tag; the observer's page differs only in
+    // its header (name, role, CSRF token).
+    let first = server.get(&public, &anonymous);
+    let second = server.get(&public, &anonymous);
+    assert_eq!((first.status, second.status), (200, 200), "{}", first.body);
+    assert_eq!(first.body, second.body);
+    let etag = etag_of(&first).expect("an entity tag");
+    assert_eq!(etag_of(&second).as_deref(), Some(etag.as_str()));
+    assert!(first.head.contains("vary: cookie"), "{}", first.head);
+    let signed_in = server.get(&public, &observer);
+    assert_eq!(signed_in.status, 200);
+    let main = |body: &str| body.split_once("<main").unwrap().1.to_string();
+    assert_eq!(main(&first.body), main(&signed_in.body));
+    let confirmed = server.send(
+        "GET",
+        &public,
+        &anonymous,
+        &[("If-None-Match", etag.clone())],
+        "text/plain",
+        b"",
+    );
+    assert_eq!(confirmed.status, 304);
+    assert!(confirmed.body.is_empty());
+
+    // The restricted proposal's redline: members read it, kept for them; nobody else
+    // gets it, not even with the members' tag.
+    let restricted = format!(
+        "/redline?from=version:{}&to=proposal:{}",
+        ids.version, ids.proposal
+    );
+    let api = format!(
+        "/api/redline?from=version:{}&to=proposal:{}",
+        ids.version, ids.proposal
+    );
+    for _ in 0..2 {
+        let r = server.get(&restricted, &member);
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("zebrafish"));
+        for client in [&anonymous, &observer] {
+            let r = server.get(&restricted, client);
+            assert_eq!(r.status, 404, "{}: {}", client.name, r.body);
+            assert!(!r.body.contains("zebrafish"));
+            let r = server.send(
+                "GET",
+                &restricted,
+                client,
+                &[("If-None-Match", "*".into())],
+                "text/plain",
+                b"",
+            );
+            assert_eq!(r.status, 404, "{}", client.name);
+            assert_eq!(server.get(&api, client).status, 404, "{}", client.name);
+        }
+    }
+
+    // The member leaves CWG-Internet by a write this server did not make: refused at
+    // once, on the page and in the API; back in the group, read again.
+    let (cwg, member_id) = server.runtime.block_on(async {
+        let groups = server.store.groups().await.unwrap();
+        let cwg = groups.iter().find(|g| g.slug == "cwg-internet").unwrap().id;
+        let user = server
+            .store
+            .credentials("member-state")
+            .await
+            .unwrap()
+            .unwrap()
+            .user;
+        (cwg, user.id)
+    });
+    let system = amend_store::Actor::system("test");
+    server
+        .runtime
+        .block_on(server.store.remove_member(&system, cwg, member_id))
+        .unwrap();
+    let r = server.get(&restricted, &member);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(!r.body.contains("zebrafish"));
+    assert_eq!(server.get(&api, &member).status, 404);
+    // The public page is made again after the write, the same.
+    let after = server.get(&public, &anonymous);
+    assert_eq!(after.body, first.body);
+    server
+        .runtime
+        .block_on(server.store.add_member(&system, cwg, member_id))
+        .unwrap();
+    assert_eq!(server.get(&restricted, &member).status, 200);
 }

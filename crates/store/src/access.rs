@@ -85,7 +85,7 @@ impl Role {
 }
 
 /// Who is reading. Every read of the store takes one and returns only what it may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Viewer {
     /// Not signed in: public documents only.
     Anonymous,

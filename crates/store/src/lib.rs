@@ -168,6 +168,13 @@ pub trait Store: Send + Sync {
     /// Numbers of documents, instruments, versions, proposals and citations the viewer
     /// sees.
     fn stats(&self, viewer: Viewer) -> BoxFuture<'_, Result<Stats>>;
+    /// The library's change counter: it goes up with every committed write to
+    /// documents, instruments, versions, contributions, proposals, users, groups or
+    /// memberships, through this store or any other process on the same database (a
+    /// trigger of the migrations, in the write's own transaction). A page made from
+    /// reads that followed a reading of the counter stays right, for every viewer, as
+    /// long as the counter has not moved. One indexed one-row read.
+    fn change_counter(&self) -> BoxFuture<'_, Result<i64>>;
 
     // ---- Accounts and groups -----------------------------------------------------
 

@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/postgres/0002_accounts.sql"),
     ),
+    (
+        3,
+        "changes",
+        include_str!("../migrations/postgres/0003_changes.sql"),
+    ),
 ];
 
 /// The one visibility rule of the PostgreSQL backend, as in SQLite's: whether the row
@@ -1176,6 +1181,16 @@ impl Store for PostgresStore {
                 }
             }
             Ok(facets)
+        })
+    }
+
+    fn change_counter(&self) -> BoxFuture<'_, Result<i64>> {
+        Box::pin(async move {
+            let counter: i64 =
+                sqlx::query_scalar("SELECT counter FROM library_changes WHERE id = 1")
+                    .fetch_one(&self.pool)
+                    .await?;
+            Ok(counter)
         })
     }
 

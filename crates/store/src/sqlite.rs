@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../migrations/sqlite/0002_accounts.sql"),
     ),
+    (
+        3,
+        "changes",
+        include_str!("../migrations/sqlite/0003_changes.sql"),
+    ),
 ];
 
 /// The one visibility rule of the SQLite backend: whether the row `alias` (a document,
@@ -1030,6 +1035,16 @@ impl Store for SqliteStore {
                 }
             }
             Ok(facets)
+        })
+    }
+
+    fn change_counter(&self) -> BoxFuture<'_, Result<i64>> {
+        Box::pin(async move {
+            let counter: i64 =
+                sqlx::query_scalar("SELECT counter FROM library_changes WHERE id = 1")
+                    .fetch_one(&self.read)
+                    .await?;
+            Ok(counter)
         })
     }
 

@@ -509,3 +509,84 @@ fn sessions_expire_and_failed_logins_are_counted() {
             && e.address.as_deref() == Some("203.0.113.5")));
     });
 }
+
+/// The change counter moves with every write that changes what a page shows or who
+/// sees it, whoever writes (another store on the same database stands for another
+/// server), and stays put for sessions, comments and reads.
+#[test]
+fn the_change_counter_moves_with_every_write_that_changes_who_sees_what() {
+    each_backend("changes", |store| async move {
+        let w = world(store).await;
+        let s = &w.store;
+        let system = Actor::system("test");
+        let other = s.reopen().await;
+        let start = s.change_counter().await.unwrap();
+        assert_eq!(other.change_counter().await.unwrap(), start);
+
+        // Reads, sessions and comments leave it.
+        s.visible(Viewer::User(w.member.id), w.secret_doc)
+            .await
+            .unwrap();
+        s.create_session(
+            &Actor::user(&w.member, None, now()),
+            NewSession {
+                token_hash: sha256_hex(b"counter-test"),
+                user_id: w.member.id,
+                csrf_token: "t".into(),
+                expires_at: now() + 60,
+            },
+        )
+        .await
+        .unwrap();
+        s.add_comment(
+            &Actor::user(&w.member, None, now()),
+            NewComment {
+                document_id: w.public_doc,
+                item: "x".into(),
+                parent_id: None,
+                body: "a comment".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.change_counter().await.unwrap(), start);
+
+        // A membership removed through the other store: both see the move at once.
+        other
+            .remove_member(&system, w.cwg, w.member.id)
+            .await
+            .unwrap();
+        let after_removal = s.change_counter().await.unwrap();
+        assert!(after_removal > start, "{start} -> {after_removal}");
+        assert_eq!(other.change_counter().await.unwrap(), after_removal);
+        s.add_member(&system, w.cwg, w.member.id).await.unwrap();
+        let after_adding = s.change_counter().await.unwrap();
+        assert!(after_adding > after_removal);
+
+        // An import, a new user, a new password.
+        s.import(read("another.txt", &BASE.replace("Dubai", "Geneva")))
+            .await
+            .unwrap();
+        let after_import = s.change_counter().await.unwrap();
+        assert!(after_import > after_adding);
+        let id = s
+            .create_user(
+                &system,
+                NewUser {
+                    username: "new".into(),
+                    display_name: "new".into(),
+                    role: Role::Observer,
+                    password_hash: "$argon2id$placeholder".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let after_user = s.change_counter().await.unwrap();
+        assert!(after_user > after_import);
+        s.set_password(&system, id, "$argon2id$other")
+            .await
+            .unwrap();
+        assert!(s.change_counter().await.unwrap() > after_user);
+        other.close().await;
+    });
+}
