@@ -150,7 +150,11 @@ fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
             render(&clean, Some(&input), other, None)?
         }
     };
-    emit_bytes(&args.output, &out)
+    let written = emit_bytes(&args.output, &out);
+    // The process ends right after: freeing the model node by node would only cost time
+    // (the operating system takes the memory back at exit).
+    std::mem::forget((doc, out));
+    written
 }
 
 /// The seed, embedded so that the demo needs no file.
