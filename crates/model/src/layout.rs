@@ -102,8 +102,9 @@ pub struct LayoutInput {
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
-    // ASCII text (most lines) has neither space; the check is a fast word-wise scan.
-    if !text.is_ascii() && text.contains(['\u{a0}', '\u{202f}']) {
+    // ASCII text (most lines) has neither space; the check is a fast word-wise scan, and
+    // each character search looks for its last byte (a vectorised byte search).
+    if !text.is_ascii() && (text.contains('\u{a0}') || text.contains('\u{202f}')) {
         Cow::Owned(text.replace(['\u{a0}', '\u{202f}'], " "))
     } else {
         Cow::Borrowed(text)
