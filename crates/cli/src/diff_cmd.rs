@@ -96,6 +96,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         ..DiffOptions::default()
     };
     let redline = diff(&old, &new, &options);
+    let written = write(args, &redline);
+    // The process ends right after: freeing three large documents node by node would
+    // only cost time (the operating system takes the memory back at exit).
+    std::mem::forget((old, new, redline));
+    written
+}
+
+fn write(args: &DiffArgs, redline: &amend_diff::Redline) -> anyhow::Result<()> {
     match args.to {
         DiffOutput::Term => {
             let width = std::env::var("COLUMNS")
@@ -110,7 +118,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
             match &args.output {
                 Some(_) => {
                     let text = amend_render::terminal(
-                        &redline,
+                        redline,
                         &TermOptions {
                             layout,
                             color: false,
@@ -125,7 +133,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
                     let mut stdout = anstream::stdout();
                     let color = stdout.current_choice() != anstream::ColorChoice::Never;
                     let text = amend_render::terminal(
-                        &redline,
+                        redline,
                         &TermOptions {
                             layout,
                             color,
@@ -142,7 +150,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         DiffOutput::Html => {
             let (old_name, new_name) = (file_name(&args.old), file_name(&args.new));
             let page = amend_render::html(
-                &redline,
+                redline,
                 &HtmlOptions {
                     title: format!("{old_name} → {new_name}"),
                     old_name,
@@ -155,7 +163,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
             &args.output,
             amend_text::write_markdown(&redline.document).as_bytes(),
         ),
-        DiffOutput::Json => write_out(&args.output, amend_render::json(&redline).as_bytes()),
+        DiffOutput::Json => write_out(&args.output, amend_render::json(redline).as_bytes()),
         DiffOutput::Docx => {
             if args.output.is_none() && std::io::stdout().is_terminal() {
                 anyhow::bail!("--to docx writes a binary file: give -o FILE.docx");

@@ -105,14 +105,9 @@ pub fn is_docx(path: &str, head: &[u8]) -> bool {
     path.to_ascii_lowercase().ends_with(".docx") || head.starts_with(b"PK\x03\x04")
 }
 
-/// Reads any supported input into the model: text, CriticMarkup, .docx, Akoma Ntoso.
-/// Text inputs also come back as [`Input`] (for positions in diagnostics).
-pub fn read_document(
-    path: &str,
-    forced: Option<Format>,
-    options: &ReadOptions,
-) -> anyhow::Result<(Option<Input>, Document)> {
-    let wants_docx = match forced {
+/// Whether `path` is to be read as a Word .docx: forced, or by its name or first bytes.
+pub fn wants_docx(path: &str, forced: Option<Format>) -> bool {
+    match forced {
         Some(Format::Docx) => true,
         Some(_) => false,
         None if path == "-" => false,
@@ -123,8 +118,17 @@ pub fn read_document(
                 .unwrap_or(0);
             is_docx(path, &head[..n])
         }
-    };
-    if wants_docx {
+    }
+}
+
+/// Reads any supported input into the model: text, CriticMarkup, .docx, Akoma Ntoso.
+/// Text inputs also come back as [`Input`] (for positions in diagnostics).
+pub fn read_document(
+    path: &str,
+    forced: Option<Format>,
+    options: &ReadOptions,
+) -> anyhow::Result<(Option<Input>, Document)> {
+    if wants_docx(path, forced) {
         let bytes = read_bytes(path)?;
         let docx_options = amend_docx::ReadOptions {
             source: options.source.clone(),
@@ -135,13 +139,18 @@ pub fn read_document(
         return Ok((None, doc));
     }
     let input = load(path, forced)?;
-    let doc = match input.format {
+    let doc = read_loaded(&input, options)?;
+    Ok((Some(input), doc))
+}
+
+/// Reads a loaded text input (plain, CriticMarkup or Akoma Ntoso) into the model.
+pub fn read_loaded(input: &Input, options: &ReadOptions) -> anyhow::Result<Document> {
+    Ok(match input.format {
         Format::Akn => {
             amend_akn::from_akn(&input.text).map_err(|e| anyhow::anyhow!("{}:{e}", input.name))?
         }
-        _ => parse(&input, options),
-    };
-    Ok((Some(input), doc))
+        _ => parse(input, options),
+    })
 }
 
 /// The bytes of a file or of standard input, within [`MAX_INPUT`].

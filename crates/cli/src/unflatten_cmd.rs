@@ -56,12 +56,23 @@ pub struct UnflattenArgs {
 /// The text of an input: plain text as it is, CriticMarkup and Akoma Ntoso accepted, a
 /// .docx accepted or (for the flattened input) with every revision's text in place.
 fn text_of(path: &str, accepted_view: bool) -> anyhow::Result<String> {
-    let (input, doc) = input::read_document(path, None, &ReadOptions::default())?;
-    Ok(match input {
-        Some(input) if input.format == Format::Text => input.text,
-        None if !accepted_view => amend_text::write_text(&doc, None),
-        _ => amend_text::write_text(&doc, Some(View::Accepted)),
-    })
+    let options = ReadOptions::default();
+    if input::wants_docx(path, None) {
+        let (_, doc) = input::read_document(path, None, &options)?;
+        let view = if accepted_view {
+            Some(View::Accepted)
+        } else {
+            None
+        };
+        return Ok(amend_text::write_text(&doc, view));
+    }
+    let loaded = input::load(path, None)?;
+    // Plain text is used as it is, without reading it into the model first.
+    if loaded.format == Format::Text {
+        return Ok(loaded.text);
+    }
+    let doc = input::read_loaded(&loaded, &options)?;
+    Ok(amend_text::write_text(&doc, Some(View::Accepted)))
 }
 
 pub fn run(args: &UnflattenArgs) -> anyhow::Result<()> {

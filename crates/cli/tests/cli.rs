@@ -177,3 +177,22 @@ fn a_one_megabyte_single_line_parses_best_effort() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(out.stdout.len(), line.len() + 1);
 }
+
+#[test]
+fn unflatten_with_the_base_recovers_the_proposal_whose_rejection_is_the_base() {
+    let seed = repo("tests/data/seed-citel-res75.txt");
+    let base = repo("tests/data/res75-dubai-2012.reconstructed.txt");
+    let out = amend(&["unflatten", &seed, "--base", &base, "--to", "rejected"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rejected = String::from_utf8_lossy(&out.stdout).into_owned();
+    let base_text = std::fs::read_to_string(&base).expect("read base");
+    // Line breaks and tabs may differ; the words are the base's, in order.
+    assert_eq!(
+        rejected.split_whitespace().collect::<Vec<_>>(),
+        base_text.split_whitespace().collect::<Vec<_>>()
+    );
+    let out = amend(&["unflatten", &seed, "--base", &base, "--to", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(markdown.contains("{++Hammamet, 2016++}"), "{markdown}");
+}
