@@ -81,10 +81,12 @@ pub fn run(args: &UnflattenArgs) -> anyhow::Result<()> {
     let new = args.new.as_deref().map(|p| text_of(p, true)).transpose()?;
     let options = Options {
         source: args.source.clone(),
+        // The Markdown is the annotated document: built once, in the recovery.
+        annotate: args.to == UnflattenOutput::Md,
     };
     let recovery = unflatten(&flat, base.as_deref(), new.as_deref(), &options);
     let bytes: Vec<u8> = match args.to {
-        UnflattenOutput::Md => recovery.to_markdown().into_bytes(),
+        UnflattenOutput::Md => amend_text::write_markdown(&recovery.document).into_bytes(),
         UnflattenOutput::Accepted => {
             amend_text::write_text(&recovery.document, Some(View::Accepted)).into_bytes()
         }

@@ -49,6 +49,7 @@ pub(crate) fn read_text(source: &str, text: &str, form: Form, base_text: &str) -
                 None,
                 &amend_unflatten::Options {
                     source: Some(source.to_string()),
+                    annotate: false,
                 },
             );
             recovery.document

@@ -45,6 +45,10 @@ pub use detect::{FlatteningPoint, PointKind, flattening_points};
 pub struct Options {
     /// The contribution's source (e.g. CITEL), overriding detection.
     pub source: Option<String>,
+    /// Build [`Recovery::document`] with every change followed by a comment naming its
+    /// evidence (what [`Recovery::to_markdown`] writes), so that a caller wanting only
+    /// that Markdown builds the document once.
+    pub annotate: bool,
 }
 
 /// What a stretch of the flattened text turned out to be.
@@ -219,7 +223,7 @@ pub fn unflatten(flat: &str, base: Option<&str>, new: Option<&str>, options: &Op
         mode,
     };
     recovery.stats = build::stats(&recovery, conflicts);
-    recovery.document = build::document(&recovery, false, options);
+    recovery.document = build::document(&recovery, options.annotate, options);
     recovery
 }
 
