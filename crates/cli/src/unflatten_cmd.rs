@@ -125,7 +125,7 @@ pub fn run(args: &UnflattenArgs) -> anyhow::Result<()> {
         }
     };
     summary(&recovery);
-    match &args.output {
+    let written = match &args.output {
         Some(path) => std::fs::write(path, &bytes).with_context(|| format!("{path}: cannot write")),
         None => {
             let mut stdout = std::io::stdout().lock();
@@ -134,7 +134,11 @@ pub fn run(args: &UnflattenArgs) -> anyhow::Result<()> {
                 other => other.map_err(Into::into),
             }
         }
-    }
+    };
+    // The process ends right after: freeing the recovery node by node would only cost
+    // time (the operating system takes the memory back at exit).
+    std::mem::forget((recovery, flat, base, new, bytes));
+    written
 }
 
 fn file_name(path: &str) -> String {
