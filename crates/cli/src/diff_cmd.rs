@@ -97,9 +97,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     };
     let redline = diff(&old, &new, &options);
     let written = write(args, &redline);
-    // The process ends right after: freeing three large documents node by node would
-    // only cost time (the operating system takes the memory back at exit).
-    std::mem::forget((old, new, redline));
+    crate::keep_until_exit((old, new, redline));
     written
 }
 

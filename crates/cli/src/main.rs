@@ -151,10 +151,14 @@ fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
         }
     };
     let written = emit_bytes(&args.output, &out);
-    // The process ends right after: freeing the model node by node would only cost time
-    // (the operating system takes the memory back at exit).
-    std::mem::forget((doc, out));
+    keep_until_exit((doc, out));
     written
+}
+
+/// Leaves `values` to the operating system. A command ends right after its output is
+/// written: freeing a large model node by node then only costs time.
+pub(crate) fn keep_until_exit<T>(values: T) {
+    std::mem::forget(values);
 }
 
 /// The seed, embedded so that the demo needs no file.
@@ -207,7 +211,7 @@ fn render(
 }
 
 /// Writes bytes to `-o FILE` or standard output (binary output needs a file).
-fn emit_bytes(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn emit_bytes(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => {
             std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{path}: cannot write: {e}"))

@@ -2,12 +2,9 @@
 //! (deleted and inserted text run together by an extractor), with the evidence and
 //! confidence of each, as CriticMarkup, HTML, Word or JSON.
 
-use std::io::Write;
-
 use amend_model::{LineIndex, View};
 use amend_text::{JsonOptions, ReadOptions};
 use amend_unflatten::{Mode, Options, Recovery, unflatten};
-use anyhow::Context;
 use serde_json::json;
 
 use crate::input::{self, Format};
@@ -125,19 +122,8 @@ pub fn run(args: &UnflattenArgs) -> anyhow::Result<()> {
         }
     };
     summary(&recovery);
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("{path}: cannot write")),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(&bytes) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(Into::into),
-            }
-        }
-    };
-    // The process ends right after: freeing the recovery node by node would only cost
-    // time (the operating system takes the memory back at exit).
-    std::mem::forget((recovery, flat, base, new, bytes));
+    let written = crate::emit_bytes(&args.output, &bytes);
+    crate::keep_until_exit((recovery, flat, base, new, bytes));
     written
 }
 
