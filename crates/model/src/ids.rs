@@ -71,9 +71,9 @@ fn assign_items(items: &mut [Item], parent: &str, used: &mut Used) {
             }
         }
         let eid = unique(used, id);
-        item.eid = eid.clone();
         item.wid = eid.clone();
-        assign_items(&mut item.children, &eid, used);
+        item.eid = eid;
+        assign_items(&mut item.children, &item.eid, used);
     }
 }
 

@@ -2,9 +2,6 @@
 //! parsed value. Parsing is context-free here; whether `i)` continues an alphabet or
 //! starts a roman list is decided by the layout rules, which see the siblings.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde::Serialize;
 
 use crate::content::Content;
@@ -130,16 +127,97 @@ pub enum LabelKind {
     Bullet,
 }
 
-static LETTER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\(([a-zA-Z]{1,5})\)|([a-zA-Z]{1,5})\))(bis|ter|quater|quinquies|sexies)?")
-        .expect("letter label pattern")
-});
-static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\(?(\d{1,3}(?:bis|ter|quater|quinquies|sexies)?(?:\.\d{1,3}(?:bis|ter|quater|quinquies|sexies)?)*)(\.|\))?")
-        .expect("number label pattern")
-});
-static SUFFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(bis|ter|quater|quinquies|sexies)$").expect("suffix pattern"));
+/// The Latin multiplicative suffixes a label may carry, in the order they are tried.
+const SUFFIXES: [&str; 5] = ["bis", "ter", "quater", "quinquies", "sexies"];
+
+/// The suffix `text` starts with, if any.
+fn suffix_at(text: &str) -> Option<&'static str> {
+    SUFFIXES.into_iter().find(|s| text.starts_with(s))
+}
+
+/// Bytes of the leading run of ASCII letters of `bytes`, counting at most `max + 1`.
+fn letter_run(bytes: &[u8], max: usize) -> usize {
+    bytes
+        .iter()
+        .take(max + 1)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count()
+}
+
+/// Bytes of the leading run of ASCII digits of `bytes`, counting at most `max + 1`.
+fn digit_run(bytes: &[u8], max: usize) -> usize {
+    bytes
+        .iter()
+        .take(max + 1)
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+}
+
+// The label matchers below are written by hand, not as regular expressions: they run on
+// every paragraph (twice for most), where a hand-written matcher is several times faster
+// than a regex search, and they cost nothing to build at startup. Each says which pattern
+// it matches.
+
+/// `^(?:\(([a-zA-Z]{1,5})\)|([a-zA-Z]{1,5})\))(bis|ter|quater|quinquies|sexies)?`: the
+/// letters, whether they were enclosed, the suffix, and the bytes matched.
+fn letter_label_prefix(text: &str) -> Option<(&str, Punctuation, Option<&'static str>, usize)> {
+    let bytes = text.as_bytes();
+    let enclosed = bytes.first() == Some(&b'(');
+    let start = usize::from(enclosed);
+    let n = letter_run(&bytes[start..], 5);
+    // More than five letters cannot be followed by `)` within the pattern.
+    if n == 0 || n > 5 || bytes.get(start + n) != Some(&b')') {
+        return None;
+    }
+    let letters = &text[start..start + n];
+    let end = start + n + 1;
+    let suffix = suffix_at(&text[end..]);
+    let punctuation = if enclosed {
+        Punctuation::Enclosed
+    } else {
+        Punctuation::Paren
+    };
+    Some((
+        letters,
+        punctuation,
+        suffix,
+        end + suffix.map_or(0, str::len),
+    ))
+}
+
+/// `^\(?(\d{1,3}(?:SUFFIX)?(?:\.\d{1,3}(?:SUFFIX)?)*)(\.|\))?` with ASCII digits: the
+/// numbers (each with the suffix it carries), the closing punctuation, and the bytes
+/// matched. A Unicode digit outside ASCII would have matched `\d` but never parses as a
+/// number, so such a label was no label before either: the match stops before it, and the
+/// character then stands where a separator is needed.
+fn number_label_prefix(text: &str) -> Option<(usize, usize, Option<u8>, usize)> {
+    let bytes = text.as_bytes();
+    let start = usize::from(bytes.first() == Some(&b'('));
+    // One number and its suffix: at most three digits.
+    let part = |at: usize| -> Option<usize> {
+        let n = digit_run(&bytes[at..], 3).min(3);
+        if n == 0 {
+            return None;
+        }
+        Some(at + n + suffix_at(&text[at + n..]).map_or(0, str::len))
+    };
+    let mut body_end = part(start)?;
+    while bytes.get(body_end) == Some(&b'.')
+        && let Some(end) = part(body_end + 1)
+    {
+        body_end = end;
+    }
+    let punct = match bytes.get(body_end) {
+        Some(&b) if b == b'.' || b == b')' => Some(b),
+        _ => None,
+    };
+    Some((
+        start,
+        body_end,
+        punct,
+        body_end + usize::from(punct.is_some()),
+    ))
+}
 
 /// Finds a label at the start of `text` (after leading whitespace has been removed).
 ///
@@ -191,27 +269,19 @@ fn separator_len(rest: &str) -> usize {
 }
 
 fn find_letter_label(text: &str) -> Option<LabelMatch> {
-    let caps = LETTER_LABEL.captures(text)?;
-    let whole = caps.get(0)?;
-    let (letters, punctuation) = match (caps.get(1), caps.get(2)) {
-        (Some(l), _) => (l.as_str(), Punctuation::Enclosed),
-        (None, Some(l)) => (l.as_str(), Punctuation::Paren),
-        _ => return None,
-    };
+    let (letters, punctuation, suffix, matched) = letter_label_prefix(text)?;
     // Labels are all-lower or all-upper.
-    if !(letters.chars().all(|c| c.is_ascii_lowercase())
-        || letters.chars().all(|c| c.is_ascii_uppercase()))
+    if !(letters.bytes().all(|c| c.is_ascii_lowercase())
+        || letters.bytes().all(|c| c.is_ascii_uppercase()))
     {
         return None;
     }
     // Longer letter runs are only labels when they are roman numerals or doubled letters
     // (`aa)`), or two labels glued by flattening (`bd)`): at most two letters then.
-    let lower = letters.to_ascii_lowercase();
-    if lower.len() > 2 && roman_value(&lower).is_none() {
+    if letters.len() > 2 && roman_value_ignoring_case(letters).is_none() {
         return None;
     }
-    let mut len = whole.end();
-    let suffix = caps.get(3).map(|s| s.as_str().to_string());
+    let mut len = matched;
     let rest = &text[len..];
     // `a)the` is a label glued to its text; `a)-e)` is a range inside a sentence.
     if rest.starts_with(['-', '–', ',', ';', '.']) && suffix.is_none() {
@@ -232,25 +302,23 @@ fn find_letter_label(text: &str) -> Option<LabelMatch> {
         kind: LabelKind::Letters {
             letters: letters.to_string(),
             punctuation,
-            suffix,
+            suffix: suffix.map(String::from),
         },
     })
 }
 
 fn find_number_label(text: &str, bare_numbers: bool) -> Option<LabelMatch> {
-    let caps = NUMBER_LABEL.captures(text)?;
-    let whole = caps.get(0)?;
-    let body = caps.get(1)?.as_str();
-    let enclosed = text.starts_with('(');
-    let punct = caps.get(2).map(|p| p.as_str());
+    let (body_start, body_end, punct, matched) = number_label_prefix(text)?;
+    let body = &text[body_start..body_end];
+    let enclosed = body_start > 0;
     let punctuation = match (enclosed, punct) {
-        (true, Some(")")) => Punctuation::Enclosed,
+        (true, Some(b')')) => Punctuation::Enclosed,
         (true, _) => return None,
-        (false, Some(")")) => Punctuation::Paren,
-        (false, Some(".")) => Punctuation::Dot,
-        (false, _) => Punctuation::Bare,
+        (false, Some(b')')) => Punctuation::Paren,
+        (false, Some(_)) => Punctuation::Dot,
+        (false, None) => Punctuation::Bare,
     };
-    let rest = &text[whole.end()..];
+    let rest = &text[matched..];
     let sep = separator_len(rest);
     let multi = body.contains('.');
     // A bare number is a label only before a separator, and only where the caller says
@@ -261,20 +329,18 @@ fn find_number_label(text: &str, bare_numbers: bool) -> Option<LabelMatch> {
     if punctuation == Punctuation::Bare && !multi && !bare_numbers {
         return None;
     }
-    let mut numbers = Vec::new();
+    let mut numbers = Vec::with_capacity(body.bytes().filter(|&b| b == b'.').count() + 1);
     let mut suffix = None;
     for part in body.split('.') {
-        let (digits, suf) = match SUFFIX.find(part) {
-            Some(m) => (&part[..m.start()], Some(m.as_str().to_string())),
-            None => (part, None),
-        };
+        // Each part is one to three ASCII digits and perhaps a suffix (see above).
+        let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
         numbers.push(digits.parse().ok()?);
-        if suf.is_some() {
-            suffix = suf;
+        if digits.len() < part.len() {
+            suffix = Some(part[digits.len()..].to_string());
         }
     }
-    // `2030 Agenda` is text, not a label; the regex already limits parts to 3 digits.
-    let len = whole.end();
+    // `2030 Agenda` is text, not a label: parts have at most three digits.
+    let len = matched;
     Some(LabelMatch {
         len,
         len_with_separator: len + sep,
@@ -288,25 +354,60 @@ fn find_number_label(text: &str, bare_numbers: bool) -> Option<LabelMatch> {
 
 /// The value of a lower-case roman numeral made of i, v and x (1..=39), in canonical form.
 pub fn roman_value(letters: &str) -> Option<u32> {
-    if letters.is_empty() || !letters.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) {
+    // Every canonical numeral below 40 has at most 7 letters (`xxxviii`).
+    if letters.is_empty() || letters.len() > 7 {
         return None;
     }
-    let value = |c| match c {
-        'i' => 1,
-        'v' => 5,
-        _ => 10,
+    let value = |b: u8| match b {
+        b'i' => Some(1i64),
+        b'v' => Some(5),
+        b'x' => Some(10),
+        _ => None,
     };
-    let chars: Vec<i64> = letters.chars().map(value).collect();
+    let bytes = letters.as_bytes();
     let mut total = 0i64;
-    for (i, &v) in chars.iter().enumerate() {
-        if chars.get(i + 1).is_some_and(|&next| next > v) {
+    for (i, &b) in bytes.iter().enumerate() {
+        let v = value(b)?;
+        if bytes
+            .get(i + 1)
+            .and_then(|&next| value(next))
+            .is_some_and(|next| next > v)
+        {
             total -= v;
         } else {
             total += v;
         }
     }
     let total = u32::try_from(total).ok()?;
-    (total > 0 && total < 40 && to_roman(total) == letters).then_some(total)
+    (total > 0 && total < 40 && canonical_roman_is(total, bytes)).then_some(total)
+}
+
+/// [`roman_value`] of the lower-case form of `letters`.
+fn roman_value_ignoring_case(letters: &str) -> Option<u32> {
+    let mut lower = [0u8; 7];
+    let bytes = letters.as_bytes();
+    if bytes.len() > lower.len() || !letters.is_ascii() {
+        return None;
+    }
+    for (to, b) in lower.iter_mut().zip(bytes) {
+        *to = b.to_ascii_lowercase();
+    }
+    roman_value(std::str::from_utf8(&lower[..bytes.len()]).ok()?)
+}
+
+/// Whether `letters` is [`to_roman`] of `n` (1..=39), compared without building it.
+fn canonical_roman_is(mut n: u32, letters: &[u8]) -> bool {
+    let mut at = 0;
+    for (value, digits) in [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")] {
+        while n >= value {
+            if !letters[at..].starts_with(digits.as_bytes()) {
+                return false;
+            }
+            at += digits.len();
+            n -= value;
+        }
+    }
+    at == letters.len()
 }
 
 /// The canonical lower-case roman numeral of `n` (1..=39).
@@ -323,15 +424,14 @@ pub fn to_roman(mut n: u32) -> String {
 
 /// The ordinal of an alphabetic label: `a` 1 ... `z` 26, `aa` 27, `bb` 28 ...
 pub fn alpha_value(letters: &str) -> Option<u32> {
-    let lower = letters.to_ascii_lowercase();
-    let mut chars = lower.chars();
-    let first = chars.next()?;
+    let bytes = letters.as_bytes();
+    let first = bytes.first()?.to_ascii_lowercase();
     if !first.is_ascii_lowercase() {
         return None;
     }
-    let ordinal = first as u32 - 'a' as u32 + 1;
-    let count = lower.len() as u32;
-    if lower.chars().all(|c| c == first) {
+    let ordinal = u32::from(first - b'a') + 1;
+    let count = bytes.len() as u32;
+    if bytes.iter().all(|b| b.to_ascii_lowercase() == first) {
         Some(ordinal + 26 * (count - 1))
     } else {
         None
@@ -439,6 +539,180 @@ mod tests {
         assert_eq!(alpha_value("bd"), None);
         for n in 1..80 {
             assert_eq!(alpha_value(&to_alpha(n)), Some(n));
+        }
+    }
+
+    /// The hand-written matchers give what their patterns gave (the regular expressions
+    /// they replaced, with Unicode `\\d`), on text made of the characters labels are made of.
+    mod against_the_patterns {
+        use super::super::*;
+        use proptest::prelude::*;
+        use regex::Regex;
+        use std::sync::LazyLock;
+
+        fn old_number_label(text: &str, bare_numbers: bool) -> Option<LabelMatch> {
+            static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(r"^\(?(\d{1,3}(?:bis|ter|quater|quinquies|sexies)?(?:\.\d{1,3}(?:bis|ter|quater|quinquies|sexies)?)*)(\.|\))?").unwrap()
+            });
+            static SUFFIX: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(r"(bis|ter|quater|quinquies|sexies)$").unwrap());
+            let caps = PATTERN.captures(text)?;
+            let whole = caps.get(0)?;
+            let body = caps.get(1)?.as_str();
+            let enclosed = text.starts_with('(');
+            let punctuation = match (enclosed, caps.get(2).map(|p| p.as_str())) {
+                (true, Some(")")) => Punctuation::Enclosed,
+                (true, _) => return None,
+                (false, Some(")")) => Punctuation::Paren,
+                (false, Some(".")) => Punctuation::Dot,
+                (false, _) => Punctuation::Bare,
+            };
+            let rest = &text[whole.end()..];
+            let sep = separator_len(rest);
+            if sep == 0 && !(rest.is_empty() && punctuation != Punctuation::Bare) {
+                return None;
+            }
+            if punctuation == Punctuation::Bare && !body.contains('.') && !bare_numbers {
+                return None;
+            }
+            let mut numbers = Vec::new();
+            let mut suffix = None;
+            for part in body.split('.') {
+                let (digits, suf) = match SUFFIX.find(part) {
+                    Some(m) => (&part[..m.start()], Some(m.as_str().to_string())),
+                    None => (part, None),
+                };
+                numbers.push(digits.parse().ok()?);
+                if suf.is_some() {
+                    suffix = suf;
+                }
+            }
+            Some(LabelMatch {
+                len: whole.end(),
+                len_with_separator: whole.end() + sep,
+                kind: LabelKind::Number {
+                    numbers,
+                    suffix,
+                    punctuation,
+                },
+            })
+        }
+
+        fn old_letter_prefix(text: &str) -> Option<(String, Punctuation, Option<String>, usize)> {
+            static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+                Regex::new(
+                    r"^(?:\(([a-zA-Z]{1,5})\)|([a-zA-Z]{1,5})\))(bis|ter|quater|quinquies|sexies)?",
+                )
+                .unwrap()
+            });
+            let caps = PATTERN.captures(text)?;
+            let (letters, punctuation) = match (caps.get(1), caps.get(2)) {
+                (Some(l), _) => (l.as_str(), Punctuation::Enclosed),
+                (None, Some(l)) => (l.as_str(), Punctuation::Paren),
+                _ => return None,
+            };
+            Some((
+                letters.to_string(),
+                punctuation,
+                caps.get(3).map(|m| m.as_str().to_string()),
+                caps.get(0)?.end(),
+            ))
+        }
+
+        fn old_roman_value(letters: &str) -> Option<u32> {
+            if letters.is_empty() || !letters.chars().all(|c| matches!(c, 'i' | 'v' | 'x')) {
+                return None;
+            }
+            let value = |c| match c {
+                'i' => 1,
+                'v' => 5,
+                _ => 10,
+            };
+            let chars: Vec<i64> = letters.chars().map(value).collect();
+            let mut total = 0i64;
+            for (i, &v) in chars.iter().enumerate() {
+                if chars.get(i + 1).is_some_and(|&next| next > v) {
+                    total -= v;
+                } else {
+                    total += v;
+                }
+            }
+            let total = u32::try_from(total).ok()?;
+            (total > 0 && total < 40 && to_roman(total) == letters).then_some(total)
+        }
+
+        /// Text made of the pieces labels are made of, and of what stands around them.
+        fn labelish() -> impl Strategy<Value = String> {
+            let pieces = prop::sample::select(vec![
+                "(",
+                ")",
+                "1",
+                "12",
+                "123",
+                "4",
+                ".",
+                "bis",
+                "ter",
+                "quater",
+                "quinquies",
+                "sexies",
+                "bi",
+                "a",
+                "b",
+                "iv",
+                "xii",
+                "bd",
+                "Ab",
+                "IV",
+                " ",
+                "\t",
+                "\u{a0}",
+                "\u{663}",
+                "\u{e9}",
+                "\u{2013}",
+                ";",
+                ",",
+                "-",
+                "x",
+                "\"",
+                "the",
+            ]);
+            prop::collection::vec(pieces, 0..8).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            #[test]
+            fn number_labels(text in labelish(), bare in any::<bool>()) {
+                prop_assert_eq!(find_number_label(&text, bare), old_number_label(&text, bare));
+            }
+
+            #[test]
+            fn letter_labels(text in labelish()) {
+                let new = letter_label_prefix(&text)
+                    .map(|(l, p, s, end)| (l.to_string(), p, s.map(String::from), end));
+                prop_assert_eq!(new, old_letter_prefix(&text));
+            }
+
+            #[test]
+            fn roman_values(text in "[ivxIVa\u{e9}]{0,9}") {
+                prop_assert_eq!(roman_value(&text), old_roman_value(&text));
+                prop_assert_eq!(
+                    roman_value_ignoring_case(&text),
+                    old_roman_value(&text.to_ascii_lowercase())
+                );
+            }
+
+            #[test]
+            fn alpha_values(text in "[abAB\u{e9}]{0,4}") {
+                let lower = text.to_ascii_lowercase();
+                let old = lower.chars().next().filter(char::is_ascii_lowercase).and_then(|first| {
+                    lower.chars().all(|c| c == first)
+                        .then(|| first as u32 - 'a' as u32 + 1 + 26 * (lower.len() as u32 - 1))
+                });
+                prop_assert_eq!(alpha_value(&text), old);
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ impl Paragraph {
                 .content
                 .spans
                 .iter()
-                .all(|s| s.kind() == Some(ChangeKind::Comment) || s.text.trim().is_empty())
+                .all(|s| s.kind() == Some(ChangeKind::Comment) || s.text.trim_start().is_empty())
     }
 
     fn style_is(&self, names: &[&str]) -> bool {
@@ -156,10 +156,43 @@ static FOOTNOTE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[(\d{1,4})\]\s*(.*)$").expect("footnote pattern"));
 static TABLE_RULE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[+|][-=+:| ]*[+|]$").expect("table rule pattern"));
-static LOST_HYPHEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)(?-u:\b)")
-        .expect("lost hyphen pattern")
-});
+/// The words each anchored line pattern can start with (see `classify`).
+const TITLE_WORDS: &[&str] = &[
+    "RESOLUTION",
+    "DECISION",
+    "RECOMMENDATION",
+    "OPINION",
+    "Resolution",
+    "Decision",
+];
+const MARGIN_WORDS: &[&str] = &["MOD", "ADD", "SUP", "NOC"];
+const DIVISION_WORDS: &[&str] = &["SECTION", "Section", "PART", "Part", "CHAPTER", "Chapter"];
+const ANNEX_WORDS: &[&str] = &[
+    "ANNEX",
+    "Annex",
+    "APPENDIX",
+    "Appendix",
+    "ATTACHMENT",
+    "Attachment",
+];
+const ENVELOPE_WORDS: &[&str] = &[
+    "Abstract",
+    "Summary",
+    "Introduction",
+    "Background",
+    "Proposal",
+    "Discussion",
+    "Contact",
+    "Source",
+    "Title",
+    "Subject",
+    "Keywords",
+    "Purpose",
+];
+
+fn starts_with_any(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| text.starts_with(w))
+}
 
 /// Builds the document from the paragraphs a reader found.
 pub fn build(input: LayoutInput) -> Document {
@@ -177,8 +210,14 @@ pub fn build(input: LayoutInput) -> Document {
     }
 
     let mut warnings = Vec::new();
-    let lost_hyphens = find_lost_hyphens(&paragraphs);
-    let classes: Vec<Class> = paragraphs.iter().map(classify).collect();
+    // One pass over the paragraphs for both (each paragraph's text is read once while
+    // it is in the cache).
+    let mut lost_hyphens = Vec::new();
+    let mut classes: Vec<Class> = Vec::with_capacity(paragraphs.len());
+    for p in &paragraphs {
+        find_lost_hyphens(p, &mut lost_hyphens);
+        classes.push(classify(p));
+    }
 
     let titles: Vec<usize> = classes
         .iter()
@@ -278,32 +317,33 @@ fn classify(paragraph: &Paragraph) -> Class {
     }
     let key = paragraph.key();
     let key = key.as_ref();
-    // Cheap tests on the first character before any pattern runs.
-    let first = key.chars().next().unwrap_or(' ');
+    // Each pattern below is anchored at the start and begins with one of a few words: a
+    // line that starts with none of them cannot match, and is not searched.
     if paragraph.style_is(&["ResNo", "DecNo", "RecNo"])
-        || (matches!(first, 'R' | 'D' | 'O' | '0'..='9') && TITLE_LINE.is_match(key))
+        || (starts_with_any(key, TITLE_WORDS) && TITLE_LINE.is_match(key))
     {
         return Class::Title;
     }
-    if matches!(first, 'M' | 'A' | 'S' | 'N') && MARGIN_LINE.is_match(key) {
+    if starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.is_match(key) {
         return Class::Margin;
     }
     if paragraph.style_is(&["SectionNo"])
-        || (matches!(first, 'S' | 'P' | 'C') && DIVISION_LINE.is_match(key))
+        || (starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.is_match(key))
     {
         return Class::Division;
     }
-    if paragraph.style_is(&["AnnexNo", "AppendixNo"]) || (first == 'A' && ANNEX_LINE.is_match(key))
+    if paragraph.style_is(&["AnnexNo", "AppendixNo"])
+        || (starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.is_match(key))
     {
         return Class::Annex;
     }
-    if matches!(first, '+' | '|')
+    if key.starts_with(['+', '|'])
         && (TABLE_RULE.is_match(key)
             || (key.len() > 1 && key.starts_with('|') && key.ends_with('|')))
     {
         return Class::Table;
     }
-    if first.is_uppercase()
+    if starts_with_any(key, ENVELOPE_WORDS)
         && let Some(kind) = envelope_heading(key)
     {
         return Class::EnvelopeHeading(kind);
@@ -394,25 +434,6 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
         });
     }
     footnotes
-}
-
-fn find_lost_hyphens(paragraphs: &[Paragraph]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for p in paragraphs {
-        for span in &p.content.spans {
-            for m in LOST_HYPHEN.find_iter(&span.text) {
-                let at = span.src.map_or(p.span, |s| {
-                    SourceSpan::new(s.start + m.start(), s.start + m.end())
-                });
-                out.push(Finding {
-                    code: "lost-hyphen".into(),
-                    message: format!("`{}` has probably lost a non-breaking hyphen", m.as_str()),
-                    span: at,
-                });
-            }
-        }
-    }
-    out
 }
 
 /// Generic blocks for paragraphs `start..end`.
@@ -513,6 +534,65 @@ fn text_table_row(content: &Content) -> Option<Vec<Content>> {
         cells.pop();
     }
     Some(cells)
+}
+
+/// Adds the lost hyphens of one paragraph to `out`.
+fn find_lost_hyphens(p: &Paragraph, out: &mut Vec<Finding>) {
+    for span in &p.content.spans {
+        for_each_lost_hyphen(&span.text, |start, end| {
+            let at = span
+                .src
+                .map_or(p.span, |s| SourceSpan::new(s.start + start, s.start + end));
+            out.push(Finding {
+                code: "lost-hyphen".into(),
+                message: format!(
+                    "`{}` has probably lost a non-breaking hyphen",
+                    &span.text[start..end]
+                ),
+                span: at,
+            });
+        });
+    }
+}
+
+/// Words that have probably lost a non-breaking hyphen, in the order they are tried at
+/// one place (`ITUTs` is taken when `ITUT` does not end a word).
+const LOST_HYPHEN_WORDS: [&str; 7] = [
+    "ITUT",
+    "ITUR",
+    "ITUD",
+    "WGWSIS",
+    "CWGInternet",
+    "ITUTs",
+    "ITURs",
+];
+
+/// Calls `f` with the byte range of each of [`LOST_HYPHEN_WORDS`] standing as a whole
+/// word in `text` (ASCII word boundaries), left to right, without overlaps: what the
+/// pattern `\b(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)\b` finds. Written by hand because
+/// every paragraph is searched, and a byte scan for the three first letters is faster than
+/// a regex search per paragraph.
+fn for_each_lost_hyphen(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut from = 0;
+    while let Some(at) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'I' | b'W' | b'C'))
+    {
+        let start = from + at;
+        from = start + 1;
+        if start > 0 && is_word(bytes[start - 1]) {
+            continue;
+        }
+        let rest = &bytes[start..];
+        if let Some(word) = LOST_HYPHEN_WORDS.iter().find(|w| {
+            rest.starts_with(w.as_bytes()) && rest.get(w.len()).is_none_or(|&b| !is_word(b))
+        }) {
+            f(start, start + word.len());
+            from = start + word.len();
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -980,8 +1060,14 @@ fn sections(
     start: usize,
     end: usize,
 ) -> Vec<Section> {
-    let mut out: Vec<Section> = Vec::new();
+    // One section per heading, and perhaps one before the first.
+    let headings = classes[start..end]
+        .iter()
+        .filter(|c| matches!(c, Class::Heading(_) | Class::Division))
+        .count();
+    let mut out: Vec<Section> = Vec::with_capacity(headings + 1);
     let mut builder: Option<SectionBuilder> = None;
+    let mut spare = Spare::default();
     let mut i = start;
     while i < end {
         let p = &paragraphs[i];
@@ -989,25 +1075,28 @@ fn sections(
             Class::Blank => {}
             Class::Heading(kind) => {
                 if let Some(b) = builder.take() {
-                    out.push(b.finish());
+                    let (section, lists) = b.finish_keeping();
+                    out.push(section);
+                    spare = lists;
                 }
-                builder = Some(SectionBuilder::new(
-                    *kind,
-                    p.content.clone().trimmed(),
-                    p.mark.clone(),
-                    p.span,
-                ));
+                builder = Some(
+                    SectionBuilder::new(*kind, p.content.clone().trimmed(), p.mark.clone(), p.span)
+                        .reusing(std::mem::take(&mut spare)),
+                );
             }
             Class::Division => {
                 if let Some(b) = builder.take() {
-                    out.push(b.finish());
+                    let (section, lists) = b.finish_keeping();
+                    out.push(section);
+                    spare = lists;
                 }
                 let mut b = SectionBuilder::new(
                     SectionKind::Division,
                     p.content.clone().trimmed(),
                     p.mark.clone(),
                     p.span,
-                );
+                )
+                .reusing(std::mem::take(&mut spare));
                 // The division's title is the next unlabelled paragraph.
                 let mut j = i + 1;
                 while j < end && classes[j] == Class::Blank {
@@ -1029,6 +1118,7 @@ fn sections(
                 let span = p.span;
                 let b = builder.get_or_insert_with(|| {
                     SectionBuilder::new(SectionKind::Preamble, Content::new(), None, span)
+                        .reusing(std::mem::take(&mut spare))
                 });
                 b.add(&mut paragraphs[i], &classes[i]);
             }
@@ -1094,6 +1184,19 @@ struct SectionBuilder {
     section: Section,
     /// Path of the open items: indexes into the nested child lists.
     levels: Vec<Level>,
+    /// The items in document order, each with its depth and its number of children:
+    /// `finish` builds the tree, giving every list its final size at once (growing
+    /// lists of items as they come costs more than reading the text).
+    flat: Vec<FlatItem>,
+    /// Indexes into `flat` of the last item at each depth: the chain a deeper item
+    /// hangs from.
+    chain: Vec<usize>,
+}
+
+struct FlatItem {
+    depth: usize,
+    children: usize,
+    item: Item,
 }
 
 impl SectionBuilder {
@@ -1110,7 +1213,16 @@ impl SectionBuilder {
                 span,
             },
             levels: Vec::new(),
+            flat: Vec::new(),
+            chain: Vec::new(),
         }
+    }
+
+    /// Builds into the lists of a builder that is done with (see `finish_keeping`).
+    fn reusing(mut self, spare: Spare) -> Self {
+        self.flat = spare.flat;
+        self.chain = spare.chain;
+        self
     }
 
     /// Adds a paragraph as an item; its content moves into the item.
@@ -1142,26 +1254,42 @@ impl SectionBuilder {
             mark,
             span: p.span,
         };
-        let Some(label) = item.label.as_mut() else {
-            // An unlabelled paragraph continues the open item (a paragraph under
-            // `1.13 Voting`); with no open item it stands at the section's top level.
-            let depth = self.levels.len();
-            let open_item = self.levels.last().is_some_and(|l| l.family != Family::None);
-            if !open_item || self.section.items.is_empty() {
-                self.levels.clear();
-                self.levels.push(Level {
-                    family: Family::None,
-                    last: None,
-                });
-                self.section.items.push(item);
-            } else {
-                self.list_at(depth).push(item);
+        let depth = match item.label.as_mut() {
+            Some(label) => self.place(label),
+            None => {
+                // An unlabelled paragraph continues the open item (a paragraph under
+                // `1.13 Voting`); with no open item it stands at the section's top level.
+                let depth = self.levels.len();
+                let open_item = self.levels.last().is_some_and(|l| l.family != Family::None);
+                if !open_item || self.chain.is_empty() {
+                    self.levels.clear();
+                    self.levels.push(Level {
+                        family: Family::None,
+                        last: None,
+                    });
+                    0
+                } else {
+                    depth
+                }
             }
-            return;
         };
-        let depth = self.place(label);
-        let list = self.list_at(depth);
-        list.push(item);
+        self.push_at(depth, item);
+    }
+
+    /// Puts an item at `depth` under the last item of the depth above; where the chain of
+    /// last items is shorter, at the end of the chain.
+    fn push_at(&mut self, depth: usize, item: Item) {
+        let depth = depth.min(self.chain.len());
+        self.chain.truncate(depth);
+        if let Some(&parent) = self.chain.last() {
+            self.flat[parent].children += 1;
+        }
+        self.chain.push(self.flat.len());
+        self.flat.push(FlatItem {
+            depth,
+            children: 0,
+            item,
+        });
     }
 
     /// Decides the label's family and depth, fixing its scheme; returns the depth.
@@ -1170,7 +1298,7 @@ impl SectionBuilder {
         // A sibling continues a list already open; the deepest match wins.
         let mut found = None;
         'outer: for depth in (0..self.levels.len()).rev() {
-            for (family, ordinal) in &candidates {
+            for (family, ordinal) in candidates.iter() {
                 if &self.levels[depth].family == family {
                     // A letter that is both alphabetic and roman continues the alphabet
                     // only when it follows its predecessor (`i)` after `h)`).
@@ -1192,9 +1320,8 @@ impl SectionBuilder {
                 let (family, ordinal) = candidates
                     .iter()
                     .find(|(f, _)| matches!(f, Family::Roman(_)))
-                    .or(candidates.first())
-                    .cloned()
-                    .unwrap_or((Family::None, None));
+                    .unwrap_or(&candidates.first)
+                    .clone();
                 let depth = if self.levels.is_empty()
                     || self.levels.last().is_some_and(|l| l.family == Family::None)
                 {
@@ -1217,27 +1344,61 @@ impl SectionBuilder {
                 _ => value.scheme,
             };
             if let Some(o) = ordinal {
-                value.numbers = vec![o];
+                // Kept in the vector already there (one number for these labels).
+                value.numbers.clear();
+                value.numbers.push(o);
             }
         }
         depth
     }
 
-    fn list_at(&mut self, depth: usize) -> &mut Vec<Item> {
-        let mut list = &mut self.section.items;
-        for _ in 0..depth {
-            if list.is_empty() {
-                break;
-            }
-            let last = list.len() - 1;
-            list = &mut list[last].children;
-        }
-        list
+    fn finish(self) -> Section {
+        self.finish_keeping().0
     }
 
-    fn finish(self) -> Section {
-        self.section
+    /// The section, and the builder's emptied lists for the next builder.
+    fn finish_keeping(mut self) -> (Section, Spare) {
+        let top = self.flat.iter().filter(|f| f.depth == 0).count();
+        let mut items = Vec::with_capacity(top);
+        // The open items of the walk: each takes its children, then goes to its parent.
+        let mut open: Vec<Item> = Vec::new();
+        let close = |open: &mut Vec<Item>, items: &mut Vec<Item>, depth: usize| {
+            while open.len() > depth {
+                let Some(done) = open.pop() else { break };
+                match open.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => items.push(done),
+                }
+            }
+        };
+        for FlatItem {
+            depth,
+            children,
+            mut item,
+        } in self.flat.drain(..)
+        {
+            close(&mut open, &mut items, depth);
+            item.children = Vec::with_capacity(children);
+            open.push(item);
+        }
+        close(&mut open, &mut items, 0);
+        self.section.items = items;
+        self.chain.clear();
+        (
+            self.section,
+            Spare {
+                flat: self.flat,
+                chain: self.chain,
+            },
+        )
     }
+}
+
+/// The emptied lists of a finished [`SectionBuilder`], kept for the next one.
+#[derive(Default)]
+struct Spare {
+    flat: Vec<FlatItem>,
+    chain: Vec<usize>,
 }
 
 /// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.
@@ -1247,49 +1408,96 @@ fn label_last_letter(label: &Label) -> Option<u32> {
     alpha_value(std::str::from_utf8(&[c]).ok()?)
 }
 
-/// The lower-case ASCII letters of a label's accepted text, without its suffix.
-fn label_letters(label: &Label, suffix: Option<&str>) -> String {
-    let letters: String = label
-        .written
-        .accepted_str()
-        .bytes()
-        .map(|b| b.to_ascii_lowercase())
-        .filter(u8::is_ascii_lowercase)
-        .map(char::from)
-        .collect();
+/// Calls `f` with the lower-case ASCII letters of a label's accepted text, without its
+/// suffix. Labels are short: the letters are gathered on the stack when they fit.
+fn with_label_letters<R>(label: &Label, suffix: Option<&str>, f: impl FnOnce(&str) -> R) -> R {
+    let text = label.written.accepted_str();
+    let letters = || {
+        text.bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .filter(u8::is_ascii_lowercase)
+    };
+    let mut buffer = [0u8; 32];
+    let heap: String;
+    let letters: &str = if text.len() <= buffer.len() {
+        let mut len = 0;
+        for b in letters() {
+            buffer[len] = b;
+            len += 1;
+        }
+        // Only ASCII letters were kept.
+        std::str::from_utf8(&buffer[..len]).unwrap_or_default()
+    } else {
+        heap = letters().map(char::from).collect();
+        &heap
+    };
     match letters.strip_suffix(suffix.unwrap_or("")) {
-        Some(stripped) if stripped.len() < letters.len() => stripped.to_string(),
-        _ => letters,
+        Some(stripped) if stripped.len() < letters.len() => f(stripped),
+        _ => f(letters),
     }
 }
 
-/// The families a label may belong to, with its ordinal in each.
-fn label_families(label: &Label) -> Vec<(Family, Option<u32>)> {
+/// The families a label may belong to (one or two), with its ordinal in each.
+fn label_families(label: &Label) -> Families {
     let Some(value) = &label.value else {
         // Suspect letter labels (`bd)`, `b) a)`) stay in the alphabet.
-        return vec![(Family::Alpha(Punctuation::Paren), None)];
+        return Families::one(Family::Alpha(Punctuation::Paren), None);
     };
     let p = value.punctuation;
     match value.scheme {
         Scheme::LowerAlpha | Scheme::UpperAlpha => {
-            let letters = label_letters(label, value.suffix.as_deref());
-            let mut out = vec![(Family::Alpha(p), alpha_value(&letters))];
-            if let Some(r) = roman_value(&letters) {
-                out.push((Family::Roman(p), Some(r)));
-            }
-            out
+            with_label_letters(label, value.suffix.as_deref(), |letters| {
+                let mut out = Families::one(Family::Alpha(p), alpha_value(letters));
+                if let Some(r) = roman_value(letters) {
+                    out.second = Some((Family::Roman(p), Some(r)));
+                }
+                out
+            })
         }
         Scheme::LowerRoman | Scheme::UpperRoman => {
-            let letters = label_letters(label, value.suffix.as_deref());
-            let mut out = vec![(Family::Roman(p), roman_value(&letters))];
-            if let Some(a) = alpha_value(&letters) {
-                out.insert(0, (Family::Alpha(p), Some(a)));
-            }
-            out
+            with_label_letters(label, value.suffix.as_deref(), |letters| {
+                let roman = (Family::Roman(p), roman_value(letters));
+                match alpha_value(letters) {
+                    Some(a) => Families {
+                        first: (Family::Alpha(p), Some(a)),
+                        second: Some(roman),
+                    },
+                    None => Families {
+                        first: roman,
+                        second: None,
+                    },
+                }
+            })
         }
-        Scheme::Arabic => vec![(Family::Number(p), Some(value.ordinal()))],
-        Scheme::Decimal => vec![(Family::Decimal(value.numbers.len()), Some(value.ordinal()))],
-        Scheme::Bullet => vec![(Family::Bullet, None)],
+        Scheme::Arabic => Families::one(Family::Number(p), Some(value.ordinal())),
+        Scheme::Decimal => {
+            Families::one(Family::Decimal(value.numbers.len()), Some(value.ordinal()))
+        }
+        Scheme::Bullet => Families::one(Family::Bullet, None),
+    }
+}
+
+/// One or two candidate families of a label, in order of preference (no allocation:
+/// this runs for every item).
+struct Families {
+    first: (Family, Option<u32>),
+    second: Option<(Family, Option<u32>)>,
+}
+
+impl Families {
+    fn one(family: Family, ordinal: Option<u32>) -> Self {
+        Self {
+            first: (family, ordinal),
+            second: None,
+        }
+    }
+
+    fn len(&self) -> usize {
+        1 + usize::from(self.second.is_some())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(Family, Option<u32>)> {
+        std::iter::once(&self.first).chain(self.second.as_ref())
     }
 }
 
@@ -1755,6 +1963,29 @@ mod tests {
             let joined = |v| format!("{}{}", label.written.view(v), rest.view(v));
             assert!(joined(View::Accepted).starts_with("new"));
             assert!(joined(View::Rejected).starts_with("a)"));
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written search finds what its pattern found.
+        #[test]
+        fn lost_hyphens_are_found_as_the_pattern_found_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "ITU", "T", "R", "D", "s", "WGWSIS", "CWGInternet", "CWG", "Internet",
+                    "-", " ", "_", "x", "9", "\u{e9}", "\u{2011}", "I", "W", "C",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = pieces.concat();
+            let pattern =
+                Regex::new(r"(?-u:\b)(ITU[TRD]|WGWSIS|CWGInternet|ITUTs|ITURs)(?-u:\b)").unwrap();
+            let expected: Vec<(usize, usize)> =
+                pattern.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            let mut found = Vec::new();
+            for_each_lost_hyphen(&text, |s, e| found.push((s, e)));
+            proptest::prop_assert_eq!(found, expected);
         }
     }
 

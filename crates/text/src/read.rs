@@ -119,7 +119,8 @@ fn scan(text: &str, markup: Markup) -> Scan {
                     para_start = pos;
                 }
             }
-            if has_markers {
+            // Only a line holding the marker's opening is searched for markers.
+            if has_markers && text[pos..stop].contains("[bookmark: ") {
                 push_text(text, pos, stop, segment.kind, &mut current, &mut removed);
             } else {
                 push_run(text, pos, stop, segment.kind, &mut current);
