@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use amend_diff::{DiffOptions, diff};
+use amend_diff::{DiffOptions, diff_document};
 use amend_text::{ReadOptions, read, write_markdown};
 
 fn main() -> std::process::ExitCode {
@@ -47,9 +47,10 @@ fn main() -> std::process::ExitCode {
         (a.join().expect("reader thread"), b)
     });
     let t1 = std::time::Instant::now();
-    let redline = diff(&a, &b, &DiffOptions::default());
+    // As `amend diff --to md` does: the marked document without the change list.
+    let redline = diff_document(&a, &b, &DiffOptions::default());
     let t2 = std::time::Instant::now();
-    let text = write_markdown(&redline.document);
+    let text = write_markdown(&redline);
     if timing {
         eprintln!(
             "read {:?}, diff {:?}, write {:?}",

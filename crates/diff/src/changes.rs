@@ -3,6 +3,7 @@
 //! merged document, so it always agrees with the marks.
 
 use amend_model::{Block, Body, Change, ChangeKind, Content, Document, Item, Resolution, Section};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::boilerplate::{Boilerplate, boilerplate_of};
@@ -262,9 +263,18 @@ pub fn records(document: &Document) -> Vec<ChangeRecord> {
         Body::Resolution(r) => c.resolution(r, ""),
         Body::Collection(col) => {
             c.blocks("front__", &col.front_matter);
-            for (n, r) in col.resolutions.iter().enumerate() {
+            let one = |(n, r): (usize, &Resolution)| {
+                let mut c = Collector { out: Vec::new() };
                 c.resolution(r, &format!("res_{}__", n + 1));
-            }
+                c.out
+            };
+            // Resolutions are independent: many are read back in parallel, in order.
+            let lists: Vec<Vec<ChangeRecord>> = if col.resolutions.len() > 16 {
+                col.resolutions.par_iter().enumerate().map(one).collect()
+            } else {
+                col.resolutions.iter().enumerate().map(one).collect()
+            };
+            c.out.extend(lists.into_iter().flatten());
         }
         Body::Contribution(con) => {
             for (n, p) in con.proposals.iter().enumerate() {

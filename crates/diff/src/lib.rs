@@ -123,6 +123,13 @@ impl Redline {
 /// structure; anything else paragraph by paragraph. Each side is read in its accepted
 /// view (marks already in the inputs are applied first).
 pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> Redline {
+    Redline::new(diff_document(old, new, options))
+}
+
+/// [`diff`] without the change list: the merged, change-marked document alone, for
+/// callers that only show the marks (Markdown, .docx). The change list is read back
+/// from it with [`records`] when needed.
+pub fn diff_document(old: &Document, new: &Document, options: &DiffOptions) -> Document {
     let marks = Marks { options };
     let (mut body, footnotes) = match (&old.body, &new.body) {
         (Body::Resolution(o), Body::Resolution(n)) => (
@@ -178,7 +185,7 @@ pub fn diff(old: &Document, new: &Document, options: &DiffOptions) -> Redline {
     document.removed_markers = new.removed_markers.clone();
     document.lost_hyphens = new.lost_hyphens.clone();
     document.warnings = new.warnings.clone();
-    Redline::new(document)
+    document
 }
 
 /// Compares two plain texts paragraph by paragraph (one paragraph per line), then word

@@ -49,6 +49,10 @@ impl Marks<'_> {
 
     /// The word diff of two texts as marked content.
     pub fn text(&self, old: &str, new: &str, part: Part) -> Content {
+        if old == new {
+            // Most nodes are unchanged: one plain span, as the word diff would give.
+            return Content::plain(new);
+        }
         let mut out = Content::new();
         // Every piece of new text is a slice of `new`, in order: `new[..at]` is the text
         // before the current edit.

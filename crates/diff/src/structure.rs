@@ -120,25 +120,27 @@ impl<'a> Aligner<'a> {
         self.slots
     }
 
-    fn deleted(&mut self, item: &'a Item) -> Node<'a> {
+    /// An old item without a counterpart; its profile when the alignment made it.
+    fn deleted(&mut self, item: &'a Item, profile: Option<Profile>) -> Node<'a> {
         let slot = self.slot();
         let order = self.old_pool.len();
         self.old_pool.push(Candidate {
             slot,
             item,
-            profile: Profile::new(&item.content.accepted_str()),
+            profile: profile.unwrap_or_else(|| Profile::new(&item.content.accepted_str())),
             order,
         });
         Node::Deleted { old: item, slot }
     }
 
-    fn inserted(&mut self, item: &'a Item) -> Node<'a> {
+    /// A new item without a counterpart; its profile when the alignment made it.
+    fn inserted(&mut self, item: &'a Item, profile: Option<Profile>) -> Node<'a> {
         let slot = self.slot();
         let order = self.new_pool.len();
         self.new_pool.push(Candidate {
             slot,
             item,
-            profile: Profile::new(&item.content.accepted_str()),
+            profile: profile.unwrap_or_else(|| Profile::new(&item.content.accepted_str())),
             order,
         });
         Node::Inserted { new: item, slot }
@@ -154,9 +156,9 @@ impl<'a> Aligner<'a> {
         let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
         let new_keys: Vec<u64> = new_texts.iter().map(|t| key(t)).collect();
         // Profiles are only needed for items in gaps: computed on demand.
-        let old_profiles: Vec<std::cell::OnceCell<Profile>> =
+        let mut old_profiles: Vec<std::cell::OnceCell<Profile>> =
             old.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let new_profiles: Vec<std::cell::OnceCell<Profile>> =
+        let mut new_profiles: Vec<std::cell::OnceCell<Profile>> =
             new.iter().map(|_| std::cell::OnceCell::new()).collect();
         let similar = |a: usize, b: usize| {
             let po = old_profiles[a].get_or_init(|| Profile::new(&old_texts[a]));
@@ -181,8 +183,8 @@ impl<'a> Aligner<'a> {
                         children,
                     }
                 }
-                Pair::Deleted(i) => self.deleted(old[i]),
-                Pair::Inserted(j) => self.inserted(new[j]),
+                Pair::Deleted(i) => self.deleted(old[i], old_profiles[i].take()),
+                Pair::Inserted(j) => self.inserted(new[j], new_profiles[j].take()),
             })
             .collect()
     }
@@ -234,14 +236,14 @@ impl<'a> Aligner<'a> {
                     old: &old[i],
                     items: live(&old[i].items)
                         .into_iter()
-                        .map(|it| self.deleted(it))
+                        .map(|it| self.deleted(it, None))
                         .collect(),
                 },
                 Pair::Inserted(j) => SectionNode::Inserted {
                     new: &new[j],
                     items: live(&new[j].items)
                         .into_iter()
-                        .map(|it| self.inserted(it))
+                        .map(|it| self.inserted(it, None))
                         .collect(),
                 },
             })
@@ -513,25 +515,28 @@ fn annexes(marks: &Marks<'_>, old: &[Annex], new: &[Annex]) -> Vec<Annex> {
         .collect()
 }
 
-/// Collects the wids the builder set, in document order.
-fn collect_wids(resolution: &Resolution) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &resolution.sections {
-        out.push(s.wid.clone());
-        for item in &s.items {
-            for i in item.walk() {
-                out.push(i.wid.clone());
-            }
+/// Takes out the wids the builder set, in document order (the id assignment that
+/// follows overwrites them; [`restore_wids`] puts them back).
+fn take_wids(resolution: &mut Resolution) -> Vec<String> {
+    fn items(list: &mut [Item], out: &mut Vec<String>) {
+        for item in list {
+            out.push(std::mem::take(&mut item.wid));
+            items(&mut item.children, out);
         }
+    }
+    let mut out = Vec::new();
+    for s in &mut resolution.sections {
+        out.push(std::mem::take(&mut s.wid));
+        items(&mut s.items, &mut out);
     }
     out
 }
 
-fn restore_wids(resolution: &mut Resolution, wids: &[String]) {
-    fn items(list: &mut [Item], wids: &[String], k: &mut usize) {
+fn restore_wids(resolution: &mut Resolution, mut wids: Vec<String>) {
+    fn items(list: &mut [Item], wids: &mut [String], k: &mut usize) {
         for item in list {
-            if let Some(w) = wids.get(*k).filter(|w| !w.is_empty()) {
-                item.wid = w.clone();
+            if let Some(w) = wids.get_mut(*k).filter(|w| !w.is_empty()) {
+                item.wid = std::mem::take(w);
             }
             *k += 1;
             items(&mut item.children, wids, k);
@@ -539,11 +544,11 @@ fn restore_wids(resolution: &mut Resolution, wids: &[String]) {
     }
     let mut k = 0;
     for s in &mut resolution.sections {
-        if let Some(w) = wids.get(k).filter(|w| !w.is_empty()) {
-            s.wid = w.clone();
+        if let Some(w) = wids.get_mut(k).filter(|w| !w.is_empty()) {
+            s.wid = std::mem::take(w);
         }
         k += 1;
-        items(&mut s.items, wids, &mut k);
+        items(&mut s.items, &mut wids, &mut k);
     }
 }
 
@@ -565,9 +570,9 @@ pub(crate) fn diff_resolution(marks: &Marks<'_>, old: &Resolution, new: &Resolut
         annexes: annexes(marks, &old.annexes, &new.annexes),
         span: new.span,
     };
-    let wids = collect_wids(&merged);
+    let wids = take_wids(&mut merged);
     amend_model::ids::assign(&mut merged);
-    restore_wids(&mut merged, &wids);
+    restore_wids(&mut merged, wids);
     merged
 }
 

@@ -4,10 +4,12 @@
 //! letter or bare punctuation between two changes, and change edges on word boundaries.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::hash::Hasher;
 use std::ops::Range;
 
 use amend_model::tokenize::tokens;
-use imara_diff::{Algorithm, Diff, InternedInput};
+use imara_diff::{Algorithm, Diff, NoSliderHeuristic, Token};
 
 /// One piece of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +62,29 @@ pub fn diff_words<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
 /// tab, several), and non-breaking hyphens and curly apostrophes are their plain forms.
 /// Line ends stay distinct.
 pub fn comparable(token: &str) -> Cow<'_, str> {
+    // Most tokens are ASCII words.
+    if token
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+        && token.is_ascii()
+    {
+        return Cow::Borrowed(token);
+    }
     if token
         .chars()
         .all(|c| c.is_whitespace() && c != '\n' && c != '\r')
     {
         return Cow::Borrowed(" ");
     }
-    if token.is_ascii() {
+    if token.is_ascii()
+        || !token.chars().any(|c| {
+            matches!(
+                c,
+                '\u{2011}' | '\u{2010}' | '\u{2019}' | '\u{2018}' | '\u{a0}' | '\u{202f}'
+            )
+        })
+    {
         return Cow::Borrowed(token);
     }
     Cow::Owned(
@@ -88,18 +106,24 @@ pub fn comparable(token: &str) -> Cow<'_, str> {
 /// `e.g`, `1,000`, `3.5`); runs of spaces and tabs are one token, `\r\n` is one token,
 /// anything else is a token of its own.
 fn ascii_tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    ascii_tokens_into(text, &mut out);
+    out
+}
+
+/// [`ascii_tokens`], appended to `out` (no vector per piece of a longer text).
+fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len() / 4);
+    let word = |c: u8| BYTE_CLASS[usize::from(c)] == WORD_BYTE;
     let mut i = 0;
     while i < b.len() {
         let start = i;
         let c = b[i];
-        if c.is_ascii_alphanumeric() || c == b'_' {
-            i += 1;
-            loop {
-                if i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+        match BYTE_CLASS[usize::from(c)] {
+            WORD_BYTE => loop {
+                while i < b.len() && word(b[i]) {
                     i += 1;
-                    continue;
                 }
                 if i + 1 < b.len() {
                     let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
@@ -115,20 +139,42 @@ fn ascii_tokens(text: &str) -> Vec<&str> {
                     }
                 }
                 break;
+            },
+            BLANK_BYTE => {
+                while i < b.len() && BYTE_CLASS[usize::from(b[i])] == BLANK_BYTE {
+                    i += 1;
+                }
             }
-        } else if c == b' ' || c == b'\t' {
-            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-                i += 1;
+            _ => {
+                if c == b'\r' && b.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
             }
-        } else if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
-            i += 2;
-        } else {
-            i += 1;
         }
         out.push(&text[start..i]);
     }
-    out
 }
+
+/// Byte classes of the ASCII tokenizer: letters, digits and `_` run together; spaces
+/// and tabs run together; anything else stands alone.
+const WORD_BYTE: u8 = 1;
+const BLANK_BYTE: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = if b.is_ascii_alphanumeric() || b == b'_' {
+            WORD_BYTE
+        } else if b == b' ' || b == b'\t' {
+            BLANK_BYTE
+        } else {
+            0
+        };
+        c += 1;
+    }
+    table
+};
 
 /// The tokens of a text ([`tokens`]), with runs of spaces of any kind (line ends
 /// excepted) as one token.
@@ -136,26 +182,37 @@ pub fn word_tokens(text: &str) -> Vec<&str> {
     if text.is_ascii() {
         return ascii_tokens(text);
     }
-    let is_space = |t: &str| {
-        t.chars()
-            .all(|c| c.is_whitespace() && c != '\n' && c != '\r')
-    };
-    let mut out: Vec<&str> = Vec::new();
-    let mut at = 0;
-    for t in chunked_tokens(text) {
-        let start = at;
-        at += t.len();
-        if is_space(t)
-            && let Some(last) = out.last_mut()
-            && is_space(last)
-        {
-            let from = start - last.len();
-            *last = &text[from..at];
+    // Runs of spaces are joined in place: `tokens[..kept]` are the joined tokens so far.
+    let mut tokens = chunked_tokens(text);
+    let mut kept = 0;
+    let mut last_is_space = false;
+    for k in 0..tokens.len() {
+        let t = tokens[k];
+        let space = is_space_token(t);
+        if space && last_is_space {
+            let last = tokens[kept - 1];
+            // Both are consecutive slices of `text`: the joined token spans them.
+            let from = last.as_ptr() as usize - text.as_ptr() as usize;
+            tokens[kept - 1] = &text[from..from + last.len() + t.len()];
             continue;
         }
-        out.push(&text[start..at]);
+        tokens[kept] = t;
+        kept += 1;
+        last_is_space = space;
     }
-    out
+    tokens.truncate(kept);
+    tokens
+}
+
+/// Whether a token is spaces of any kind, line ends excepted.
+fn is_space_token(token: &str) -> bool {
+    match token.as_bytes() {
+        [b] => matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c'),
+        [b, ..] if b.is_ascii() && !matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c') => false,
+        _ => token
+            .chars()
+            .all(|c| c.is_whitespace() && c != '\n' && c != '\r'),
+    }
 }
 
 /// The tokens of [`tokens`] (Unicode word boundaries), with only the non-ASCII stretches
@@ -166,45 +223,166 @@ pub fn word_tokens(text: &str) -> Vec<&str> {
 /// [`ascii_tokens`], which agrees with the Unicode rules on ASCII text (up to runs of
 /// spaces and tabs, which the caller joins anyway).
 fn chunked_tokens(text: &str) -> Vec<&str> {
-    fn piece<'t>(text: &'t str, from: usize, to: usize, out: &mut Vec<&'t str>) {
-        let s = &text[from..to];
-        if s.is_ascii() {
-            out.extend(ascii_tokens(s));
-        } else {
-            out.extend(tokens(s));
-        }
-    }
     let b = text.as_bytes();
+    // A cut before byte `i` (0 < i < len): the text is cut into pieces there.
+    let cut = |i: usize| {
+        (b[i] == b' ' && b[i - 1] != b' ') || (b[i - 1] == b' ' && b[i] != b' ' && b[i].is_ascii())
+    };
     let mut out = Vec::with_capacity(b.len() / 4);
-    let mut start = 0;
-    for i in 1..b.len() {
-        let cut = (b[i] == b' ' && b[i - 1] != b' ')
-            || (b[i - 1] == b' ' && b[i] != b' ' && b[i].is_ascii());
-        if cut {
-            piece(text, start, i, &mut out);
-            start = i;
+    // Consecutive ASCII pieces are cut as one stretch: their cuts are all token
+    // boundaries of `ascii_tokens` (which may join spaces across them; the caller joins
+    // runs of spaces anyway). Only the pieces holding a non-ASCII byte are looked for.
+    let mut done = 0;
+    while let Some(offset) = b[done..].iter().position(|&c| !c.is_ascii()) {
+        let at = done + offset;
+        let mut start = at;
+        while start > done && !cut(start) {
+            start -= 1;
         }
+        let mut end = at + 1;
+        while end < b.len() && !cut(end) {
+            end += 1;
+        }
+        ascii_tokens_into(&text[done..start], &mut out);
+        out.extend(tokens(&text[start..end]));
+        done = end;
     }
-    if start < b.len() {
-        piece(text, start, b.len(), &mut out);
-    }
+    ascii_tokens_into(&text[done..], &mut out);
     out
 }
 
 /// Diffs two token sequences with imara-diff's Histogram algorithm.
 fn token_hunks(old: &[&str], new: &[&str]) -> Vec<Hunk> {
-    let mut input: InternedInput<Cow<'_, str>> = InternedInput::default();
-    input.reserve(old.len() as u32, new.len() as u32);
-    input.update_before(old.iter().map(|t| comparable(t)));
-    input.update_after(new.iter().map(|t| comparable(t)));
-    let mut diff = Diff::compute(Algorithm::Histogram, &input);
-    diff.postprocess_no_heuristic(&input);
+    let (before, after, distinct) = intern(old, new);
+    let mut diff = Diff::default();
+    diff.compute_with(Algorithm::Histogram, &before, &after, distinct);
+    diff.postprocess_with(&before, &after, NoSliderHeuristic);
     diff.hunks()
         .map(|h| Hunk {
             old: h.before.start as usize..h.before.end as usize,
             new: h.after.start as usize..h.after.end as usize,
         })
         .collect()
+}
+
+/// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
+/// number of distinct ids.
+fn intern(old: &[&str], new: &[&str]) -> (Vec<Token>, Vec<Token>, u32) {
+    thread_local! {
+        // One table per thread, kept between paragraphs: a table made and freed for each
+        // paragraph cost more in allocation than the lookups themselves.
+        static TABLE: RefCell<TokenIds> = RefCell::default();
+    }
+    TABLE.with_borrow_mut(|table| table.intern(old, new))
+}
+
+/// An open-addressing table from a token's comparable form to its id.
+#[derive(Default)]
+struct TokenIds {
+    /// 0 for an empty slot, else the id + 1.
+    slots: Vec<u32>,
+    /// Per id: the hash of its form, and where a token of that form is (new side or
+    /// not, index).
+    ids: Vec<(u64, bool, u32)>,
+}
+
+impl TokenIds {
+    fn intern(&mut self, old: &[&str], new: &[&str]) -> (Vec<Token>, Vec<Token>, u32) {
+        let size = ((old.len() + new.len()) * 2).next_power_of_two().max(64);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        self.ids.clear();
+        let mask = size - 1;
+        let (slots, ids) = (&mut self.slots, &mut self.ids);
+        // Half the tokens are one byte (a space, a comma): their ids are kept by byte.
+        let mut by_byte = [u32::MAX; 128];
+        let mut id_of = |new_side: bool, index: usize| -> Token {
+            let token = if new_side { new[index] } else { old[index] };
+            let byte = match token.as_bytes() {
+                [b] if b.is_ascii() => Some(usize::from(*b)),
+                _ => None,
+            };
+            if let Some(b) = byte
+                && by_byte[b] != u32::MAX
+            {
+                return Token(by_byte[b]);
+            }
+            let form = comparable(token);
+            let mut hasher = TokenHasher::default();
+            hasher.write(form.as_bytes());
+            let hash = hasher.finish();
+            let mut slot = hash as usize & mask;
+            let id = loop {
+                match slots[slot] {
+                    0 => {
+                        let id = ids.len() as u32;
+                        ids.push((hash, new_side, index as u32));
+                        slots[slot] = id + 1;
+                        break id;
+                    }
+                    taken => {
+                        let (h, side, at) = ids[taken as usize - 1];
+                        let other = if side {
+                            new[at as usize]
+                        } else {
+                            old[at as usize]
+                        };
+                        if h == hash && comparable(other) == form {
+                            break taken - 1;
+                        }
+                        slot = (slot + 1) & mask;
+                    }
+                }
+            };
+            if let Some(b) = byte {
+                by_byte[b] = id;
+            }
+            Token(id)
+        };
+        let before: Vec<Token> = (0..old.len()).map(|k| id_of(false, k)).collect();
+        // The new text's tokens that equal the old text's at the same place from the
+        // start, or from the end, take the old token's id without a lookup: an edited
+        // paragraph is mostly such tokens.
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let suffix = old[prefix..]
+            .iter()
+            .rev()
+            .zip(new[prefix..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut after: Vec<Token> = Vec::with_capacity(new.len());
+        after.extend_from_slice(&before[..prefix]);
+        after.extend((prefix..new.len() - suffix).map(|k| id_of(true, k)));
+        after.extend_from_slice(&before[old.len() - suffix..]);
+        (before, after, ids.len() as u32)
+    }
+}
+
+/// A fast hash for short tokens (eight bytes at a time, the multiplier of the Fx hash).
+#[derive(Default)]
+struct TokenHasher(u64);
+
+impl Hasher for TokenHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const MIX: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(MIX);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // The table takes its slot from the low bits: fold the high bits down there.
+        self.0 ^ (self.0 >> 29) ^ (self.0 >> 47)
+    }
 }
 
 fn chars(tokens: &[&str], range: &Range<usize>) -> usize {
