@@ -986,6 +986,7 @@ impl<'a, 'input> Importer<'a, 'input> {
         self.footnotes.push(Footnote {
             marker,
             content,
+            mark: None,
             span: span_of(c),
         });
     }

@@ -881,6 +881,7 @@ mod random {
                     .map(|(n, content)| Footnote {
                         marker: (n + 1).to_string(),
                         content,
+                        mark: None,
                         span: SourceSpan::default(),
                     })
                     .collect();

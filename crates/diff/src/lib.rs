@@ -213,6 +213,7 @@ fn footnotes(marks: &Marks<'_>, old: &[Footnote], new: &[Footnote]) -> Option<Ve
             .map(|(o, n)| Footnote {
                 marker: n.marker.clone(),
                 content: marks.text(&o.content.accepted(), &n.content.accepted(), Part::Text),
+                mark: None,
                 span: n.span,
             })
             .collect(),

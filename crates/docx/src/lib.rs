@@ -183,6 +183,7 @@ pub fn read_paragraphs(bytes: &[u8], options: &ReadOptions) -> Result<DocxParagr
             footnotes.push(Footnote {
                 marker,
                 content,
+                mark: None,
                 span: SourceSpan::default(),
             });
         }

@@ -101,6 +101,9 @@ pub struct Footnote {
     /// The marker as written (`1`, `bis`, `*`).
     pub marker: String,
     pub content: Content,
+    /// The note inserted or deleted whole (with its reference): it is in one view only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<Change>,
     pub span: SourceSpan,
 }
 

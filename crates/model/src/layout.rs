@@ -430,6 +430,7 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
         footnotes.push(Footnote {
             marker,
             content: text,
+            mark: None,
             span: p.span,
         });
     }
