@@ -183,7 +183,7 @@ pub fn read_paragraphs(bytes: &[u8], options: &ReadOptions) -> Result<DocxParagr
             footnotes.push(Footnote {
                 marker,
                 content,
-                mark: None,
+                mark: change,
                 span: SourceSpan::default(),
             });
         }

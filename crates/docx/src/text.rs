@@ -63,10 +63,15 @@ impl Out {
         if footnotes.is_empty() {
             return;
         }
-        // A note whose reference is gone from this text is gone too.
+        // A note inserted or deleted whole, or whose reference is gone from this text, is
+        // gone too.
         let referenced = markers(&self.text);
         for note in footnotes {
-            if !referenced.contains(&note.marker) {
+            let shown = note.mark.as_ref().is_none_or(|m| match view {
+                View::Accepted => m.kind.in_accepted(),
+                View::Rejected => m.kind.in_rejected(),
+            });
+            if !shown || !referenced.contains(&note.marker) {
                 continue;
             }
             let text = note.content.view(view);

@@ -85,9 +85,19 @@ pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRe
         Body::Generic(g) => blocks(&g.blocks, f),
     }
     for note in &document.footnotes {
-        let mut content = Content::plain(format!("[{}] ", note.marker));
+        // A note inserted or deleted whole takes its marker line along; a note whose text
+        // alone changed keeps its marker in both views.
+        let marker = format!("[{}] ", note.marker);
+        let mut content = match &note.mark {
+            Some(change) => Content::from_spans(vec![Span::marked(marker, change.clone())]),
+            None => Content::plain(marker),
+        };
         content = content.concat(note.content.clone());
-        f(LineRef::owned(content));
+        f(LineRef {
+            label: None,
+            content: Cow::Owned(content),
+            mark: note.mark.as_ref(),
+        });
     }
 }
 
