@@ -111,19 +111,40 @@ fn normalize_spaces(text: &str) -> Cow<'_, str> {
     }
 }
 
-static TITLE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$",
-    )
-    .expect("title line pattern")
-});
+const TITLE_PATTERN: &str = r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$";
+static TITLE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(TITLE_PATTERN).expect("title line pattern"));
+static TITLE_LINE_ASCII: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&ascii_classes(TITLE_PATTERN)).expect("title line pattern"));
+
+/// The title line pattern for `key` (see [`ascii_classes`]).
+fn title_line(key: &str) -> &'static Regex {
+    if key.is_ascii() {
+        &TITLE_LINE_ASCII
+    } else {
+        &TITLE_LINE
+    }
+}
+
+/// `pattern` with its Unicode classes (`\s`, `\d`, `\p{L}` in a class) narrowed to ASCII.
+/// On ASCII text both match the same; the narrow one costs a fraction to build, which
+/// every `amend` run pays (title lines and stamps are ASCII in most texts).
+fn ascii_classes(pattern: &str) -> String {
+    pattern
+        .replace(r"\s", r"(?-u:\s)")
+        .replace(r"\d", r"(?-u:\d)")
+        .replace(r"\p{L}", "A-Za-z")
+}
+
 static UN_TITLE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\.\s+\S").expect("UN title pattern"));
 static REVISION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((Rev\.[^)]*)\)").expect("revision pattern"));
-static PLACE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)").expect("place-year pattern")
-});
+const PLACE_YEAR_PATTERN: &str = r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)";
+static PLACE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(PLACE_YEAR_PATTERN).expect("place-year pattern"));
+static PLACE_YEAR_ASCII: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&ascii_classes(PLACE_YEAR_PATTERN)).expect("place-year pattern"));
 static MARGIN_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(MOD|ADD|SUP|NOC)(?:\s+([A-Z]{2,6}/[\w/.-]+))?\s*$").expect("margin pattern")
 });
@@ -320,7 +341,7 @@ fn classify(paragraph: &Paragraph) -> Class {
     // Each pattern below is anchored at the start and begins with one of a few words: a
     // line that starts with none of them cannot match, and is not searched.
     if paragraph.style_is(&["ResNo", "DecNo", "RecNo"])
-        || (starts_with_any(key, TITLE_WORDS) && TITLE_LINE.is_match(key))
+        || (starts_with_any(key, TITLE_WORDS) && title_line(key).is_match(key))
     {
         return Class::Title;
     }
@@ -403,10 +424,6 @@ fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
     styled.then_some(SectionKind::Operative)
 }
 
-/// Trailing `[n] text` paragraphs are notes. A paragraph whose marker itself changed
-/// (`[{-1-}{+2+}]`: a note renumbered by another's insertion) stays a paragraph, since a
-/// note's marker reads the same in both views; a note inserted or deleted whole keeps that
-/// change as its mark.
 fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
     let mut footnotes = Vec::new();
     let mut start = paragraphs.len();
@@ -428,41 +445,6 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
     paragraphs.truncate(start);
     footnotes.reverse();
     footnotes
-}
-
-/// The note a trailing `[n] text` paragraph holds, unless its marker carries a change of
-/// its own or the paragraph a mark the note could not keep.
-fn trailing_note(p: &Paragraph) -> Option<Footnote> {
-    let content = p.content.clone().trimmed();
-    let written = content.written();
-    let caps = FOOTNOTE_LINE.captures(&written)?;
-    let text_start = caps.get(2).map_or(written.len(), |m| m.start());
-    let (marker, text) = content.split_at_written(text_start);
-    let whole = whole_change(&content).cloned();
-    if whole.is_none() && (p.mark.is_some() || marker.spans.iter().any(|s| s.change.is_some())) {
-        return None;
-    }
-    Some(Footnote {
-        marker: caps[1].to_string(),
-        content: text,
-        mark: whole,
-        span: p.span,
-    })
-}
-
-/// The change that marks all of a content when every span is in the same one view only
-/// (all inserted, or all deleted).
-fn whole_change(content: &Content) -> Option<&Change> {
-    let first: &Change = content.spans.first()?.change.as_deref()?;
-    let side = |k: ChangeKind| (k.in_accepted(), k.in_rejected());
-    if side(first.kind) == (true, true) {
-        return None;
-    }
-    content
-        .spans
-        .iter()
-        .all(|s| s.kind().is_some_and(|k| side(k) == side(first.kind)))
-        .then_some(first)
 }
 
 /// Generic blocks for paragraphs `start..end`.
@@ -890,7 +872,12 @@ fn resolution(
             Class::Text => {}
             _ => break,
         }
-        if let Some(caps) = HISTORY_LINE.captures(&k) {
+        // Each pattern is tried only where its fixed first or last character stands.
+        if let Some(caps) = k
+            .starts_with('(')
+            .then(|| HISTORY_LINE.captures(&k))
+            .flatten()
+        {
             history = Some(History {
                 content: p.content.clone().trimmed(),
                 meetings: parse_meetings(&caps[1]),
@@ -902,6 +889,7 @@ fn resolution(
         }
         // A title with its history line merged: `Title (Johannesburg, 2008; Dubai, 2012)`.
         if history.is_none()
+            && k.ends_with(')')
             && let Some(caps) = MERGED_HISTORY.captures(&k)
             && let Some(m) = caps.get(1)
         {
@@ -988,7 +976,7 @@ fn title_is_long(title: &Content, next: &str) -> bool {
 fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
     let mut kind = InstrumentKind::Resolution;
     let mut number = String::new();
-    if let Some(caps) = TITLE_LINE.captures(key) {
+    if let Some(caps) = title_line(key).captures(key) {
         let word = caps
             .get(1)
             .or_else(|| caps.get(2))
@@ -1001,10 +989,16 @@ fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
         };
         let rest = caps.get(3).map_or("", |m| m.as_str());
         number = rest.split('(').next().unwrap_or("").trim().to_string();
-    } else if let Some(caps) = UN_TITLE_LINE.captures(key) {
+    } else if key.starts_with(|c: char| c.is_numeric())
+        && let Some(caps) = UN_TITLE_LINE.captures(key)
+    {
         number = caps[1].to_string();
     }
-    let revision = REVISION.captures(key).map(|caps| {
+    let revision = (key
+        .contains("(Rev.")
+        .then(|| REVISION.captures(key))
+        .flatten())
+    .map(|caps| {
         let as_written = caps[1].to_string();
         let (place, year) = last_place_year(&as_written);
         Revision {
@@ -1028,7 +1022,12 @@ fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
     let text = text.trim_start_matches("Rev.").trim();
     let mut place = None;
     let mut year = None;
-    for caps in PLACE_YEAR.captures_iter(text) {
+    let pattern: &Regex = if text.is_ascii() {
+        &PLACE_YEAR_ASCII
+    } else {
+        &PLACE_YEAR
+    };
+    for caps in pattern.captures_iter(text) {
         year = caps[2].parse().ok();
         place = caps.get(1).map(|m| {
             // A glued stamp `2012Hammamet`: the place starts after the digits.
@@ -1062,6 +1061,9 @@ fn parse_markers(text: &str) -> Vec<String> {
 }
 
 fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
+    if !key.starts_with("The") {
+        return None;
+    }
     let caps = ENACTING_LINE.captures(key)?;
     let body_text = caps.get(1)?.as_str();
     let named = vocabulary::body_in(body_text);
