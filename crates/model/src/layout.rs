@@ -424,6 +424,10 @@ fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
     styled.then_some(SectionKind::Operative)
 }
 
+/// Trailing `[n] text` paragraphs are notes. A paragraph whose marker itself changed
+/// (`[{-1-}{+2+}]`: a note renumbered by another's insertion) stays a paragraph, since a
+/// note's marker reads the same in both views; a note inserted or deleted whole keeps that
+/// change as its mark.
 fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
     let mut footnotes = Vec::new();
     let mut start = paragraphs.len();
@@ -445,6 +449,41 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
     paragraphs.truncate(start);
     footnotes.reverse();
     footnotes
+}
+
+/// The note a trailing `[n] text` paragraph holds, unless its marker carries a change of
+/// its own or the paragraph a mark the note could not keep.
+fn trailing_note(p: &Paragraph) -> Option<Footnote> {
+    let content = p.content.clone().trimmed();
+    let written = content.written();
+    let caps = FOOTNOTE_LINE.captures(&written)?;
+    let text_start = caps.get(2).map_or(written.len(), |m| m.start());
+    let (marker, text) = content.split_at_written(text_start);
+    let whole = whole_change(&content).cloned();
+    if whole.is_none() && (p.mark.is_some() || marker.spans.iter().any(|s| s.change.is_some())) {
+        return None;
+    }
+    Some(Footnote {
+        marker: caps[1].to_string(),
+        content: text,
+        mark: whole,
+        span: p.span,
+    })
+}
+
+/// The change that marks all of a content when every span is in the same one view only
+/// (all inserted, or all deleted).
+fn whole_change(content: &Content) -> Option<&Change> {
+    let first: &Change = content.spans.first()?.change.as_deref()?;
+    let side = |k: ChangeKind| (k.in_accepted(), k.in_rejected());
+    if side(first.kind) == (true, true) {
+        return None;
+    }
+    content
+        .spans
+        .iter()
+        .all(|s| s.kind().is_some_and(|k| side(k) == side(first.kind)))
+        .then_some(first)
 }
 
 /// Generic blocks for paragraphs `start..end`.
