@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use amend_diff::{DiffOptions, diff};
+use amend_diff::{DiffOptions, diff, diff_document};
 use amend_model::Document;
 use amend_render::{HtmlOptions, Layout, TermOptions};
 use amend_text::ReadOptions;
@@ -95,10 +95,47 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         hide_boilerplate: args.no_boilerplate,
         ..DiffOptions::default()
     };
-    let redline = diff(&old, &new, &options);
-    let written = write(args, &redline);
-    crate::keep_until_exit((old, new, redline));
+    let written = match args.to {
+        // These show the marks only: the change list is not made.
+        DiffOutput::Md | DiffOutput::Docx => {
+            let document = diff_document(&old, &new, &options);
+            let written = write_document(args, &document);
+            crate::keep_until_exit(document);
+            written
+        }
+        _ => {
+            let redline = diff(&old, &new, &options);
+            let written = write(args, &redline);
+            crate::keep_until_exit(redline);
+            written
+        }
+    };
+    crate::keep_until_exit((old, new));
     written
+}
+
+/// The outputs made from the marked document alone.
+fn write_document(args: &DiffArgs, document: &Document) -> anyhow::Result<()> {
+    match args.to {
+        DiffOutput::Docx => {
+            if args.output.is_none() && std::io::stdout().is_terminal() {
+                anyhow::bail!("--to docx writes a binary file: give -o FILE.docx");
+            }
+            let bytes = amend_docx::write_docx(
+                document,
+                &amend_docx::WriteOptions {
+                    author: args.author.clone(),
+                    date: args.date.clone(),
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("cannot write the .docx: {e}"))?;
+            write_out(&args.output, &bytes)
+        }
+        _ => write_out(
+            &args.output,
+            amend_text::write_markdown(document).as_bytes(),
+        ),
+    }
 }
 
 fn write(args: &DiffArgs, redline: &amend_diff::Redline) -> anyhow::Result<()> {
@@ -157,24 +194,7 @@ fn write(args: &DiffArgs, redline: &amend_diff::Redline) -> anyhow::Result<()> {
             );
             write_out(&args.output, page.as_bytes())
         }
-        DiffOutput::Md => write_out(
-            &args.output,
-            amend_text::write_markdown(&redline.document).as_bytes(),
-        ),
         DiffOutput::Json => write_out(&args.output, amend_render::json(redline).as_bytes()),
-        DiffOutput::Docx => {
-            if args.output.is_none() && std::io::stdout().is_terminal() {
-                anyhow::bail!("--to docx writes a binary file: give -o FILE.docx");
-            }
-            let bytes = amend_docx::write_docx(
-                &redline.document,
-                &amend_docx::WriteOptions {
-                    author: args.author.clone(),
-                    date: args.date.clone(),
-                },
-            )
-            .map_err(|e| anyhow::anyhow!("cannot write the .docx: {e}"))?;
-            write_out(&args.output, &bytes)
-        }
+        DiffOutput::Md | DiffOutput::Docx => write_document(args, &redline.document),
     }
 }
