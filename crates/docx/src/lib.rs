@@ -45,6 +45,7 @@ mod writer;
 mod xml;
 
 use std::collections::HashMap;
+use std::io::{Cursor, Read, Seek};
 
 use amend_model::content::{Content, Span, View};
 use amend_model::layout::{self, LayoutInput, Paragraph};
@@ -98,7 +99,15 @@ impl DocxParagraphs {
 
 /// Reads the paragraphs, labels and notes of a `.docx` file.
 pub fn read_paragraphs(bytes: &[u8], options: &ReadOptions) -> Result<DocxParagraphs, DocxError> {
-    let mut package = Package::open(bytes, options.limits)?;
+    paragraphs_from(Cursor::new(bytes), options)
+}
+
+/// [`read_paragraphs`] from a file or any seekable source.
+fn paragraphs_from<R: Read + Seek>(
+    source: R,
+    options: &ReadOptions,
+) -> Result<DocxParagraphs, DocxError> {
+    let mut package = Package::open(source, options.limits)?;
     let limits = package.limits();
     let main = package.main_part()?;
     let rels = package.relationships(&main)?;
@@ -206,7 +215,17 @@ pub fn read_paragraphs(bytes: &[u8], options: &ReadOptions) -> Result<DocxParagr
 /// Reads a `.docx` file into the document model: paragraphs, styles, labels and notes,
 /// then the layout rules every reader shares.
 pub fn read_docx(bytes: &[u8], options: &ReadOptions) -> Result<Document, DocxError> {
-    let read = read_paragraphs(bytes, options)?;
+    read_docx_from(Cursor::new(bytes), options)
+}
+
+/// [`read_docx`] from a file or any seekable source: only the parts the text needs are
+/// read (the main document, styles, numbering, notes, comments and their relationships),
+/// not the images that make up most of a large Recommendation's bytes.
+pub fn read_docx_from<R: Read + Seek>(
+    source: R,
+    options: &ReadOptions,
+) -> Result<Document, DocxError> {
+    let read = paragraphs_from(source, options)?;
     Ok(layout::build(LayoutInput {
         paragraphs: read.paragraphs,
         footnotes: read.footnotes,

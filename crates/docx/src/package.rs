@@ -2,7 +2,7 @@
 //! relationships, and the parts of a WordprocessingML document found through them.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Read, Seek};
 
 use zip::ZipArchive;
 
@@ -61,18 +61,19 @@ impl Relationship {
     }
 }
 
-/// An opened package.
-pub(crate) struct Package<'a> {
-    archive: ZipArchive<Cursor<&'a [u8]>>,
+/// An opened package, over the bytes in memory or a file read part by part (only the
+/// parts asked for are read: an ITU Recommendation's images, most of its bytes, are not).
+pub(crate) struct Package<R> {
+    archive: ZipArchive<R>,
     /// Lower-cased part name (no leading slash) to entry index.
     names: HashMap<String, usize>,
     limits: Limits,
     total: u64,
 }
 
-impl<'a> Package<'a> {
-    pub fn open(bytes: &'a [u8], limits: Limits) -> Result<Self, DocxError> {
-        let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| DocxError::Zip {
+impl<R: Read + Seek> Package<R> {
+    pub fn open(source: R, limits: Limits) -> Result<Self, DocxError> {
+        let archive = ZipArchive::new(source).map_err(|e| DocxError::Zip {
             message: e.to_string(),
         })?;
         if archive.len() > limits.max_entries {
