@@ -435,8 +435,7 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
         let p = &paragraphs[start - 1];
         if p.is_blank() {
             start -= 1;
-        } else if let Some(note) = FOOTNOTE_LINE
-            .is_match(&p.key())
+        } else if let Some(note) = is_footnote_line(&p.key())
             .then(|| trailing_note(p))
             .flatten()
         {
@@ -449,6 +448,12 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
     paragraphs.truncate(start);
     footnotes.reverse();
     footnotes
+}
+
+/// Whether `key` is a `[n] text` line. The pattern is anchored at `[`: a line that starts
+/// otherwise (the last line of most texts) is not searched, and the pattern not built.
+fn is_footnote_line(key: &str) -> bool {
+    key.starts_with('[') && FOOTNOTE_LINE.is_match(key)
 }
 
 /// The note a trailing `[n] text` paragraph holds, unless its marker carries a change of
