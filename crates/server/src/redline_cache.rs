@@ -11,9 +11,12 @@
 //! removed from a group, a user disabled). A [`Grant`] records that the store resolved
 //! both texts for one viewer, together with the store's change counter read *before*
 //! those reads ([`amend_store::Store::change_counter`]); it is used only while the
-//! counter still has that value, so any write through any server or process retires
-//! it, and the next request asks the store again. A grant for anonymous viewers also
-//! keeps the whole page, rendered once, as the bytes every such request is sent.
+//! counter still has that value, so a write retires it and the next request asks the
+//! store again: at once on the server that wrote, and on the others once they have
+//! heard of the write (on PostgreSQL the counter is kept in memory from notifications:
+//! well under a millisecond on one machine, at most a second if one is lost; see
+//! ARCHITECTURE.md). A grant for anonymous viewers also keeps the whole page, rendered
+//! once, as the bytes every such request is sent.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

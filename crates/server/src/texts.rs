@@ -154,7 +154,8 @@ impl AppState {
     /// while it is unchanged, no write has touched who sees what since the store last
     /// resolved both texts for this viewer, and that answer stands (see
     /// `redline_cache`). Otherwise the store resolves both texts again, so a refusal
-    /// is never cached and a revoked reader is refused at once.
+    /// is never cached and a revoked reader is refused as soon as this server has
+    /// seen the write (at once when the write went through it).
     pub(crate) async fn redline_grant(
         &self,
         viewer: Viewer,

@@ -1237,8 +1237,9 @@ fn kept_redline_pages_reach_only_who_may_read_them() {
         }
     }
 
-    // The member leaves CWG-Internet by a write this server did not make: refused at
-    // once, on the page and in the API; back in the group, read again.
+    // The member leaves CWG-Internet by a write through the server's store but not
+    // through a page: refused at once (the store counts its own writes before they
+    // return), on the page and in the API; back in the group, read again.
     let (cwg, member_id) = server.runtime.block_on(async {
         let groups = server.store.groups().await.unwrap();
         let cwg = groups.iter().find(|g| g.slug == "cwg-internet").unwrap().id;

@@ -173,7 +173,13 @@ pub trait Store: Send + Sync {
     /// memberships, through this store or any other process on the same database (a
     /// trigger of the migrations, in the write's own transaction). A page made from
     /// reads that followed a reading of the counter stays right, for every viewer, as
-    /// long as the counter has not moved. One indexed one-row read.
+    /// long as the counter has not moved.
+    ///
+    /// SQLite: one indexed one-row read per call. PostgreSQL: answered from memory
+    /// while the store listens for the triggers' notifications; a write through this
+    /// store is counted before it returns, a write by another process once its
+    /// notification arrives (at most a second after it, when a notification is lost);
+    /// read from the database while the store does not listen.
     fn change_counter(&self) -> BoxFuture<'_, Result<i64>>;
 
     // ---- Accounts and groups -----------------------------------------------------

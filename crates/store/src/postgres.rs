@@ -25,6 +25,9 @@ use crate::types::*;
 use crate::{BoxFuture, Permission, Result, Store, StoreError, Viewer};
 
 mod accounts;
+mod changes;
+
+use changes::Changes;
 
 /// Private-use characters that bracket matches in `ts_headline` snippets; they are
 /// stripped from stored text on import, as in the SQLite backend.
@@ -59,6 +62,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "changes",
         include_str!("../migrations/postgres/0003_changes.sql"),
     ),
+    (
+        4,
+        "change_notices",
+        include_str!("../migrations/postgres/0004_change_notices.sql"),
+    ),
 ];
 
 /// The one visibility rule of the PostgreSQL backend, as in SQLite's: whether the row
@@ -75,6 +83,18 @@ pub(crate) fn visible(alias: &str) -> String {
 /// The library in a PostgreSQL database.
 pub struct PostgresStore {
     pool: PgPool,
+    /// The change counter kept in memory from notifications (see `changes`).
+    changes: std::sync::Arc<Changes>,
+    /// The listener and the periodic re-read of the counter, stopped with the store.
+    watchers: [tokio::task::JoinHandle<()>; 2],
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        for task in &self.watchers {
+            task.abort();
+        }
+    }
 }
 
 impl PostgresStore {
@@ -87,13 +107,51 @@ impl PostgresStore {
     /// up to date. Several processes may do this at once: the migrator holds an
     /// advisory lock while it runs.
     pub async fn connect_with(options: PgConnectOptions) -> Result<Self> {
+        Self::connect_with_recheck(options, changes::RECHECK).await
+    }
+
+    /// As [`PostgresStore::connect_with`], reading the change counter again every
+    /// `recheck` whatever the notifications say (the longest a write by another
+    /// process goes unseen if its notification is lost; one second by default).
+    pub async fn connect_with_recheck(
+        options: PgConnectOptions,
+        recheck: Duration,
+    ) -> Result<Self> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
         migrator().run(&pool).await?;
-        Ok(Self { pool })
+        let changes = std::sync::Arc::new(Changes::default());
+        let watchers = changes::start(&pool, &changes, recheck);
+        Ok(Self {
+            pool,
+            changes,
+            watchers,
+        })
+    }
+
+    /// Whether the store listens for the notifications of writes (and so answers
+    /// [`Store::change_counter`] from memory).
+    pub fn listening(&self) -> bool {
+        self.changes.is_listening()
+    }
+
+    /// Waits until this store has seen the change counter reach `at_least` (by its own
+    /// write, a notification or a re-read), at most `within`; whether it has.
+    pub async fn changes_seen(&self, at_least: i64, within: Duration) -> bool {
+        self.changes.wait_for(at_least, within).await
+    }
+
+    /// The change counter as the database holds it now (one read), whatever this
+    /// store has seen.
+    pub async fn stored_change_counter(&self) -> Result<i64> {
+        let counter: i64 = sqlx::query_scalar("SELECT counter FROM library_changes WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        self.changes.raise(counter);
+        Ok(counter)
     }
 
     /// Documents that lack a part written in their transaction: always empty unless
@@ -336,7 +394,7 @@ impl PostgresStore {
             &detail,
         )
         .await?;
-        tx.commit().await?;
+        changes::commit(tx, &self.changes).await?;
         Ok(ImportOutcome::Imported(id))
     }
 
@@ -1186,11 +1244,10 @@ impl Store for PostgresStore {
 
     fn change_counter(&self) -> BoxFuture<'_, Result<i64>> {
         Box::pin(async move {
-            let counter: i64 =
-                sqlx::query_scalar("SELECT counter FROM library_changes WHERE id = 1")
-                    .fetch_one(&self.pool)
-                    .await?;
-            Ok(counter)
+            match self.changes.known() {
+                Some(counter) => Ok(counter),
+                None => self.stored_change_counter().await,
+            }
         })
     }
 
@@ -1229,7 +1286,12 @@ impl Store for PostgresStore {
     }
 
     fn create_user<'a>(&'a self, actor: &'a Actor, user: NewUser) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(accounts::create_user(&self.pool, actor, user))
+        Box::pin(accounts::create_user(
+            &self.pool,
+            &self.changes,
+            actor,
+            user,
+        ))
     }
 
     fn set_password<'a>(
@@ -1240,6 +1302,7 @@ impl Store for PostgresStore {
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(accounts::set_password(
             &self.pool,
+            &self.changes,
             actor,
             user_id,
             password_hash,
@@ -1281,7 +1344,12 @@ impl Store for PostgresStore {
         user_id: i64,
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(accounts::change_member(
-            &self.pool, actor, group_id, user_id, true,
+            &self.pool,
+            &self.changes,
+            actor,
+            group_id,
+            user_id,
+            true,
         ))
     }
 
@@ -1292,7 +1360,12 @@ impl Store for PostgresStore {
         user_id: i64,
     ) -> BoxFuture<'a, Result<()>> {
         Box::pin(accounts::change_member(
-            &self.pool, actor, group_id, user_id, false,
+            &self.pool,
+            &self.changes,
+            actor,
+            group_id,
+            user_id,
+            false,
         ))
     }
 
@@ -1301,7 +1374,12 @@ impl Store for PostgresStore {
         actor: &'a Actor,
         session: NewSession,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(accounts::create_session(&self.pool, actor, session))
+        Box::pin(accounts::create_session(
+            &self.pool,
+            &self.changes,
+            actor,
+            session,
+        ))
     }
 
     fn session<'a>(
@@ -1317,7 +1395,12 @@ impl Store for PostgresStore {
         actor: &'a Actor,
         token_hash: &'a str,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(accounts::delete_session(&self.pool, actor, token_hash))
+        Box::pin(accounts::delete_session(
+            &self.pool,
+            &self.changes,
+            actor,
+            token_hash,
+        ))
     }
 
     fn record_login_failure<'a>(
@@ -1325,7 +1408,12 @@ impl Store for PostgresStore {
         actor: &'a Actor,
         username: &'a str,
     ) -> BoxFuture<'a, Result<()>> {
-        Box::pin(accounts::record_login_failure(&self.pool, actor, username))
+        Box::pin(accounts::record_login_failure(
+            &self.pool,
+            &self.changes,
+            actor,
+            username,
+        ))
     }
 
     fn login_failures<'a>(
@@ -1354,7 +1442,12 @@ impl Store for PostgresStore {
         actor: &'a Actor,
         comment: NewComment,
     ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(accounts::add_comment(&self.pool, actor, comment))
+        Box::pin(accounts::add_comment(
+            &self.pool,
+            &self.changes,
+            actor,
+            comment,
+        ))
     }
 
     fn comments(&self, viewer: Viewer, document_id: i64) -> BoxFuture<'_, Result<Vec<Comment>>> {
@@ -1366,7 +1459,12 @@ impl Store for PostgresStore {
         actor: &'a Actor,
         consultation: NewConsultation,
     ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(accounts::open_consultation(&self.pool, actor, consultation))
+        Box::pin(accounts::open_consultation(
+            &self.pool,
+            &self.changes,
+            actor,
+            consultation,
+        ))
     }
 
     fn consultations(&self, viewer: Viewer) -> BoxFuture<'_, Result<Vec<Consultation>>> {
@@ -1392,7 +1490,13 @@ impl Store for PostgresStore {
         consultation_id: i64,
         body: &'a str,
     ) -> BoxFuture<'a, Result<i64>> {
-        Box::pin(accounts::submit(&self.pool, actor, consultation_id, body))
+        Box::pin(accounts::submit(
+            &self.pool,
+            &self.changes,
+            actor,
+            consultation_id,
+            body,
+        ))
     }
 
     fn submissions(
@@ -1415,6 +1519,9 @@ impl Store for PostgresStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
+            for task in &self.watchers {
+                task.abort();
+            }
             self.pool.close().await;
         })
     }

@@ -46,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "changes",
         include_str!("../migrations/sqlite/0003_changes.sql"),
     ),
+    (
+        4,
+        "change_notices",
+        include_str!("../migrations/sqlite/0004_change_notices.sql"),
+    ),
 ];
 
 /// The one visibility rule of the SQLite backend: whether the row `alias` (a document,

@@ -2,11 +2,13 @@
 //! consultations and the audit log: the same rules as `sqlite_accounts.rs`, statement
 //! for statement (placeholders `$N`, BOOLEAN flags, `ON CONFLICT DO NOTHING`). Every
 //! write checks the actor's stored role and appends its audit row inside the same
-//! transaction.
+//! transaction, and commits through `changes::commit`, so the store's copy of the change
+//! counter covers the write before it returns.
 
 use sqlx::postgres::{PgConnection, PgPool, PgRow};
 use sqlx::{Postgres, Row, Transaction};
 
+use super::changes::{Changes, commit};
 use super::visible;
 use crate::access::*;
 use crate::{Result, StoreError};
@@ -116,7 +118,12 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-pub(super) async fn create_user(pool: &PgPool, actor: &Actor, user: NewUser) -> Result<i64> {
+pub(super) async fn create_user(
+    pool: &PgPool,
+    changes: &Changes,
+    actor: &Actor,
+    user: NewUser,
+) -> Result<i64> {
     let username = user.username.trim();
     if username.is_empty() || username.chars().any(char::is_whitespace) {
         return Err(StoreError::Conflict(
@@ -153,12 +160,13 @@ pub(super) async fn create_user(pool: &PgPool, actor: &Actor, user: NewUser) -> 
         user.role.as_str(),
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(id)
 }
 
 pub(super) async fn set_password(
     pool: &PgPool,
+    changes: &Changes,
     actor: &Actor,
     user_id: i64,
     password_hash: &str,
@@ -189,7 +197,7 @@ pub(super) async fn set_password(
         "",
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(())
 }
 
@@ -270,6 +278,7 @@ pub(super) async fn members(pool: &PgPool, group_id: i64) -> Result<Vec<User>> {
 
 pub(super) async fn change_member(
     pool: &PgPool,
+    changes: &Changes,
     actor: &Actor,
     group_id: i64,
     user_id: i64,
@@ -321,11 +330,16 @@ pub(super) async fn change_member(
         &user.username,
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(())
 }
 
-pub(super) async fn create_session(pool: &PgPool, actor: &Actor, s: NewSession) -> Result<()> {
+pub(super) async fn create_session(
+    pool: &PgPool,
+    changes: &Changes,
+    actor: &Actor,
+    s: NewSession,
+) -> Result<()> {
     let mut tx = begin(pool).await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
@@ -345,7 +359,7 @@ pub(super) async fn create_session(pool: &PgPool, actor: &Actor, s: NewSession) 
         .execute(&mut *tx)
         .await?;
     audit(&mut tx, actor, "login", &format!("user:{}", s.user_id), "").await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(())
 }
 
@@ -370,7 +384,12 @@ pub(super) async fn session(pool: &PgPool, token_hash: &str, now: i64) -> Result
     .transpose()
 }
 
-pub(super) async fn delete_session(pool: &PgPool, actor: &Actor, token_hash: &str) -> Result<()> {
+pub(super) async fn delete_session(
+    pool: &PgPool,
+    changes: &Changes,
+    actor: &Actor,
+    token_hash: &str,
+) -> Result<()> {
     let mut tx = begin(pool).await?;
     let user: Option<i64> =
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
@@ -382,12 +401,13 @@ pub(super) async fn delete_session(pool: &PgPool, actor: &Actor, token_hash: &st
     if let Some(user) = user {
         audit(&mut tx, actor, "logout", &format!("user:{user}"), "").await?;
     }
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(())
 }
 
 pub(super) async fn record_login_failure(
     pool: &PgPool,
+    changes: &Changes,
     actor: &Actor,
     username: &str,
 ) -> Result<()> {
@@ -413,7 +433,7 @@ pub(super) async fn record_login_failure(
         "",
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(())
 }
 
@@ -438,7 +458,12 @@ pub(super) async fn login_failures(
     })
 }
 
-pub(super) async fn add_comment(pool: &PgPool, actor: &Actor, c: NewComment) -> Result<i64> {
+pub(super) async fn add_comment(
+    pool: &PgPool,
+    changes: &Changes,
+    actor: &Actor,
+    c: NewComment,
+) -> Result<i64> {
     let body = c.body.trim();
     if body.is_empty() {
         return Err(StoreError::Conflict("an empty comment".into()));
@@ -501,7 +526,7 @@ pub(super) async fn add_comment(pool: &PgPool, actor: &Actor, c: NewComment) -> 
         ),
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(id)
 }
 
@@ -542,6 +567,7 @@ pub(super) async fn comments(
 
 pub(super) async fn open_consultation(
     pool: &PgPool,
+    changes: &Changes,
     actor: &Actor,
     k: NewConsultation,
 ) -> Result<i64> {
@@ -583,7 +609,7 @@ pub(super) async fn open_consultation(
         k.title.trim(),
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(id)
 }
 
@@ -626,6 +652,7 @@ pub(super) async fn consultations_where(
 
 pub(super) async fn submit(
     pool: &PgPool,
+    changes: &Changes,
     actor: &Actor,
     consultation_id: i64,
     body: &str,
@@ -668,7 +695,7 @@ pub(super) async fn submit(
         &format!("submission {id}"),
     )
     .await?;
-    tx.commit().await?;
+    commit(tx, changes).await?;
     Ok(id)
 }
 

@@ -56,6 +56,20 @@ impl TestStore {
         }
     }
 
+    /// Waits until this store has seen the change counter reach `at_least`: at once
+    /// on SQLite (every call reads the file); on PostgreSQL when the notification of
+    /// the write arrives (the store's copy is raised by it, not by a clock), failing
+    /// after ten seconds.
+    pub async fn sees_counter(&self, at_least: i64) -> bool {
+        match self {
+            TestStore::Sqlite(s, _) => s.change_counter().await.unwrap() >= at_least,
+            TestStore::Postgres(s, _) => {
+                s.changes_seen(at_least, std::time::Duration::from_secs(10))
+                    .await
+            }
+        }
+    }
+
     /// A second store on the same database (another process would see the same).
     pub async fn reopen(&self) -> TestStore {
         match self {
