@@ -129,13 +129,30 @@ pub fn read_document(
     options: &ReadOptions,
 ) -> anyhow::Result<(Option<Input>, Document)> {
     if wants_docx(path, forced) {
-        let bytes = read_bytes(path)?;
         let docx_options = amend_docx::ReadOptions {
             source: options.source.clone(),
             ..amend_docx::ReadOptions::default()
         };
-        let doc = amend_docx::read_docx(&bytes, &docx_options)
-            .map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+        // A file is read part by part: only the parts the text needs, not the images that
+        // are most of a large Recommendation's bytes. Standard input is read whole.
+        let read = if path == "-" {
+            amend_docx::read_docx(&read_bytes(path)?, &docx_options)
+        } else {
+            let io = |source| InputError::Io {
+                file: path.to_string(),
+                source,
+            };
+            let file = std::fs::File::open(path).map_err(io)?;
+            if file.metadata().map_err(io)?.len() > MAX_INPUT {
+                return Err(InputError::TooLarge {
+                    file: path.to_string(),
+                    limit: MAX_INPUT,
+                }
+                .into());
+            }
+            amend_docx::read_docx_from(std::io::BufReader::new(file), &docx_options)
+        };
+        let doc = read.map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
         return Ok((None, doc));
     }
     let input = load(path, forced)?;
