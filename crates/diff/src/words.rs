@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use amend_model::tokenize::tokens;
 use imara_diff::{Algorithm, Diff, NoSliderHeuristic, Token};
+use rustc_hash::FxHasher;
 
 /// One piece of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,7 +309,7 @@ impl TokenIds {
                 return Token(by_byte[b]);
             }
             let form = comparable(token);
-            let mut hasher = TokenHasher::default();
+            let mut hasher = FxHasher::default();
             hasher.write(form.as_bytes());
             let hash = hasher.finish();
             let mut slot = hash as usize & mask;
@@ -355,33 +356,6 @@ impl TokenIds {
         after.extend((prefix..new.len() - suffix).map(|k| id_of(true, k)));
         after.extend_from_slice(&before[old.len() - suffix..]);
         (before, after, ids.len() as u32)
-    }
-}
-
-/// A fast hash for short tokens (eight bytes at a time, the multiplier of the Fx hash).
-#[derive(Default)]
-struct TokenHasher(u64);
-
-impl Hasher for TokenHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const MIX: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(MIX);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        // The table takes its slot from the low bits: fold the high bits down there.
-        self.0 ^ (self.0 >> 29) ^ (self.0 >> 47)
     }
 }
 

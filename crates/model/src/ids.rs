@@ -3,8 +3,7 @@
 //! the same level gets `_2`, `_3`. The `wid` stays equal to the `eid` until an alignment
 //! against a base gives the node the wid of its counterpart.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
 use crate::document::{Item, Resolution, SectionKind};
 
@@ -114,31 +113,9 @@ fn slug_into(text: &str, out: &mut String) {
     out.truncate(start + kept);
 }
 
-/// The ids seen so far and how often: hashed with a small multiplicative hash (ids
+/// The ids seen so far and how often, in a map with a fast non-cryptographic hash (ids
 /// are short, trusted strings; this runs for every node of every document read).
-type Used = HashMap<String, usize, BuildHasherDefault<IdHasher>>;
-
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+type Used = FxHashMap<String, usize>;
 
 trait ViewOrRejected {
     fn view_or_rejected(&self) -> String;
