@@ -658,7 +658,7 @@ impl Exporter<'_> {
     /// A preamble section: `recitals` of `recital`s, sub-items in a `blockList`.
     fn recitals(&mut self, s: &Section) {
         let mut attrs = self.id_attrs(&s.eid, &s.wid);
-        mark_attrs(s.mark.as_ref(), &mut attrs);
+        mark_attrs(s.mark.as_deref(), &mut attrs);
         if s.items.is_empty() {
             // `recitals` needs a recital: an empty section is a container.
             attrs.push(("name", "preambleSection".into()));
@@ -689,7 +689,7 @@ impl Exporter<'_> {
     /// An item as a `recital` or `item`: number, text, then sub-items in a `blockList`.
     fn block_item(&mut self, name: &str, item: &Item) {
         let mut attrs = self.id_attrs(&item.eid, &item.wid);
-        mark_attrs(item.mark.as_ref(), &mut attrs);
+        mark_attrs(item.mark.as_deref(), &mut attrs);
         self.w.open(name, &attrs);
         if let Some(l) = &item.label {
             self.num(l);
@@ -714,7 +714,7 @@ impl Exporter<'_> {
         };
         let mut attrs = vec![("name", name.to_string())];
         attrs.extend(self.id_attrs(&s.eid, &s.wid));
-        mark_attrs(s.mark.as_ref(), &mut attrs);
+        mark_attrs(s.mark.as_deref(), &mut attrs);
         self.w.open("hcontainer", &attrs);
         if !s.heading.is_empty() {
             self.heading("heading", &s.heading);
@@ -730,7 +730,7 @@ impl Exporter<'_> {
 
     fn hier_item(&mut self, name: &str, item: &Item) {
         let mut attrs = self.id_attrs(&item.eid, &item.wid);
-        mark_attrs(item.mark.as_ref(), &mut attrs);
+        mark_attrs(item.mark.as_deref(), &mut attrs);
         self.w.open(name, &attrs);
         if let Some(l) = &item.label {
             self.num(l);
@@ -1105,7 +1105,7 @@ impl Exporter<'_> {
                 }
                 Block::Paragraph { content, mark, .. } => {
                     let mut attrs: Attrs = Vec::new();
-                    mark_attrs(mark.as_ref(), &mut attrs);
+                    mark_attrs(mark.as_deref(), &mut attrs);
                     self.paragraph(content, &attrs, true);
                 }
                 Block::ListItem { .. } => {

@@ -872,7 +872,7 @@ impl<'a, 'input> Importer<'a, 'input> {
                 } else if !content.is_empty() || self.own {
                     out.push(Block::Paragraph {
                         content,
-                        mark: self.mark(c),
+                        mark: self.mark(c).map(Box::new),
                         span: span_of(c),
                     });
                 }
@@ -1437,7 +1437,7 @@ impl<'a, 'input> Importer<'a, 'input> {
             heading: Content::new(),
             title: None,
             items: Vec::new(),
-            mark: self.mark(el),
+            mark: self.mark(el).map(Box::new),
             span: span_of(el),
         }
     }
@@ -1658,7 +1658,7 @@ impl<'a, 'input> Importer<'a, 'input> {
             label: None,
             content: Content::new(),
             children: Vec::new(),
-            mark: self.mark(el),
+            mark: self.mark(el).map(Box::new),
             span: span_of(el),
         };
         self.item_parts(el, &mut item);

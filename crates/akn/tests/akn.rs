@@ -854,7 +854,7 @@ mod random {
             }),
             (content(), change()).prop_map(|(content, mark)| Block::Paragraph {
                 content,
-                mark,
+                mark: mark.map(Box::new),
                 span: SourceSpan::default(),
             }),
             (label(), content()).prop_map(|(label, content)| Block::ListItem {

@@ -142,7 +142,7 @@ pub fn synoptic_document(c: &Consolidation, options: &Options) -> Document {
             }
         }
         content = content.concat(docx_content(&line.content, options));
-        blocks.push(paragraph(content, line.mark.clone()));
+        blocks.push(paragraph(content, line.mark.clone().map(Box::new)));
     }
     Document::new(Body::Generic(Generic { blocks }))
 }

@@ -266,7 +266,7 @@ impl Builder<'_> {
                     &s.heading.accepted(),
                 );
                 ms.heading = content;
-                ms.mark = node_mark;
+                ms.mark = node_mark.map(Box::new);
             }
             ms.items = self.items(&s.items, &s.wid, 0);
             out.push(ms);
@@ -302,7 +302,7 @@ impl Builder<'_> {
                         m.clone(),
                     )]);
                 }
-                mi.mark = Some(m);
+                mi.mark = Some(Box::new(m));
             }
             mi.children = self.items(&it.children, &it.wid, depth + 1);
             self.context.pop();
@@ -428,7 +428,7 @@ impl Builder<'_> {
                 change.clone(),
             )]);
         }
-        out.mark = Some(change);
+        out.mark = Some(Box::new(change));
         out.children = item
             .children
             .iter()
@@ -506,7 +506,7 @@ impl Builder<'_> {
                 change.clone(),
             )]);
         }
-        out.mark = Some(change);
+        out.mark = Some(Box::new(change));
         out.children = Vec::new();
         out
     }
@@ -567,7 +567,7 @@ impl Builder<'_> {
                         .collect(),
                 });
                 ms.heading = Content::from_spans(vec![Span::marked(heading, change.clone())]);
-                ms.mark = Some(change.clone());
+                ms.mark = Some(Box::new(change.clone()));
             }
             ms.title = section
                 .title
@@ -685,7 +685,7 @@ fn renumber(items: &mut [Item]) {
         if current != text {
             label.written = match &item.mark {
                 Some(m) if m.kind == ChangeKind::Insertion => {
-                    Content::from_spans(vec![Span::marked(text, m.clone())])
+                    Content::from_spans(vec![Span::marked(text, (**m).clone())])
                 }
                 _ => {
                     let mut del = amend_model::Change::deletion();

@@ -187,25 +187,25 @@ fn paragraph_inserted(mark: Option<&amend_model::Change>) -> bool {
 
 fn has_paragraph_insertions(r: &Resolution) -> bool {
     r.sections.iter().any(|s| {
-        paragraph_inserted(s.mark.as_ref())
+        paragraph_inserted(s.mark.as_deref())
             || s.items
                 .iter()
                 .flat_map(Item::walk)
-                .any(|i| paragraph_inserted(i.mark.as_ref()))
+                .any(|i| paragraph_inserted(i.mark.as_deref()))
     })
 }
 
 fn lift_paragraph_insertions(r: &mut Resolution) {
     fn lift(items: &mut [Item]) {
         for item in items {
-            if paragraph_inserted(item.mark.as_ref()) {
+            if paragraph_inserted(item.mark.as_deref()) {
                 item.mark = None;
             }
             lift(&mut item.children);
         }
     }
     for s in &mut r.sections {
-        if paragraph_inserted(s.mark.as_ref()) {
+        if paragraph_inserted(s.mark.as_deref()) {
             s.mark = None;
         }
         lift(&mut s.items);

@@ -110,11 +110,11 @@ pub(crate) fn diff_lines(marks: &Marks<'_>, old: &[String], new: &[String]) -> V
             Pair::Matched(i, j) => paragraph(marks.text(&old[i], &new[j], Part::Text), None),
             Pair::Deleted(i) => {
                 let change = marks.change(ChangeKind::Deletion, None);
-                paragraph(marks.whole(&old[i], &change), Some(change))
+                paragraph(marks.whole(&old[i], &change), Some(Box::new(change)))
             }
             Pair::Inserted(j) => {
                 let change = marks.change(ChangeKind::Insertion, None);
-                paragraph(marks.whole(&new[j], &change), Some(change))
+                paragraph(marks.whole(&new[j], &change), Some(Box::new(change)))
             }
         })
         .collect()

@@ -322,7 +322,7 @@ impl Builder<'_, '_> {
                 .into_iter()
                 .map(|c| self.whole_item(c, change))
                 .collect(),
-            mark: Some(change.clone()),
+            mark: Some(Box::new(change.clone())),
             span: item.span,
         }
     }
@@ -422,7 +422,7 @@ impl Builder<'_, '_> {
                         .as_ref()
                         .map(|t| self.marks.whole(&t.accepted(), &change)),
                     items: items.iter().map(|n| self.node(n)).collect(),
-                    mark: (!old.heading.is_empty()).then_some(change),
+                    mark: (!old.heading.is_empty()).then(|| Box::new(change)),
                     span: old.span,
                 }
             }
@@ -438,7 +438,7 @@ impl Builder<'_, '_> {
                         .as_ref()
                         .map(|t| self.marks.whole(&t.accepted(), &change)),
                     items: items.iter().map(|n| self.node(n)).collect(),
-                    mark: (!new.heading.is_empty()).then_some(change),
+                    mark: (!new.heading.is_empty()).then(|| Box::new(change)),
                     span: new.span,
                 }
             }

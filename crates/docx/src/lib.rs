@@ -192,7 +192,7 @@ fn paragraphs_from<R: Read + Seek>(
             footnotes.push(Footnote {
                 marker,
                 content,
-                mark: change,
+                mark: change.map(Box::new),
                 span: SourceSpan::default(),
             });
         }

@@ -513,7 +513,7 @@ impl<'c> BodyParser<'c> {
             }
             let paragraph = Paragraph {
                 content,
-                mark: row.mark,
+                mark: row.mark.map(Box::new),
                 style: None,
                 list_label: None,
                 cells: Some(row.cells),
@@ -732,7 +732,7 @@ impl<'c> BodyParser<'c> {
         self.out.push(Para {
             paragraph: Paragraph {
                 content: b.content,
-                mark,
+                mark: mark.map(Box::new),
                 style,
                 list_label,
                 cells: None,

@@ -122,7 +122,7 @@ pub fn paragraphs_text(
         out.paragraph(
             label.as_deref(),
             &p.content.view(view),
-            p.mark.as_ref(),
+            p.mark.as_deref(),
             view,
         );
     }
@@ -139,7 +139,7 @@ fn blocks(out: &mut Out, blocks: &[Block], view: View) {
         match block {
             Block::Heading { content, .. } => out.paragraph(None, &content.view(view), None, view),
             Block::Paragraph { content, mark, .. } => {
-                out.paragraph(None, &content.view(view), mark.as_ref(), view);
+                out.paragraph(None, &content.view(view), mark.as_deref(), view);
             }
             Block::ListItem { label, content, .. } => {
                 let label = label_text(label, view);
@@ -159,7 +159,7 @@ fn item(out: &mut Out, item: &Item, view: View) {
     out.paragraph(
         label.as_deref(),
         &item.content.view(view),
-        item.mark.as_ref(),
+        item.mark.as_deref(),
         view,
     );
     for child in &item.children {
@@ -182,7 +182,7 @@ fn resolution(out: &mut Out, r: &Resolution, view: View) {
     }
     for s in &r.sections {
         if !s.heading.is_empty() {
-            out.paragraph(None, &s.heading.view(view), s.mark.as_ref(), view);
+            out.paragraph(None, &s.heading.view(view), s.mark.as_deref(), view);
         }
         if let Some(t) = &s.title {
             out.paragraph(None, &t.view(view), None, view);
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn deleted_marks_join_paragraphs_in_the_accepted_view() {
         let mut first = Paragraph::new(Content::plain("split"), SourceSpan::default());
-        first.mark = Some(Change::new(ChangeKind::ParagraphDeletion));
+        first.mark = Some(Box::new(Change::new(ChangeKind::ParagraphDeletion)));
         let second = Paragraph::new(
             Content::from_spans(vec![
                 Span::plain(" Paragraph"),

@@ -61,7 +61,7 @@ fn collect_blocks<'a>(blocks: &'a [Block], out: &mut Vec<WBlock<'a>>) {
                 out.push(para(heading_style(*level), content, None))
             }
             Block::Paragraph { content, mark, .. } => {
-                out.push(para("Normal", content, mark.as_ref()))
+                out.push(para("Normal", content, mark.as_deref()))
             }
             Block::ListItem { label, content, .. } => out.push(WBlock::Para {
                 style: "enumlev1",
@@ -87,7 +87,7 @@ fn collect_item<'a>(item: &'a Item, depth: usize, out: &mut Vec<WBlock<'a>>) {
         style,
         label: item.label.as_ref().map(|l: &Label| &l.written),
         content: Cow::Borrowed(&item.content),
-        mark: item.mark.as_ref(),
+        mark: item.mark.as_deref(),
     });
     for child in &item.children {
         collect_item(child, depth + 1, out);
@@ -113,7 +113,7 @@ fn collect_resolution<'a>(r: &'a Resolution, out: &mut Vec<WBlock<'a>>) {
                 SectionKind::Division => "SectionNo",
                 _ => "Call",
             };
-            out.push(para(style, &s.heading, s.mark.as_ref()));
+            out.push(para(style, &s.heading, s.mark.as_deref()));
         }
         if let Some(t) = &s.title {
             out.push(para("Sectiontitle", t, None));
@@ -754,7 +754,7 @@ pub fn write_paragraphs(
             style,
             label: None,
             content: Cow::Borrowed(&p.content),
-            mark: p.mark.as_ref(),
+            mark: p.mark.as_deref(),
         });
     }
     write_package(&blocks, footnotes, options)

@@ -48,7 +48,7 @@ impl Changes {
                 Block::Heading { content, .. } => self.content(content),
                 Block::Paragraph { content, mark, .. } => {
                     self.content(content);
-                    self.mark(mark.as_ref());
+                    self.mark(mark.as_deref());
                 }
                 Block::ListItem { label, content, .. } => {
                     self.content(&label.written);
@@ -64,7 +64,7 @@ impl Changes {
             self.content(&l.written);
         }
         self.content(&i.content);
-        self.mark(i.mark.as_ref());
+        self.mark(i.mark.as_deref());
         for c in &i.children {
             self.item(c);
         }
@@ -82,7 +82,7 @@ impl Changes {
         }
         for s in &r.sections {
             self.content(&s.heading);
-            self.mark(s.mark.as_ref());
+            self.mark(s.mark.as_deref());
             if let Some(t) = &s.title {
                 self.content(t);
             }

@@ -103,7 +103,7 @@ pub struct Footnote {
     pub content: Content,
     /// The note inserted or deleted whole (with its reference): it is in one view only.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<Change>,
+    pub mark: Option<Box<Change>>,
     pub span: SourceSpan,
 }
 
@@ -120,7 +120,7 @@ pub enum Block {
         content: Content,
         /// A change to the paragraph as a whole (its mark inserted or deleted).
         #[serde(skip_serializing_if = "Option::is_none")]
-        mark: Option<Change>,
+        mark: Option<Box<Change>>,
         span: SourceSpan,
     },
     ListItem {
@@ -242,7 +242,7 @@ pub struct Section {
     pub items: Vec<Item>,
     /// A change to the heading paragraph as a whole.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<Change>,
+    pub mark: Option<Box<Change>>,
     pub span: SourceSpan,
 }
 
@@ -256,7 +256,7 @@ pub struct Item {
     pub children: Vec<Item>,
     /// A change to the paragraph as a whole (its mark inserted or deleted).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<Change>,
+    pub mark: Option<Box<Change>>,
     pub span: SourceSpan,
 }
 

@@ -26,7 +26,7 @@ use crate::vocabulary;
 pub struct Paragraph {
     pub content: Content,
     /// A change to the paragraph mark (paragraph inserted, or joined with the next).
-    pub mark: Option<Change>,
+    pub mark: Option<Box<Change>>,
     /// The paragraph style (.docx), which gives structure directly when known.
     pub style: Option<String>,
     /// A list label computed from automatic numbering (.docx).
@@ -464,7 +464,7 @@ fn trailing_note(p: &Paragraph) -> Option<Footnote> {
     let caps = FOOTNOTE_LINE.captures(&written)?;
     let text_start = caps.get(2).map_or(written.len(), |m| m.start());
     let (marker, text) = content.split_at_written(text_start);
-    let whole = whole_change(&content).cloned();
+    let whole = whole_change(&content).cloned().map(Box::new);
     if whole.is_none() && (p.mark.is_some() || marker.spans.iter().any(|s| s.change.is_some())) {
         return None;
     }
@@ -1275,7 +1275,12 @@ struct FlatItem {
 }
 
 impl SectionBuilder {
-    fn new(kind: SectionKind, heading: Content, mark: Option<Change>, span: SourceSpan) -> Self {
+    fn new(
+        kind: SectionKind,
+        heading: Content,
+        mark: Option<Box<Change>>,
+        span: SourceSpan,
+    ) -> Self {
         Self {
             section: Section {
                 eid: String::new(),
@@ -1816,7 +1821,7 @@ fn piece(span: &Span, from: usize, to: usize) -> Span {
 }
 
 /// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.
-fn whole_paragraph_mark(content: &Content) -> Option<Change> {
+fn whole_paragraph_mark(content: &Content) -> Option<Box<Change>> {
     let mut spans = content.spans.iter().filter(|s| !s.text.trim().is_empty());
     // Most paragraphs start unmarked: decided before anything is copied.
     let first = spans.next()?.change.as_deref()?;
@@ -1828,7 +1833,7 @@ fn whole_paragraph_mark(content: &Content) -> Option<Change> {
     }
     spans
         .all(|s| s.kind() == Some(first.kind))
-        .then(|| first.clone())
+        .then(|| Box::new(first.clone()))
 }
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use amend_model::{Body, Change, ChangeKind, Content, SourceSpan, Span, View};
 
 fn para(spans: Vec<Span>, mark: Option<Change>) -> Paragraph {
     let mut p = Paragraph::new(Content::from_spans(spans), SourceSpan::default());
-    p.mark = mark;
+    p.mark = mark.map(Box::new);
     p
 }
 

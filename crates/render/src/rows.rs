@@ -29,7 +29,7 @@ pub struct Row {
     pub label: Option<Content>,
     pub content: Content,
     /// A change to the paragraph as a whole.
-    pub mark: Option<Change>,
+    pub mark: Option<Box<Change>>,
 }
 
 impl Row {

@@ -79,7 +79,7 @@ fn label(label: &Label) -> String {
     content(&label.written)
 }
 
-fn mark_class(mark: &Option<Change>) -> &'static str {
+fn mark_class(mark: &Option<Box<Change>>) -> &'static str {
     match mark.as_ref().map(|m| m.kind) {
         Some(ChangeKind::Insertion | ChangeKind::ParagraphInsertion | ChangeKind::MoveTo) => {
             " p-ins"

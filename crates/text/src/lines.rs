@@ -89,14 +89,14 @@ pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRe
         // alone changed keeps its marker in both views.
         let marker = format!("[{}] ", note.marker);
         let mut content = match &note.mark {
-            Some(change) => Content::from_spans(vec![Span::marked(marker, change.clone())]),
+            Some(change) => Content::from_spans(vec![Span::marked(marker, (**change).clone())]),
             None => Content::plain(marker),
         };
         content = content.concat(note.content.clone());
         f(LineRef {
             label: None,
             content: Cow::Owned(content),
-            mark: note.mark.as_ref(),
+            mark: note.mark.as_deref(),
         });
     }
 }
@@ -137,7 +137,7 @@ fn section_lines<'a>(section: &'a Section, f: &mut dyn FnMut(LineRef<'a>)) {
         f(LineRef {
             label: None,
             content: Cow::Borrowed(&section.heading),
-            mark: section.mark.as_ref(),
+            mark: section.mark.as_deref(),
         });
     }
     if let Some(title) = &section.title {
@@ -152,7 +152,7 @@ fn item_lines<'a>(item: &'a Item, f: &mut dyn FnMut(LineRef<'a>)) {
     f(LineRef {
         label: item.label.as_ref().map(|l| &l.written),
         content: Cow::Borrowed(&item.content),
-        mark: item.mark.as_ref(),
+        mark: item.mark.as_deref(),
     });
     for child in &item.children {
         item_lines(child, f);
@@ -166,7 +166,7 @@ fn blocks<'a>(blocks: &'a [Block], f: &mut dyn FnMut(LineRef<'a>)) {
             Block::Paragraph { content, mark, .. } => f(LineRef {
                 label: None,
                 content: Cow::Borrowed(content),
-                mark: mark.as_ref(),
+                mark: mark.as_deref(),
             }),
             Block::ListItem { label, content, .. } => f(LineRef {
                 label: Some(&label.written),

@@ -143,7 +143,7 @@ fn scan(text: &str, markup: Markup) -> Scan {
                 std::mem::take(&mut current),
                 SourceSpan::new(para_start, stop),
             );
-            paragraph.mark = mark;
+            paragraph.mark = mark.map(Box::new);
             paragraphs.push(paragraph);
             pos = stop + newline_len;
             para_start = pos;

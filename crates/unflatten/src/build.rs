@@ -204,7 +204,7 @@ pub(crate) fn document(recovery: &Recovery, annotate: bool, options: &Options) -
                     && piece.kind != MarkKind::Undecided
                     && piece.src.is_some()
                 {
-                    p.mark = change_of(piece.kind, &piece.evidence, piece.detail);
+                    p.mark = change_of(piece.kind, &piece.evidence, piece.detail).map(Box::new);
                 }
                 flush_group(&mut p.content, &mut group);
                 paragraphs.push(p);
