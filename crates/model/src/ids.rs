@@ -8,9 +8,14 @@ use rustc_hash::FxHashMap;
 use crate::document::{Item, Resolution, SectionKind};
 
 /// Assigns `eid` and `wid` to every section, item and annex of a resolution.
+///
+/// An id is its parent's id and a local name, and a local name never holds `__` (the
+/// separator): ids under different parents always differ, so uniqueness is checked among
+/// siblings only, in one small table per list of siblings instead of one map of every id.
 pub fn assign(resolution: &mut Resolution) {
-    let mut used = Used::default();
-    for section in &mut resolution.sections {
+    let mut siblings = Siblings::default();
+    for n in 0..resolution.sections.len() {
+        let section = &resolution.sections[n];
         let prefix = match section.kind {
             SectionKind::Preamble => "preamble",
             SectionKind::Operative | SectionKind::Division => "body",
@@ -26,30 +31,40 @@ pub fn assign(resolution: &mut Resolution) {
                 if s.is_empty() { "part".to_string() } else { s }
             }
         };
-        let eid = unique(&mut used, format!("{prefix}__{name}"));
-        section.eid = eid.clone();
+        let eid = siblings.unique(format!("{prefix}__{name}"), |j| {
+            resolution.sections[j].eid.as_str()
+        });
+        let section = &mut resolution.sections[n];
         section.wid = eid.clone();
-        assign_items(&mut section.items, &eid, &mut used);
+        section.eid = eid;
     }
-    for (n, annex) in resolution.annexes.iter_mut().enumerate() {
-        let heading = annex.heading.accepted();
+    for section in &mut resolution.sections {
+        assign_items(&mut section.items, &section.eid);
+    }
+    siblings.clear();
+    for n in 0..resolution.annexes.len() {
+        let heading = resolution.annexes[n].heading.accepted();
         let number = heading
             .split_whitespace()
             .nth(1)
             .map(slug)
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| (n + 1).to_string());
-        annex.eid = unique(&mut used, format!("att_{number}"));
+        let eid = siblings.unique(format!("att_{number}"), |j| {
+            resolution.annexes[j].eid.as_str()
+        });
+        resolution.annexes[n].eid = eid;
     }
 }
 
-fn assign_items(items: &mut [Item], parent: &str, used: &mut Used) {
-    let mut paragraph = 0;
-    for item in items {
+fn assign_items(items: &mut [Item], parent: &str) {
+    let mut siblings = Siblings::default();
+    let mut paragraph = 0u32;
+    for n in 0..items.len() {
         // Built in one string: this runs for every item of every document read.
         let mut id = String::with_capacity(parent.len() + 12);
         id.push_str(parent);
-        match &item.label {
+        match &items[n].label {
             Some(label) => {
                 id.push_str("__item_");
                 let accepted = label.written.accepted_str();
@@ -66,24 +81,95 @@ fn assign_items(items: &mut [Item], parent: &str, used: &mut Used) {
             None => {
                 paragraph += 1;
                 id.push_str("__p_");
-                id.push_str(&paragraph.to_string());
+                push_number(&mut id, paragraph);
             }
         }
-        let eid = unique(used, id);
+        let eid = siblings.unique(id, |j| items[j].eid.as_str());
+        let item = &mut items[n];
         item.wid = eid.clone();
         item.eid = eid;
-        assign_items(&mut item.children, &item.eid, used);
+        assign_items(&mut item.children, &item.eid);
     }
 }
 
-fn unique(used: &mut Used, id: String) -> String {
-    // The id is copied into the map only the first time it is seen.
-    if let Some(count) = used.get_mut(id.as_str()) {
-        *count += 1;
-        return format!("{id}_{count}");
+fn push_number(out: &mut String, n: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// The ids given so far in one list of siblings, by the hash of the id: each entry holds
+/// the index of the sibling that has it (its text is read from there, so no id is copied)
+/// and, for a name given as is, how many siblings asked for it.
+#[derive(Default)]
+struct Siblings {
+    given: FxHashMap<u64, (usize, u32)>,
+    count: usize,
+}
+
+impl Siblings {
+    fn clear(&mut self) {
+        self.given.clear();
+        self.count = 0;
     }
-    used.insert(id.clone(), 1);
-    id
+
+    /// `id`, or `id_2`, `id_3`… when a sibling has it already; `eid_of(j)` reads the id
+    /// given to the `j`th sibling of this list (the `n`th call is the `n`th sibling).
+    fn unique<'a>(&mut self, id: String, eid_of: impl Fn(usize) -> &'a str) -> String {
+        let index = self.count;
+        self.count += 1;
+        // A second sibling of the same name is rare: the common case is one lookup.
+        let repeats = match self.find(&id, &eid_of) {
+            None => {
+                self.insert(&id, index, 1);
+                return id;
+            }
+            Some(slot) => {
+                let entry = self.given.get_mut(&slot).map(|e| {
+                    e.1 += 1;
+                    e.1
+                });
+                entry.unwrap_or(2)
+            }
+        };
+        // The numbered form must not be taken either (a sibling labelled `b 2` has `b_2`).
+        let mut k = repeats;
+        loop {
+            let candidate = format!("{id}_{k}");
+            if self.find(&candidate, &eid_of).is_none() {
+                self.insert(&candidate, index, 1);
+                return candidate;
+            }
+            k += 1;
+        }
+    }
+
+    /// The table key of `id` when a sibling has it.
+    fn find<'a>(&self, id: &str, eid_of: &impl Fn(usize) -> &'a str) -> Option<u64> {
+        let mut key = fx_hash(id);
+        // Distinct ids whose hashes meet take the next keys, as in open addressing.
+        while let Some(&(j, _)) = self.given.get(&key) {
+            if eid_of(j) == id {
+                return Some(key);
+            }
+            key = key.wrapping_add(1);
+        }
+        None
+    }
+
+    fn insert(&mut self, id: &str, index: usize, count: u32) {
+        let mut key = fx_hash(id);
+        while self.given.contains_key(&key) {
+            key = key.wrapping_add(1);
+        }
+        self.given.insert(key, (index, count));
+    }
+}
+
+fn fx_hash(text: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Lower-case letters, digits and `.`; runs of anything else become one `_`.
@@ -113,10 +199,6 @@ fn slug_into(text: &str, out: &mut String) {
     out.truncate(start + kept);
 }
 
-/// The ids seen so far and how often, in a map with a fast non-cryptographic hash (ids
-/// are short, trusted strings; this runs for every node of every document read).
-type Used = FxHashMap<String, usize>;
-
 trait ViewOrRejected {
     fn view_or_rejected(&self) -> String;
 }
@@ -143,5 +225,44 @@ mod tests {
         assert_eq!(slug("b) a)"), "b_a");
         assert_eq!(slug("1.11.3"), "1.11.3");
         assert_eq!(slug("instructs the Director"), "instructs_the_director");
+    }
+
+    fn siblings_ids(names: &[&str]) -> Vec<String> {
+        let mut given: Vec<String> = Vec::new();
+        let mut siblings = Siblings::default();
+        for name in names {
+            let id = siblings.unique(format!("p__item_{name}"), |j| given[j].as_str());
+            given.push(id);
+        }
+        given
+    }
+
+    #[test]
+    fn a_repeated_name_among_siblings_is_numbered_and_never_taken_twice() {
+        assert_eq!(
+            siblings_ids(&["a", "b", "b", "b_2", "b", "b_3"]),
+            [
+                "p__item_a",
+                "p__item_b",
+                "p__item_b_2",
+                "p__item_b_2_2",
+                "p__item_b_3",
+                "p__item_b_3_2"
+            ]
+        );
+        // A sibling whose own name is a numbered form comes first: the repeat skips it.
+        assert_eq!(
+            siblings_ids(&["b_2", "b", "b"]),
+            ["p__item_b_2", "p__item_b", "p__item_b_3"]
+        );
+    }
+
+    #[test]
+    fn many_siblings_get_distinct_ids() {
+        let names: Vec<String> = (0..2000).map(|n| format!("{}", n % 37)).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let ids = siblings_ids(&refs);
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
     }
 }
