@@ -166,10 +166,8 @@ impl Siblings {
 }
 
 fn fx_hash(text: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
-    text.hash(&mut hasher);
-    hasher.finish()
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
 }
 
 /// Lower-case letters, digits and `.`; runs of anything else become one `_`.
