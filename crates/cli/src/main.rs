@@ -106,6 +106,9 @@ fn main() -> ExitCode {
             };
         }
     };
+    if !matches!(cli.command, Command::Serve(_)) {
+        tune_allocator_for_one_run();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -153,6 +156,25 @@ fn view_command(args: &Common, view: View) -> anyhow::Result<()> {
     let written = emit_bytes(&args.output, &out);
     keep_until_exit((doc, out));
     written
+}
+
+/// Sets the system allocator up for a command that builds its models and exits: the heap
+/// grows in large steps and is never trimmed, and large blocks come from the heap rather
+/// than from fresh mappings. With glibc's defaults a 10 MB diff spends a quarter of its
+/// time in the kernel growing, trimming and faulting in the heap. (The server, which runs
+/// for long, keeps the defaults.)
+fn tune_allocator_for_one_run() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const MIB: libc::c_int = 1 << 20;
+        // SAFETY: `mallopt` only sets allocator parameters; called before any thread starts.
+        unsafe {
+            libc::mallopt(libc::M_TOP_PAD, 64 * MIB);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, libc::c_int::MAX);
+            // The largest value glibc accepts for this parameter.
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 32 * MIB);
+        }
+    }
 }
 
 /// Leaves `values` to the operating system. A command ends right after its output is
