@@ -28,39 +28,50 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Words are runs of letters and digits (`char::is_alphanumeric`): cheaper than word
+    /// boundaries, and enough to compare which words two texts share.
     pub fn new(text: &str) -> Self {
+        let b = text.as_bytes();
         let mut words: Vec<u64> = Vec::new();
         let mut len = 0;
-        if text.is_ascii() {
-            // The same words and hashes as below, byte by byte.
-            for t in text.as_bytes().split(|b| !b.is_ascii_alphanumeric()) {
-                if t.is_empty() {
-                    continue;
+        let mut lower = String::new();
+        let mut i = 0;
+        while i < b.len() {
+            // The next word starts at `i`, ends at `end`; ASCII text (most of it) is read
+            // byte by byte, other characters decoded where they stand.
+            let (start, mut ascii) = (i, true);
+            while i < b.len() {
+                if b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                } else if b[i].is_ascii() {
+                    break;
+                } else {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    ascii = false;
+                    i += c.len_utf8();
                 }
+            }
+            if i > start {
                 len += 1;
-                let mut h = FNV_OFFSET;
-                for b in t {
-                    h ^= u64::from(b.to_ascii_lowercase());
-                    h = h.wrapping_mul(FNV_PRIME);
-                }
-                words.push(h);
+                words.push(if ascii {
+                    ascii_word_hash(&b[start..i])
+                } else {
+                    lower.clear();
+                    lower.extend(text[start..i].chars().flat_map(char::to_lowercase));
+                    word_hash(lower.as_bytes())
+                });
             }
-            words.sort_unstable();
-            words.dedup();
-            return Self { words, len };
-        }
-        // Runs of letters and digits: cheaper than word boundaries, and enough to
-        // compare which words two texts share.
-        for t in text.split(|c: char| !c.is_alphanumeric()) {
-            if t.is_empty() {
-                continue;
+            // Past the character that ended the word.
+            if i < b.len() {
+                i += if b[i].is_ascii() {
+                    1
+                } else {
+                    text[i..].chars().next().map_or(1, char::len_utf8)
+                };
             }
-            len += 1;
-            words.push(if t.is_ascii() {
-                fnv(t.bytes().map(|b| char::from(b.to_ascii_lowercase())))
-            } else {
-                fnv(t.chars().flat_map(char::to_lowercase))
-            });
         }
         words.sort_unstable();
         words.dedup();
@@ -92,6 +103,58 @@ impl Profile {
 /// FNV-1a's offset basis and prime.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// An odd multiplier with well-spread bits (the one of the Fx hash).
+const MIX: u64 = 0x517c_c1b7_2722_0a95;
+/// Eight copies of one byte.
+pub(crate) const BYTES: u64 = 0x0101_0101_0101_0101;
+
+/// Mixes eight bytes into a hash.
+pub(crate) fn mix(h: u64, eight: u64) -> u64 {
+    (h.rotate_left(5) ^ eight).wrapping_mul(MIX)
+}
+
+/// Eight bytes as one number (`chunk` has eight bytes).
+pub(crate) fn eight_bytes(chunk: &[u8]) -> u64 {
+    let mut eight = [0u8; 8];
+    eight.copy_from_slice(chunk);
+    u64::from_le_bytes(eight)
+}
+
+/// Mixes the last up to seven bytes of a text, then its length (which tells a text
+/// ending in NUL bytes from a shorter one).
+pub(crate) fn finish(h: u64, rest: &[u8], len: usize) -> u64 {
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    mix(mix(h, u64::from_le_bytes(last)), len as u64)
+}
+
+/// A hash of bytes, eight at a time.
+pub(crate) fn word_hash(bytes: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        h = mix(h, eight_bytes(chunk));
+    }
+    finish(h, chunks.remainder(), bytes.len())
+}
+
+/// [`word_hash`] of the lower-case form of ASCII letters and digits: setting bit 0x20 of
+/// each byte lower-cases a letter and keeps a digit.
+fn ascii_word_hash(bytes: &[u8]) -> u64 {
+    let lower = BYTES * 0x20;
+    let mut h = FNV_OFFSET;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        h = mix(h, eight_bytes(chunk) | lower);
+    }
+    let rest = chunks.remainder();
+    let mut last = [0u8; 8];
+    for (l, b) in last.iter_mut().zip(rest) {
+        *l = b | 0x20;
+    }
+    finish(h, &last[..rest.len()], bytes.len())
+}
 
 /// FNV-1a over characters: a fast, stable hash for word and paragraph fingerprints.
 pub fn fnv(chars: impl Iterator<Item = char>) -> u64 {
@@ -268,13 +331,30 @@ mod tests {
         // A non-ASCII word at the end takes the general path; without it, the words and
         // their hashes are the same.
         let general = Profile::new(&format!("{text} \u{e9}t\u{e9}"));
-        let extra = fnv("\u{e9}t\u{e9}".chars());
+        let extra = word_hash("\u{e9}t\u{e9}".as_bytes());
         let mut expected = ascii.words.clone();
         expected.push(extra);
         expected.sort_unstable();
         expected.dedup();
         assert_eq!(general.words, expected);
         assert_eq!(general.len, ascii.len + 1);
+        // Words compare in lower case, at every length around the eight-byte pieces.
+        for word in ["a", "Dubai", "RESOLUTION", "Telecommunication", "ITUT2012"] {
+            let lower = word.to_lowercase();
+            assert_eq!(
+                ascii_word_hash(word.as_bytes()),
+                word_hash(lower.as_bytes())
+            );
+            assert_eq!(
+                Profile::new(&format!("{word} \u{e9}")).words,
+                Profile::new(&format!("{lower} \u{e9}")).words
+            );
+        }
+        // The Kelvin sign lower-cases to an ASCII k.
+        assert_eq!(
+            Profile::new("\u{212a}m x").words,
+            Profile::new("km x").words
+        );
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The text-level diff for generic documents, front matter, annexes and whole texts:
 //! paragraphs aligned first (exact, then by similarity inside gaps), then word-diffed.
 
+use std::cell::RefCell;
+
 use amend_model::{Block, ChangeKind, Content, Document, SourceSpan, View};
 
-use crate::align::{FNV_OFFSET, Pair, Profile, align_with};
+use crate::align::{
+    BYTES, FNV_OFFSET, Pair, Profile, align_with, eight_bytes, finish, mix, word_hash,
+};
 use crate::marks::{Marks, Part};
 
 /// Paragraphs whose word sets overlap this much are the same paragraph, edited.
@@ -11,44 +15,89 @@ pub(crate) const PARAGRAPH_THRESHOLD: f64 = 0.5;
 /// A paragraph replaced in place by one this similar is word-diffed.
 const LONE_PARAGRAPH_THRESHOLD: f64 = 0.3;
 
-/// A paragraph's fingerprint: its words, whatever the spaces between them.
+/// A paragraph's fingerprint: its words, whatever the spaces between them. It is the
+/// hash of the words joined by single spaces, so text already written that way (most
+/// paragraphs) is hashed as it stands, eight bytes at a time, and only other text
+/// (several spaces, tabs, line ends, Unicode spaces such as the no-break space) is
+/// rewritten first.
 pub(crate) fn key(text: &str) -> u64 {
-    // Computed for every node of both versions: the words' bytes are mixed eight at a
-    // time. ASCII text (most paragraphs) is cut at ASCII whitespace directly; other text
-    // at any Unicode whitespace, so that a no-break space separates words as a space does.
-    let mut h = FNV_OFFSET;
-    if text.is_ascii() {
-        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-        for word in text.as_bytes().split(is_space) {
-            if !word.is_empty() {
-                h = mix_word(h, word);
-            }
-        }
-    } else {
-        for word in text.split_whitespace() {
-            h = mix_word(h, word.as_bytes());
-        }
+    if let Some(h) = single_spaced_key(text.as_bytes()) {
+        return h;
     }
-    h
+    thread_local! {
+        // Kept per thread: a buffer per paragraph would cost more than the hashing.
+        static JOINED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    JOINED.with_borrow_mut(|joined| {
+        joined.clear();
+        for word in text.split_whitespace() {
+            if !joined.is_empty() {
+                joined.push(b' ');
+            }
+            joined.extend_from_slice(word.as_bytes());
+        }
+        word_hash(joined)
+    })
 }
 
-/// An odd multiplier with well-spread bits (the one of the Fx hash).
-const MIX: u64 = 0x517c_c1b7_2722_0a95;
+/// The high bit of each of eight bytes.
+const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// Mixes one word (and its end) into a fingerprint, eight bytes at a time.
-fn mix_word(mut h: u64, word: &[u8]) -> u64 {
-    let mut chunks = word.chunks_exact(8);
+/// [`word_hash`] of text with no control bytes (tabs, line ends), no Unicode space, no
+/// space at either end and no two spaces in a row, checked in the same pass; `None`
+/// otherwise.
+fn single_spaced_key(bytes: &[u8]) -> Option<u64> {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return None;
+    }
+    let mut h = FNV_OFFSET;
+    let mut space_before = false;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
     for chunk in &mut chunks {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(MIX);
+        let w = eight_bytes(chunk);
+        // Non-ASCII bytes (few in most paragraphs) are looked at one by one.
+        if w & HIGH != 0 && (at..at + 8).any(|i| unicode_space_at(bytes, i)) {
+            return None;
+        }
+        at += 8;
+        // A byte below 0x20 (a control byte).
+        if w.wrapping_sub(BYTES * 0x20) & !w & HIGH != 0 {
+            return None;
+        }
+        // The high bit set in exactly the bytes that are spaces.
+        let x = w ^ (BYTES * 0x20);
+        let spaces = !(((x & !HIGH) + !HIGH) | x | !HIGH);
+        if spaces & (spaces >> 8) != 0 || (space_before && spaces & 0x80 != 0) {
+            return None;
+        }
+        space_before = spaces >> 63 != 0;
+        h = mix(h, w);
     }
     let rest = chunks.remainder();
-    let mut last = [0u8; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    // The length marks where the word ends, as the space did.
-    let tail = u64::from_le_bytes(last) ^ ((rest.len() as u64 + 1) << 59);
-    (h.rotate_left(5) ^ tail).wrapping_mul(MIX)
+    for (i, &b) in rest.iter().enumerate() {
+        if b < 0x20 || (b == b' ' && space_before) || unicode_space_at(bytes, at + i) {
+            return None;
+        }
+        space_before = b == b' ';
+    }
+    Some(finish(h, rest, bytes.len()))
+}
+
+/// Whether a non-ASCII whitespace character (`char::is_whitespace`: U+0085, U+00A0,
+/// U+1680, U+2000 to U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) starts at byte `i`.
+fn unicode_space_at(b: &[u8], i: usize) -> bool {
+    match b[i] {
+        0xc2 => matches!(b.get(i + 1), Some(0x85 | 0xa0)),
+        0xe1 => b.get(i + 1..i + 3) == Some(&[0x9a, 0x80][..]),
+        0xe2 => match (b.get(i + 1), b.get(i + 2)) {
+            (Some(0x80), Some(c)) => matches!(c, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf),
+            (Some(0x81), Some(0x9f)) => true,
+            _ => false,
+        },
+        0xe3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x80][..]),
+        _ => false,
+    }
 }
 
 /// The paragraphs of blocks as text lines (labels before a tab, table cells by tabs).
@@ -128,6 +177,7 @@ pub(crate) fn diff_blocks(marks: &Marks<'_>, old: &[Block], new: &[Block]) -> Ve
 #[cfg(test)]
 mod tests {
     use super::key;
+    use crate::align::word_hash;
 
     #[test]
     fn fingerprints_see_words_not_spaces() {
@@ -139,5 +189,53 @@ mod tests {
             key("a fairly long word sequence")
         );
         assert_ne!(key("abcdefgh ij"), key("abcdefghij"));
+        assert_ne!(key("abc"), key("abc\0"));
+        assert_eq!(key(""), key(" \t\r\n"));
+    }
+
+    #[test]
+    fn single_spaced_text_hashes_as_rewritten_text() {
+        // Every way of spacing the same words, at every length around the eight-byte
+        // pieces, gives the key of the words joined by single spaces.
+        let words = [
+            "resolves",
+            "a",
+            "ITU-T",
+            "to",
+            "\u{e9}t\u{e9}",
+            "instructs",
+            "b)",
+        ];
+        for n in 0..words.len() {
+            for m in n..=words.len() {
+                let single = words[n..m].join(" ");
+                assert_eq!(key(&single), word_hash(single.as_bytes()));
+                for sep in ["  ", "\t", " \n", "\u{a0}", " \u{2009} "] {
+                    let spaced = format!(" {} ", words[n..m].join(sep));
+                    assert_eq!(key(&spaced), key(&single), "{spaced:?}");
+                }
+            }
+        }
+        // Two spaces found inside an eight-byte piece and across two pieces.
+        assert_eq!(key("abc  defgh"), key("abc defgh"));
+        assert_eq!(key("abcdefg  h"), key("abcdefg h"));
+        assert_eq!(key("abcdefgh  i"), key("abcdefgh i"));
+        assert_eq!(key("abcdefg\x01h"), word_hash(b"abcdefg\x01h"));
+        assert_eq!(
+            key("\u{2019}s x\u{e9}\u{2014}"),
+            word_hash("\u{2019}s x\u{e9}\u{2014}".as_bytes())
+        );
+    }
+
+    #[test]
+    fn unicode_spaces_are_found_by_their_bytes() {
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            assert_eq!(
+                super::unicode_space_at(text.as_bytes(), 1),
+                c.is_whitespace(),
+                "{c:?}"
+            );
+        }
     }
 }

@@ -66,6 +66,9 @@ enum Node<'a> {
     Matched {
         old: &'a Item,
         new: &'a Item,
+        /// The accepted texts of both, as the alignment read them.
+        old_text: Cow<'a, str>,
+        new_text: Cow<'a, str>,
         children: Vec<Node<'a>>,
     },
     Deleted {
@@ -151,8 +154,10 @@ impl<'a> Aligner<'a> {
     }
 
     fn item_refs(&mut self, old: &[&'a Item], new: &[&'a Item]) -> Vec<Node<'a>> {
-        let old_texts: Vec<Cow<'_, str>> = old.iter().map(|i| i.content.accepted_str()).collect();
-        let new_texts: Vec<Cow<'_, str>> = new.iter().map(|i| i.content.accepted_str()).collect();
+        let mut old_texts: Vec<Cow<'a, str>> =
+            old.iter().map(|i| i.content.accepted_str()).collect();
+        let mut new_texts: Vec<Cow<'a, str>> =
+            new.iter().map(|i| i.content.accepted_str()).collect();
         let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
         let new_keys: Vec<u64> = new_texts.iter().map(|t| key(t)).collect();
         // Profiles are only needed for items in gaps: computed on demand.
@@ -180,6 +185,8 @@ impl<'a> Aligner<'a> {
                     Node::Matched {
                         old: old[i],
                         new: new[j],
+                        old_text: std::mem::take(&mut old_texts[i]),
+                        new_text: std::mem::take(&mut new_texts[j]),
                         children,
                     }
                 }
@@ -313,10 +320,10 @@ impl Builder<'_, '_> {
         Item {
             eid: String::new(),
             wid: item.wid.clone(),
-            label: item.label.as_ref().map(|l| Label {
-                written: self.marks.whole(l.written.accepted_str().trim(), change),
-                ..l.clone()
-            }),
+            label: item
+                .label
+                .as_ref()
+                .map(|l| relabel(self.marks.whole(l.written.accepted_str().trim(), change), l)),
             content: self.marks.whole(&item.content.accepted_str(), change),
             children: live(&item.children)
                 .into_iter()
@@ -329,41 +336,43 @@ impl Builder<'_, '_> {
 
     fn node(&self, node: &Node<'_>) -> Item {
         match node {
-            Node::Matched { old, new, children } => {
+            Node::Matched {
+                old,
+                new,
+                old_text,
+                new_text,
+                children,
+            } => {
                 let label = match (&old.label, &new.label) {
-                    (Some(o), Some(n)) => Some(Label {
-                        written: self.marks.text(
+                    (Some(o), Some(n)) => Some(relabel(
+                        self.marks.text(
                             o.written.accepted_str().trim(),
                             n.written.accepted_str().trim(),
                             Part::Label,
                         ),
-                        ..n.clone()
-                    }),
-                    (None, Some(n)) => Some(Label {
-                        written: self.marks.whole(
+                        n,
+                    )),
+                    (None, Some(n)) => Some(relabel(
+                        self.marks.whole(
                             n.written.accepted().trim(),
                             &self.marks.change(ChangeKind::Insertion, None),
                         ),
-                        ..n.clone()
-                    }),
-                    (Some(o), None) => Some(Label {
-                        written: self.marks.whole(
+                        n,
+                    )),
+                    (Some(o), None) => Some(relabel(
+                        self.marks.whole(
                             o.written.accepted().trim(),
                             &self.marks.change(ChangeKind::Deletion, None),
                         ),
-                        ..o.clone()
-                    }),
+                        o,
+                    )),
                     (None, None) => None,
                 };
                 Item {
                     eid: String::new(),
                     wid: old.wid.clone(),
                     label,
-                    content: self.marks.text(
-                        &old.content.accepted_str(),
-                        &new.content.accepted_str(),
-                        Part::Text,
-                    ),
+                    content: self.marks.text(old_text, new_text, Part::Text),
                     children: children.iter().map(|c| self.node(c)).collect(),
                     mark: None,
                     span: new.span,
@@ -443,6 +452,16 @@ impl Builder<'_, '_> {
                 }
             }
         }
+    }
+}
+
+/// A label with new written text and the rest of `like` (its written text not copied).
+fn relabel(written: Content, like: &Label) -> Label {
+    Label {
+        written,
+        value: like.value.clone(),
+        suspect: like.suspect,
+        suspect_reason: like.suspect_reason.clone(),
     }
 }
 
