@@ -64,7 +64,7 @@ pub fn load(path: &str, forced: Option<Format>) -> Result<Input, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty { file: name });
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         return Err(InputError::Binary { file: name, offset });
     }
     let text = match String::from_utf8(bytes) {
@@ -138,18 +138,7 @@ pub fn read_document(
         let read = if path == "-" {
             amend_docx::read_docx(&read_bytes(path)?, &docx_options)
         } else {
-            let io = |source| InputError::Io {
-                file: path.to_string(),
-                source,
-            };
-            let file = std::fs::File::open(path).map_err(io)?;
-            if file.metadata().map_err(io)?.len() > MAX_INPUT {
-                return Err(InputError::TooLarge {
-                    file: path.to_string(),
-                    limit: MAX_INPUT,
-                }
-                .into());
-            }
+            let (file, _) = open_within_limit(path)?;
             amend_docx::read_docx_from(std::io::BufReader::new(file), &docx_options)
         };
         let doc = read.map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
@@ -184,10 +173,9 @@ pub fn read_bytes(path: &str) -> Result<Vec<u8>, InputError> {
             .read_to_end(&mut bytes)
             .map_err(io)?;
     } else {
-        let file = std::fs::File::open(path).map_err(io)?;
+        let (file, len) = open_within_limit(path)?;
         // Sized from the file's length: one read instead of a doubling buffer (each
         // growth copies and faults in fresh pages, a measurable part of a short run).
-        let len = file.metadata().map_or(0, |m| m.len()).min(MAX_INPUT + 1);
         bytes.reserve_exact(usize::try_from(len).unwrap_or(0).saturating_add(1));
         file.take(MAX_INPUT + 1)
             .read_to_end(&mut bytes)
@@ -200,6 +188,25 @@ pub fn read_bytes(path: &str) -> Result<Vec<u8>, InputError> {
         });
     }
     Ok(bytes)
+}
+
+/// Opens a file and its length, refusing one larger than [`MAX_INPUT`] before anything is
+/// read. (The length can still change while the file is read: readers also stop at the
+/// limit.)
+fn open_within_limit(path: &str) -> Result<(std::fs::File, u64), InputError> {
+    let io = |source| InputError::Io {
+        file: path.to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_INPUT {
+        return Err(InputError::TooLarge {
+            file: path.to_string(),
+            limit: MAX_INPUT,
+        });
+    }
+    Ok((file, len))
 }
 
 /// Parses a loaded input into the model.
