@@ -4,6 +4,7 @@
 //! so that an edited item stays paired with its old self and a deleted item does not
 //! turn everything after it into a rewrite.
 
+use std::cell::RefCell;
 use std::hash::Hash;
 
 use imara_diff::{Algorithm, Diff, InternedInput, Interner};
@@ -31,51 +32,21 @@ impl Profile {
     /// Words are runs of letters and digits (`char::is_alphanumeric`): cheaper than word
     /// boundaries, and enough to compare which words two texts share.
     pub fn new(text: &str) -> Self {
-        let b = text.as_bytes();
-        let mut words: Vec<u64> = Vec::new();
-        let mut len = 0;
-        let mut lower = String::new();
-        let mut i = 0;
-        while i < b.len() {
-            // The next word starts at `i`, ends at `end`; ASCII text (most of it) is read
-            // byte by byte, other characters decoded where they stand.
-            let (start, mut ascii) = (i, true);
-            while i < b.len() {
-                if b[i].is_ascii_alphanumeric() {
-                    i += 1;
-                } else if b[i].is_ascii() {
-                    break;
-                } else {
-                    let c = text[i..].chars().next().unwrap_or_default();
-                    if !c.is_alphanumeric() {
-                        break;
-                    }
-                    ascii = false;
-                    i += c.len_utf8();
-                }
-            }
-            if i > start {
-                len += 1;
-                words.push(if ascii {
-                    ascii_word_hash(&b[start..i])
-                } else {
-                    lower.clear();
-                    lower.extend(text[start..i].chars().flat_map(char::to_lowercase));
-                    word_hash(lower.as_bytes())
-                });
-            }
-            // Past the character that ended the word.
-            if i < b.len() {
-                i += if b[i].is_ascii() {
-                    1
-                } else {
-                    text[i..].chars().next().map_or(1, char::len_utf8)
-                };
-            }
+        thread_local! {
+            // The hashes are gathered in a buffer kept per thread; the profile keeps the
+            // distinct ones in a vector of their number.
+            static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
         }
-        words.sort_unstable();
-        words.dedup();
-        Self { words, len }
+        HASHES.with_borrow_mut(|hashes| {
+            hashes.clear();
+            let len = word_hashes(text, hashes);
+            hashes.sort_unstable();
+            hashes.dedup();
+            Self {
+                words: hashes.to_vec(),
+                len,
+            }
+        })
     }
 
     /// Dice coefficient of the two word sets (0 to 1).
@@ -100,6 +71,53 @@ impl Profile {
     }
 }
 
+/// Pushes the hash of every word of `text` (runs of letters and digits, lower-cased) to
+/// `words` and returns their number.
+fn word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
+    let b = text.as_bytes();
+    let mut len = 0;
+    let mut lower = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        // The next word starts at `start` and ends where `i` stops; ASCII text (most of it) is read
+        // byte by byte, other characters decoded where they stand.
+        let (start, mut ascii) = (i, true);
+        while i < b.len() {
+            if b[i].is_ascii_alphanumeric() {
+                i += 1;
+            } else if b[i].is_ascii() {
+                break;
+            } else {
+                let c = text[i..].chars().next().unwrap_or_default();
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                i += c.len_utf8();
+            }
+        }
+        if i > start {
+            len += 1;
+            words.push(if ascii {
+                ascii_word_hash(b, start, i)
+            } else {
+                lower.clear();
+                lower.extend(text[start..i].chars().flat_map(char::to_lowercase));
+                word_hash(lower.as_bytes())
+            });
+        }
+        // Past the character that ended the word.
+        if i < b.len() {
+            i += if b[i].is_ascii() {
+                1
+            } else {
+                text[i..].chars().next().map_or(1, char::len_utf8)
+            };
+        }
+    }
+    len
+}
+
 /// FNV-1a's offset basis and prime.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 pub(crate) const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -121,12 +139,25 @@ pub(crate) fn eight_bytes(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(eight)
 }
 
-/// Mixes the last up to seven bytes of a text, then its length (which tells a text
-/// ending in NUL bytes from a shorter one).
+/// Mixes the last up to seven bytes of a text with its length (in the eighth byte, which
+/// tells a text ending in NUL bytes from a shorter one).
 pub(crate) fn finish(h: u64, rest: &[u8], len: usize) -> u64 {
-    let mut last = [0u8; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    mix(mix(h, u64::from_le_bytes(last)), len as u64)
+    finish_with(h, tail_bytes(rest), len)
+}
+
+/// [`finish`] with the last bytes already read (`tail`, up to seven of them).
+fn finish_with(h: u64, tail: u64, len: usize) -> u64 {
+    mix(h, tail | (len as u64) << 56)
+}
+
+/// Up to seven bytes as one number (a copy of a length known only at run time would
+/// be a call).
+fn tail_bytes(rest: &[u8]) -> u64 {
+    let mut tail = 0;
+    for (k, &b) in rest.iter().enumerate() {
+        tail |= u64::from(b) << (8 * k);
+    }
+    tail
 }
 
 /// A hash of bytes, eight at a time.
@@ -139,21 +170,24 @@ pub(crate) fn word_hash(bytes: &[u8]) -> u64 {
     finish(h, chunks.remainder(), bytes.len())
 }
 
-/// [`word_hash`] of the lower-case form of ASCII letters and digits: setting bit 0x20 of
-/// each byte lower-cases a letter and keeps a digit.
-fn ascii_word_hash(bytes: &[u8]) -> u64 {
+/// [`word_hash`] of the lower-case form of `text[start..end]`, ASCII letters and
+/// digits: setting bit 0x20 of each byte lower-cases a letter and keeps a digit. Bytes
+/// are read eight at a time from `text`, past the word's end where the text goes on.
+fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> u64 {
     let lower = BYTES * 0x20;
     let mut h = FNV_OFFSET;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        h = mix(h, eight_bytes(chunk) | lower);
+    let mut i = start;
+    while i + 8 <= end {
+        h = mix(h, eight_bytes(&text[i..i + 8]) | lower);
+        i += 8;
     }
-    let rest = chunks.remainder();
-    let mut last = [0u8; 8];
-    for (l, b) in last.iter_mut().zip(rest) {
-        *l = b | 0x20;
-    }
-    finish(h, &last[..rest.len()], bytes.len())
+    // The last `end - i` (0 to 7) bytes.
+    let kept = (1u64 << (8 * (end - i))) - 1;
+    let tail = match text.get(i..i + 8) {
+        Some(eight) => eight_bytes(eight) & kept,
+        None => tail_bytes(&text[i..end]),
+    };
+    finish_with(h, tail | (lower & kept), end - start)
 }
 
 /// FNV-1a over characters: a fast, stable hash for word and paragraph fingerprints.
@@ -339,10 +373,23 @@ mod tests {
         assert_eq!(general.words, expected);
         assert_eq!(general.len, ascii.len + 1);
         // Words compare in lower case, at every length around the eight-byte pieces.
-        for word in ["a", "Dubai", "RESOLUTION", "Telecommunication", "ITUT2012"] {
+        for word in [
+            "a",
+            "Dubai",
+            "RESOLUTION",
+            "Telecommunication",
+            "ITUT2012",
+            "ABCDEFGH",
+        ] {
             let lower = word.to_lowercase();
             assert_eq!(
-                ascii_word_hash(word.as_bytes()),
+                ascii_word_hash(word.as_bytes(), 0, word.len()),
+                word_hash(lower.as_bytes())
+            );
+            // Inside a longer text, whose next bytes are read and left out.
+            let text = format!("({word}) and more text after it");
+            assert_eq!(
+                ascii_word_hash(text.as_bytes(), 1, word.len() + 1),
                 word_hash(lower.as_bytes())
             );
             assert_eq!(

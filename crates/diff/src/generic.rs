@@ -29,15 +29,60 @@ pub(crate) fn key(text: &str) -> u64 {
         static JOINED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
     JOINED.with_borrow_mut(|joined| {
+        // Most such text has a few spaces of other kinds (no-break spaces above all):
+        // each becomes a space, and the result, when single-spaced, is hashed as it
+        // stands; other text is rewritten once more, word by word.
         joined.clear();
-        for word in text.split_whitespace() {
+        let b = text.as_bytes();
+        let (mut i, mut copied) = (0, 0);
+        while i < b.len() {
+            if let Some(chunk) = b.get(i..i + 8) {
+                let w = eight_bytes(chunk);
+                if w & HIGH == 0 && w.wrapping_sub(BYTES * 0x20) & !w & HIGH == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
+            if b[i] == b' ' {
+                i += 1;
+                continue;
+            }
+            match space_len(b, i) {
+                0 => i += 1,
+                n => {
+                    joined.extend_from_slice(&b[copied..i]);
+                    joined.push(b' ');
+                    i += n;
+                    copied = i;
+                }
+            }
+        }
+        joined.extend_from_slice(&b[copied..]);
+        if let Some(h) = single_spaced_key(joined) {
+            return h;
+        }
+        let spaced = std::mem::take(joined);
+        for word in spaced.split(|&c| c == b' ').filter(|w| !w.is_empty()) {
             if !joined.is_empty() {
                 joined.push(b' ');
             }
-            joined.extend_from_slice(word.as_bytes());
+            joined.extend_from_slice(word);
         }
-        word_hash(joined)
+        let h = word_hash(joined);
+        // The buffer is kept for the next text.
+        *joined = spaced;
+        h
     })
+}
+
+/// The length of the whitespace character at byte `i`, or 0.
+fn space_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => 1,
+        0xc2 if unicode_space_at(b, i) => 2,
+        0xe1..=0xe3 if unicode_space_at(b, i) => 3,
+        _ => 0,
+    }
 }
 
 /// The high bit of each of eight bytes.
@@ -225,6 +270,20 @@ mod tests {
             key("\u{2019}s x\u{e9}\u{2014}"),
             word_hash("\u{2019}s x\u{e9}\u{2014}".as_bytes())
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fingerprints_are_the_words_joined_by_single_spaces(
+            parts in proptest::collection::vec(
+                "(resolves|a|ITU\u{2011}T|\u{e9}t\u{e9}|’|§|12345678|\\.| |  |\t|\n|\r|\u{b}|\u{c}|\u{1}|\u{a0}|\u{85}|\u{1680}|\u{2000}|\u{200a}|\u{200b}|\u{2028}|\u{202f}|\u{205f}|\u{3000}|\u{feff})",
+                0..24,
+            ),
+        ) {
+            let text = parts.concat();
+            let words: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(key(&text), word_hash(words.join(" ").as_bytes()));
+        }
     }
 
     #[test]

@@ -154,6 +154,10 @@ impl<'a> Aligner<'a> {
     }
 
     fn item_refs(&mut self, old: &[&'a Item], new: &[&'a Item]) -> Vec<Node<'a>> {
+        if old.is_empty() && new.is_empty() {
+            // Most items have no children.
+            return Vec::new();
+        }
         let mut old_texts: Vec<Cow<'a, str>> =
             old.iter().map(|i| i.content.accepted_str()).collect();
         let mut new_texts: Vec<Cow<'a, str>> =

@@ -52,8 +52,7 @@ pub fn diff_words<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
             vec![Edit::Equal(old)]
         };
     }
-    let old_tokens = word_tokens(old);
-    let new_tokens = word_tokens(new);
+    let (old_tokens, new_tokens) = both_word_tokens(old, new);
     let hunks = token_hunks(&old_tokens, &new_tokens);
     let hunks = cleanup(&old_tokens, &new_tokens, hunks);
     edits(old, new, &old_tokens, &new_tokens, &hunks)
@@ -105,14 +104,8 @@ pub fn comparable(token: &str) -> Cow<'_, str> {
 /// computed directly: letters and digits run together (`C2`, `2012Busan`), joined across
 /// `.`, `'` and `:` between letters and `.`, `,`, `;`, `'` between digits (`ITU's`,
 /// `e.g`, `1,000`, `3.5`); runs of spaces and tabs are one token, `\r\n` is one token,
-/// anything else is a token of its own.
-fn ascii_tokens(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(text.len() / 4);
-    ascii_tokens_into(text, &mut out);
-    out
-}
-
-/// [`ascii_tokens`], appended to `out` (no vector per piece of a longer text).
+/// anything else is a token of its own. Appended to `out` (no vector per piece of a
+/// longer text).
 fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     let b = text.as_bytes();
     let word = |c: u8| BYTE_CLASS[usize::from(c)] == WORD_BYTE;
@@ -180,29 +173,85 @@ static BYTE_CLASS: [u8; 256] = {
 /// The tokens of a text ([`tokens`]), with runs of spaces of any kind (line ends
 /// excepted) as one token.
 pub fn word_tokens(text: &str) -> Vec<&str> {
-    if text.is_ascii() {
-        return ascii_tokens(text);
+    let mut out = Vec::with_capacity(text.len() / 4);
+    word_tokens_into(text, text.is_ascii(), &mut out);
+    out
+}
+
+/// [`word_tokens`] of a piece of a text, appended to `out`; `ascii` says whether the
+/// whole text is ASCII (which decides how runs of spaces of other kinds are cut).
+fn word_tokens_into<'t>(text: &'t str, ascii: bool, out: &mut Vec<&'t str>) {
+    if ascii {
+        ascii_tokens_into(text, out);
+        return;
     }
-    // Runs of spaces are joined in place: `tokens[..kept]` are the joined tokens so far.
-    let mut tokens = chunked_tokens(text);
-    let mut kept = 0;
+    let from = out.len();
+    chunked_tokens_into(text, out);
+    // Runs of spaces are joined in place: `out[from..kept]` are the joined tokens so far.
+    let mut kept = from;
     let mut last_is_space = false;
-    for k in 0..tokens.len() {
-        let t = tokens[k];
+    for k in from..out.len() {
+        let t = out[k];
         let space = is_space_token(t);
         if space && last_is_space {
-            let last = tokens[kept - 1];
+            let last = out[kept - 1];
             // Both are consecutive slices of `text`: the joined token spans them.
-            let from = last.as_ptr() as usize - text.as_ptr() as usize;
-            tokens[kept - 1] = &text[from..from + last.len() + t.len()];
+            let at = last.as_ptr() as usize - text.as_ptr() as usize;
+            out[kept - 1] = &text[at..at + last.len() + t.len()];
             continue;
         }
-        tokens[kept] = t;
+        out[kept] = t;
         kept += 1;
         last_is_space = space;
     }
-    tokens.truncate(kept);
-    tokens
+    out.truncate(kept);
+}
+
+/// The [`word_tokens`] of two versions of a text. The text they begin and end with is
+/// cut into tokens once: an edited paragraph is mostly such text. The versions are cut
+/// where the tokens of a whole text always break (after a space followed by a printable
+/// ASCII character, before a space following one), so each piece's tokens are the
+/// whole text's tokens there.
+fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let ascii = old.is_ascii();
+    if ascii != new.is_ascii() {
+        // Spaces of other kinds (\x0b, \x0c) beside spaces are cut differently.
+        return (word_tokens(old), word_tokens(new));
+    }
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let shortest = o.len().min(n.len());
+    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let suffix = o[prefix..]
+        .iter()
+        .rev()
+        .zip(n[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(shortest - prefix);
+    let graphic = |b: u8| b.is_ascii_graphic();
+    // The start of the middle: `o[..start]` and `n[..start]` are the same text.
+    let start = (1..prefix)
+        .rev()
+        .find(|&i| o[i - 1] == b' ' && graphic(o[i]))
+        .unwrap_or(0);
+    // The end of the middle in the old version: `o[end..]` is `n[end + shift..]`.
+    let end = (o.len() + 1 - suffix.max(1)..o.len())
+        .find(|&i| o[i] == b' ' && graphic(o[i - 1]))
+        .unwrap_or(o.len());
+    let shift = n.len() - (o.len() - end);
+    let mut old_tokens = Vec::with_capacity(old.len() / 4);
+    word_tokens_into(&old[..start], ascii, &mut old_tokens);
+    let head = old_tokens.len();
+    word_tokens_into(&old[start..end], ascii, &mut old_tokens);
+    let tail = old_tokens.len();
+    word_tokens_into(&old[end..], ascii, &mut old_tokens);
+    let mut new_tokens = Vec::with_capacity(old_tokens.len() + (shift - start) / 4);
+    // The same text: its tokens (slices of `old`) serve for `new` too, since only the
+    // tokens' text and lengths are read.
+    new_tokens.extend_from_slice(&old_tokens[..head]);
+    word_tokens_into(&new[start..shift], ascii, &mut new_tokens);
+    new_tokens.extend_from_slice(&old_tokens[tail..]);
+    (old_tokens, new_tokens)
 }
 
 /// Whether a token is spaces of any kind, line ends excepted.
@@ -221,15 +270,14 @@ fn is_space_token(token: &str) -> bool {
 /// before it (unless a space precedes it), and after it when an ASCII character other
 /// than a space follows (no rule joins a space to what follows but an extending mark,
 /// which is never ASCII); so the text is cut there and each ASCII piece is cut by
-/// [`ascii_tokens`], which agrees with the Unicode rules on ASCII text (up to runs of
-/// spaces and tabs, which the caller joins anyway).
-fn chunked_tokens(text: &str) -> Vec<&str> {
+/// [`ascii_tokens_into`], which agrees with the Unicode rules on ASCII text (up to runs of
+/// spaces and tabs, which the caller joins anyway). Appended to `out`.
+fn chunked_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     let b = text.as_bytes();
     // A cut before byte `i` (0 < i < len): the text is cut into pieces there.
     let cut = |i: usize| {
         (b[i] == b' ' && b[i - 1] != b' ') || (b[i - 1] == b' ' && b[i] != b' ' && b[i].is_ascii())
     };
-    let mut out = Vec::with_capacity(b.len() / 4);
     // Consecutive ASCII pieces are cut as one stretch: their cuts are all token
     // boundaries of `ascii_tokens` (which may join spaces across them; the caller joins
     // runs of spaces anyway). Only the pieces holding a non-ASCII byte are looked for.
@@ -244,11 +292,26 @@ fn chunked_tokens(text: &str) -> Vec<&str> {
         while end < b.len() && !cut(end) {
             end += 1;
         }
-        ascii_tokens_into(&text[done..start], &mut out);
+        ascii_tokens_into(&text[done..start], out);
         out.extend(tokens(&text[start..end]));
         done = end;
     }
-    ascii_tokens_into(&text[done..], &mut out);
+    ascii_tokens_into(&text[done..], out);
+}
+
+/// [`ascii_tokens_into`] in a vector of its own.
+#[cfg(test)]
+fn ascii_tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    ascii_tokens_into(text, &mut out);
+    out
+}
+
+/// [`chunked_tokens_into`] in a vector of its own.
+#[cfg(test)]
+fn chunked_tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    chunked_tokens_into(text, &mut out);
     out
 }
 
@@ -489,21 +552,18 @@ fn split_at_closers(old: &[&str], new: &[&str], hunks: Vec<Hunk>) -> Vec<Hunk> {
 }
 
 fn absorb(old: &[&str], new: &[&str], left: &Hunk, island: &Range<usize>, right: &Hunk) -> bool {
-    let words: Vec<&str> = old[island.clone()]
-        .iter()
-        .copied()
-        .filter(|t| is_word(t))
-        .collect();
-    if words.is_empty() {
+    let mut words = old[island.clone()].iter().copied().filter(|t| is_word(t));
+    let (first_word, more_words) = (words.next(), words.next().is_some());
+    let Some(first_word) = first_word else {
         // Only spaces or punctuation between two changes. A newline is a paragraph
         // boundary in whole-text diffs and is kept.
         return !old[island.clone()].iter().any(|t| t.contains('\n'));
-    }
+    };
     if old[island.clone()].iter().any(|t| t.contains('\n')) {
         return false;
     }
-    if words.len() == 1 {
-        let w = words[0].to_lowercase();
+    if !more_words {
+        let w = first_word.to_lowercase();
         if STOP_WORDS.contains(&w.as_str()) || w.chars().count() == 1 {
             return true;
         }
@@ -522,32 +582,52 @@ fn edits<'a>(
     new_tokens: &[&str],
     hunks: &[Hunk],
 ) -> Vec<Edit<'a>> {
-    let offsets = |tokens: &[&str]| {
-        let mut out = Vec::with_capacity(tokens.len() + 1);
-        let mut at = 0;
-        out.push(0);
-        for t in tokens {
-            at += t.len();
-            out.push(at);
+    // Byte offsets of token boundaries, read as the hunks go (they are in order).
+    struct Offsets<'t, 'u> {
+        tokens: &'t [&'u str],
+        token: usize,
+        byte: usize,
+    }
+    impl Offsets<'_, '_> {
+        fn at(&mut self, token: usize) -> usize {
+            if token < self.token {
+                // Not in order after all: counted again from the start.
+                (self.token, self.byte) = (0, 0);
+            }
+            for t in &self.tokens[self.token..token] {
+                self.byte += t.len();
+            }
+            self.token = token;
+            self.byte
         }
-        out
+    }
+    let mut old_at = Offsets {
+        tokens: old_tokens,
+        token: 0,
+        byte: 0,
     };
-    let old_at = offsets(old_tokens);
-    let new_at = offsets(new_tokens);
+    let mut new_at = Offsets {
+        tokens: new_tokens,
+        token: 0,
+        byte: 0,
+    };
     let mut out = Vec::with_capacity(hunks.len() * 2 + 1);
     let mut n = 0;
     for h in hunks {
+        let equal_start = new_at.at(n);
+        let new_start = new_at.at(h.new.start);
         if n < h.new.start {
-            out.push(Edit::Equal(&new[new_at[n]..new_at[h.new.start]]));
+            out.push(Edit::Equal(&new[equal_start..new_start]));
         }
+        let old_start = old_at.at(h.old.start);
         out.push(Edit::Replace {
-            old: &old[old_at[h.old.start]..old_at[h.old.end]],
-            new: &new[new_at[h.new.start]..new_at[h.new.end]],
+            old: &old[old_start..old_at.at(h.old.end)],
+            new: &new[new_start..new_at.at(h.new.end)],
         });
         n = h.new.end;
     }
     if n < new_tokens.len() {
-        out.push(Edit::Equal(&new[new_at[n]..]));
+        out.push(Edit::Equal(&new[new_at.at(n)..]));
     }
     out
 }
@@ -659,6 +739,10 @@ mod tests {
         assert_eq!(ascii_tokens(text), expected);
     }
 
+    /// Pieces of text for the tokenizer's tests: words, spaces of every kind, marks that
+    /// join, line ends, punctuation that joins words and numbers.
+    const PIECES: &str = "(the|ITU|’s|’| |  |\t|\u{a0}|\u{b}|\u{c}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|\\)|\\()";
+
     proptest! {
         #[test]
         fn ascii_tokens_agree_with_unicode_word_bounds(text in "[a-c1-2 .,;:'_\t\r\n()-]{0,40}") {
@@ -694,6 +778,21 @@ mod tests {
                 out
             };
             prop_assert_eq!(merge(chunked_tokens(&text)), merge(tokens(&text)));
+        }
+
+        #[test]
+        fn both_versions_cut_as_each_alone(
+            head in proptest::collection::vec(PIECES, 0..12),
+            old_middle in proptest::collection::vec(PIECES, 0..4),
+            new_middle in proptest::collection::vec(PIECES, 0..4),
+            tail in proptest::collection::vec(PIECES, 0..12),
+        ) {
+            let (head, tail) = (head.concat(), tail.concat());
+            let old = format!("{head}{}{tail}", old_middle.concat());
+            let new = format!("{head}{}{tail}", new_middle.concat());
+            let (o, n) = both_word_tokens(&old, &new);
+            prop_assert_eq!(o, word_tokens(&old));
+            prop_assert_eq!(n, word_tokens(&new));
         }
 
         #[test]
