@@ -94,7 +94,14 @@ impl Writer<'_> {
             document
                 .footnotes
                 .iter()
-                .map(|f| json!({"marker": f.marker, "text": f.content.accepted(), "spans": spans(&f.content)}))
+                .map(|f| {
+                    let mut o = json!({"marker": f.marker, "text": f.content.accepted(), "spans": spans(&f.content)});
+                    // A note inserted or deleted whole carries the change as its mark.
+                    if let (Some(mark), Some(o)) = (&f.mark, o.as_object_mut()) {
+                        o.insert("change".into(), mark.kind.as_str().into());
+                    }
+                    o
+                })
                 .collect(),
         );
         map.insert(

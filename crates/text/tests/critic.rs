@@ -212,3 +212,21 @@ proptest! {
         prop_assert!(first_difference(&rejected, &old).is_none(), "reject: {:?}\n{}", first_difference(&rejected, &old), marked);
     }
 }
+
+/// A note inserted whole keeps its change in the JSON, as sections and items do.
+#[test]
+fn a_note_inserted_whole_carries_its_change_in_json() {
+    let marked = "Body text{++ [2]++}, and [1].\n[1] Kept note.\n{++[2] A new note.\n++}";
+    let doc = read_critic(marked, &ReadOptions::default());
+    let json: serde_json::Value = serde_json::from_str(&amend_text::write_json(
+        &doc,
+        amend_text::JsonOptions::default(),
+    ))
+    .expect("the writer writes JSON");
+    let notes = json["footnotes"].as_array().expect("a list of notes");
+    assert_eq!(notes.len(), 2, "{json:#}");
+    assert_eq!(notes[0]["marker"], "1");
+    assert!(notes[0].get("change").is_none(), "{:#}", notes[0]);
+    assert_eq!(notes[1]["marker"], "2");
+    assert_eq!(notes[1]["change"], "insertion", "{:#}", notes[1]);
+}
