@@ -32,21 +32,59 @@ impl Profile {
     /// Words are runs of letters and digits (`char::is_alphanumeric`): cheaper than word
     /// boundaries, and enough to compare which words two texts share.
     pub fn new(text: &str) -> Self {
-        thread_local! {
-            // The hashes are gathered in a buffer kept per thread; the profile keeps the
-            // distinct ones in a vector of their number.
-            static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
-        }
         HASHES.with_borrow_mut(|hashes| {
             hashes.clear();
             let len = word_hashes(text, hashes);
-            hashes.sort_unstable();
-            hashes.dedup();
-            Self {
-                words: hashes.to_vec(),
-                len,
-            }
+            Self::of(hashes, len)
         })
+    }
+
+    /// The profiles of two versions of a text, [`Profile::new`] of each. The words of the
+    /// text they begin and end with are hashed once: an edited paragraph is mostly such
+    /// text. The versions are cut at an ASCII character that is not a letter or digit,
+    /// so no word runs across a cut.
+    pub fn pair(old: &str, new: &str) -> (Self, Self) {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        let shortest = o.len().min(n.len());
+        let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+        let suffix = o[prefix..]
+            .iter()
+            .rev()
+            .zip(n[prefix..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(shortest - prefix);
+        let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+        // `old[..start]` is `new[..start]`; `old[end..]` is `new[end + shift..]`.
+        let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
+        let end = (o.len() - suffix..o.len())
+            .find(|&i| between(o[i]))
+            .unwrap_or(o.len());
+        let new_end = n.len() - (o.len() - end);
+        HASHES.with_borrow_mut(|common| {
+            common.clear();
+            let mut len = word_hashes(&old[..start], common);
+            len += word_hashes(&old[end..], common);
+            BOTH.with_borrow_mut(|hashes| {
+                let mut one = |middle: &str| {
+                    hashes.clear();
+                    hashes.extend_from_slice(common);
+                    let len = len + word_hashes(middle, hashes);
+                    Self::of(hashes, len)
+                };
+                (one(&old[start..end]), one(&new[start..new_end]))
+            })
+        })
+    }
+
+    /// The profile of word hashes gathered in a buffer (which it sorts).
+    fn of(hashes: &mut Vec<u64>, len: usize) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self {
+            words: hashes.to_vec(),
+            len,
+        }
     }
 
     /// Dice coefficient of the two word sets (0 to 1).
@@ -69,6 +107,13 @@ impl Profile {
         }
         2.0 * common as f64 / total as f64
     }
+}
+
+thread_local! {
+    // Word hashes are gathered in buffers kept per thread; a profile keeps the distinct
+    // ones in a vector of their number.
+    static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static BOTH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Pushes the hash of every word of `text` (runs of letters and digits, lower-cased) to
@@ -403,6 +448,26 @@ mod tests {
             Profile::new("km x").words
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn pairs_of_profiles_are_each_alone(
+            head in proptest::collection::vec(PIECES, 0..10),
+            old_middle in proptest::collection::vec(PIECES, 0..4),
+            new_middle in proptest::collection::vec(PIECES, 0..4),
+            tail in proptest::collection::vec(PIECES, 0..10),
+        ) {
+            let (head, tail) = (head.concat(), tail.concat());
+            let old = format!("{head}{}{tail}", old_middle.concat());
+            let new = format!("{head}{}{tail}", new_middle.concat());
+            let (po, pn) = Profile::pair(&old, &new);
+            let (eo, en) = (Profile::new(&old), Profile::new(&new));
+            proptest::prop_assert_eq!((po.words, po.len), (eo.words, eo.len));
+            proptest::prop_assert_eq!((pn.words, pn.len), (en.words, en.len));
+        }
+    }
+
+    const PIECES: &str = "(the|The|ITU|T|ITUT|2012|\u{e9}t\u{e9}|\u{c9}T\u{c9}|\u{212a}|’|§| |\u{a0}|-|,|\\.|a|b|resolution)";
 
     #[test]
     fn dissimilar_items_are_replaced() {

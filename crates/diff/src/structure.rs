@@ -163,13 +163,38 @@ impl<'a> Aligner<'a> {
         let mut new_texts: Vec<Cow<'a, str>> =
             new.iter().map(|i| i.content.accepted_str()).collect();
         let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
-        let new_keys: Vec<u64> = new_texts.iter().map(|t| key(t)).collect();
-        // Profiles are only needed for items in gaps: computed on demand.
+        // The new items the same as the old at the same place from the start or from the
+        // end (most of them) take the old one's fingerprint.
+        let shortest = old.len().min(new.len());
+        let prefix = (0..shortest)
+            .take_while(|&k| old_texts[k] == new_texts[k])
+            .count();
+        let suffix = (1..=shortest - prefix)
+            .take_while(|&k| old_texts[old.len() - k] == new_texts[new.len() - k])
+            .count();
+        let new_keys: Vec<u64> = (0..new.len())
+            .map(|j| {
+                if j < prefix {
+                    old_keys[j]
+                } else if j >= new.len() - suffix {
+                    old_keys[old.len() - (new.len() - j)]
+                } else {
+                    key(&new_texts[j])
+                }
+            })
+            .collect();
+        // Profiles are only needed for items in gaps: computed on demand, an old and a
+        // new item's together when neither has one yet (mostly an edited item).
         let mut old_profiles: Vec<std::cell::OnceCell<Profile>> =
             old.iter().map(|_| std::cell::OnceCell::new()).collect();
         let mut new_profiles: Vec<std::cell::OnceCell<Profile>> =
             new.iter().map(|_| std::cell::OnceCell::new()).collect();
         let similar = |a: usize, b: usize| {
+            if old_profiles[a].get().is_none() && new_profiles[b].get().is_none() {
+                let (po, pn) = Profile::pair(&old_texts[a], &new_texts[b]);
+                let _ = old_profiles[a].set(po);
+                let _ = new_profiles[b].set(pn);
+            }
             let po = old_profiles[a].get_or_init(|| Profile::new(&old_texts[a]));
             let pn = new_profiles[b].get_or_init(|| Profile::new(&new_texts[b]));
             let s = po.similarity(pn);

@@ -52,10 +52,98 @@ pub fn diff_words<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
             vec![Edit::Equal(old)]
         };
     }
+    if let Some(edits) = window_edits(old, new) {
+        return edits;
+    }
+    all_edits(old, new)
+}
+
+/// [`diff_words`] over every token of both texts.
+fn all_edits<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
     let (old_tokens, new_tokens) = both_word_tokens(old, new);
-    let hunks = token_hunks(&old_tokens, &new_tokens);
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens);
+    let hunks = token_hunks(&before, &after, distinct);
     let hunks = cleanup(&old_tokens, &new_tokens, hunks);
-    edits(old, new, &old_tokens, &new_tokens, &hunks)
+    edits(old, new, 0, &old_tokens, &new_tokens, &hunks)
+}
+
+/// [`diff_words`] over the tokens of a window around the edited stretch: most of an
+/// edited paragraph is text both versions begin and end with, and only the tokens next
+/// to the edits decide the result. The window is cut where tokens always break (see
+/// [`both_word_tokens`]), one whole word before the first difference and one after the
+/// last, and is used only when no change can reach past it: its first and last tokens
+/// (the same in both versions) occur nowhere else in it, so the diff (which starts by
+/// setting aside the tokens both sequences begin and end with) leaves them unchanged
+/// and no hunk slides onto them; the cleanup then only reads tokens inside the window.
+/// `None` when that does not hold (and the whole texts are diffed).
+fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
+    let ascii = old.is_ascii();
+    if ascii != new.is_ascii() {
+        return None;
+    }
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let shortest = o.len().min(n.len());
+    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let suffix = o[prefix..]
+        .iter()
+        .rev()
+        .zip(n[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(shortest - prefix);
+    let graphic = |b: u8| b.is_ascii_graphic();
+    // Cuts after a space, before a printable character, in the common beginning: the
+    // second from the edit on starts a token that ends before it.
+    let start = (1..prefix)
+        .rev()
+        .filter(|&i| o[i - 1] == b' ' && graphic(o[i]))
+        .nth(1)
+        .unwrap_or(0);
+    // Cuts before a space, after a printable character, in the common end; likewise.
+    let end = (o.len() + 1 - suffix.max(1)..o.len())
+        .filter(|&i| o[i] == b' ' && graphic(o[i - 1]))
+        .nth(1)
+        .unwrap_or(o.len());
+    if start == 0 && end == o.len() {
+        return None;
+    }
+    let new_end = n.len() - (o.len() - end);
+    let mut old_tokens = Vec::with_capacity((end - start) / 4);
+    word_tokens_into(&old[start..end], ascii, &mut old_tokens);
+    let mut new_tokens = Vec::with_capacity((new_end - start) / 4);
+    word_tokens_into(&new[start..new_end], ascii, &mut new_tokens);
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens);
+    // The window's first and last tokens are the same in both versions and nowhere else.
+    let alone = |first: bool| {
+        let (b, a) = if first {
+            (before.first(), after.first())
+        } else {
+            (before.last(), after.last())
+        };
+        let (Some(&b), Some(&a)) = (b, a) else {
+            return false;
+        };
+        let (bs, as_) = if first {
+            (&before[1..], &after[1..])
+        } else {
+            (&before[..before.len() - 1], &after[..after.len() - 1])
+        };
+        b == a && !bs.contains(&b) && !as_.contains(&b)
+    };
+    if (start > 0 && !alone(true)) || (end < o.len() && !alone(false)) {
+        return None;
+    }
+    let hunks = token_hunks(&before, &after, distinct);
+    let hunks = cleanup(&old_tokens, &new_tokens, hunks);
+    // Defensive: a hunk at the window's edge would need the tokens beyond it.
+    let touches = |h: &Hunk| {
+        (start > 0 && (h.old.start == 0 || h.new.start == 0))
+            || (end < o.len() && (h.old.end == before.len() || h.new.end == after.len()))
+    };
+    if hunks.iter().any(touches) {
+        return None;
+    }
+    Some(edits(old, new, start, &old_tokens, &new_tokens, &hunks))
 }
 
 /// The form of a token that is compared: a space is a space whatever its kind (no-break,
@@ -315,12 +403,11 @@ fn chunked_tokens(text: &str) -> Vec<&str> {
     out
 }
 
-/// Diffs two token sequences with imara-diff's Histogram algorithm.
-fn token_hunks(old: &[&str], new: &[&str]) -> Vec<Hunk> {
-    let (before, after, distinct) = intern(old, new);
+/// Diffs two sequences of token ids with imara-diff's Histogram algorithm.
+fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
     let mut diff = Diff::default();
-    diff.compute_with(Algorithm::Histogram, &before, &after, distinct);
-    diff.postprocess_with(&before, &after, NoSliderHeuristic);
+    diff.compute_with(Algorithm::Histogram, before, after, distinct);
+    diff.postprocess_with(before, after, NoSliderHeuristic);
     diff.hunks()
         .map(|h| Hunk {
             old: h.before.start as usize..h.before.end as usize,
@@ -574,10 +661,12 @@ fn absorb(old: &[&str], new: &[&str], left: &Hunk, island: &Range<usize>, right:
     island_len <= left_len && island_len <= right_len
 }
 
-/// Turns hunks into edits over the original strings.
+/// Turns hunks into edits over the original strings; the tokens are those of the texts
+/// from byte `base` on (the same text up to there).
 fn edits<'a>(
     old: &'a str,
     new: &'a str,
+    base: usize,
     old_tokens: &[&str],
     new_tokens: &[&str],
     hunks: &[Hunk],
@@ -585,6 +674,7 @@ fn edits<'a>(
     // Byte offsets of token boundaries, read as the hunks go (they are in order).
     struct Offsets<'t, 'u> {
         tokens: &'t [&'u str],
+        base: usize,
         token: usize,
         byte: usize,
     }
@@ -592,7 +682,7 @@ fn edits<'a>(
         fn at(&mut self, token: usize) -> usize {
             if token < self.token {
                 // Not in order after all: counted again from the start.
-                (self.token, self.byte) = (0, 0);
+                (self.token, self.byte) = (0, self.base);
             }
             for t in &self.tokens[self.token..token] {
                 self.byte += t.len();
@@ -603,31 +693,33 @@ fn edits<'a>(
     }
     let mut old_at = Offsets {
         tokens: old_tokens,
+        base,
         token: 0,
-        byte: 0,
+        byte: base,
     };
     let mut new_at = Offsets {
         tokens: new_tokens,
+        base,
         token: 0,
-        byte: 0,
+        byte: base,
     };
     let mut out = Vec::with_capacity(hunks.len() * 2 + 1);
-    let mut n = 0;
+    // The new text up to `done` is in `out`.
+    let mut done = 0;
     for h in hunks {
-        let equal_start = new_at.at(n);
         let new_start = new_at.at(h.new.start);
-        if n < h.new.start {
-            out.push(Edit::Equal(&new[equal_start..new_start]));
+        if done < new_start {
+            out.push(Edit::Equal(&new[done..new_start]));
         }
         let old_start = old_at.at(h.old.start);
+        done = new_at.at(h.new.end);
         out.push(Edit::Replace {
             old: &old[old_start..old_at.at(h.old.end)],
-            new: &new[new_start..new_at.at(h.new.end)],
+            new: &new[new_start..done],
         });
-        n = h.new.end;
     }
-    if n < new_tokens.len() {
-        out.push(Edit::Equal(&new[new_at.at(n)..]));
+    if done < new.len() {
+        out.push(Edit::Equal(&new[done..]));
     }
     out
 }
@@ -743,6 +835,11 @@ mod tests {
     /// join, line ends, punctuation that joins words and numbers.
     const PIECES: &str = "(the|ITU|’s|’| |  |\t|\u{a0}|\u{b}|\u{c}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|\\)|\\()";
 
+    /// Pieces for the window's test: few distinct words, so that windows are often
+    /// refused and hunks often slide.
+    const WINDOW_PIECES: &str =
+        "(the|of|a|b|Dubai|2012|\u{a0}|,|;|\\(|\\)| | |  |\n|ITU\u{2011}T|ITU-T|x[a-c]{0,2})";
+
     proptest! {
         #[test]
         fn ascii_tokens_agree_with_unicode_word_bounds(text in "[a-c1-2 .,;:'_\t\r\n()-]{0,40}") {
@@ -793,6 +890,23 @@ mod tests {
             let (o, n) = both_word_tokens(&old, &new);
             prop_assert_eq!(o, word_tokens(&old));
             prop_assert_eq!(n, word_tokens(&new));
+        }
+
+        #[test]
+        fn a_window_gives_the_edits_of_the_whole_texts(
+            head in proptest::collection::vec(WINDOW_PIECES, 0..16),
+            old_middle in proptest::collection::vec(WINDOW_PIECES, 0..5),
+            new_middle in proptest::collection::vec(WINDOW_PIECES, 0..5),
+            tail in proptest::collection::vec(WINDOW_PIECES, 0..16),
+        ) {
+            let (head, tail) = (head.concat(), tail.concat());
+            let old = format!("{head}{}{tail}", old_middle.concat());
+            let new = format!("{head}{}{tail}", new_middle.concat());
+            if old != new
+                && let Some(window) = window_edits(&old, &new)
+            {
+                prop_assert_eq!(window, all_edits(&old, &new));
+            }
         }
 
         #[test]
