@@ -88,11 +88,13 @@ fn trim(s: &str) -> &str {
 /// unchanged text `before` in the same paragraph.
 pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
     let (o, n) = (trim(old), trim(new));
-    let citation = CITATION_BEFORE.is_match(before.trim_end());
-    let kind = if citation {
-        Boilerplate::RevisionStamp
-    } else {
-        Boilerplate::MeetingStamp
+    // Whether the stamp is a citation's: asked only of stamps (most replacements are not).
+    let kind = || {
+        if CITATION_BEFORE.is_match(before.trim_end()) {
+            Boilerplate::RevisionStamp
+        } else {
+            Boilerplate::MeetingStamp
+        }
     };
     match (o.is_empty(), n.is_empty()) {
         (false, false) => {
@@ -102,7 +104,7 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
                 // `Rev. 2012`, `Geneva, 2012`.
                 let b = before.trim_end_matches(' ');
                 if !(bare(o) || bare(n)) || b.ends_with(['(', ',', '.']) {
-                    return Some(kind);
+                    return Some(kind());
                 }
             }
             let two_digits = |s: &str| s.len() == 2 && s.chars().all(|c| c.is_ascii_digit());

@@ -478,7 +478,8 @@ impl TokenIds {
                         } else {
                             old[at as usize]
                         };
-                        if h == hash && comparable(other) == form {
+                        // The same text (most repeats) has the same form.
+                        if h == hash && (other == token || comparable(other) == form) {
                             break taken - 1;
                         }
                         slot = (slot + 1) & mask;
