@@ -162,13 +162,29 @@ impl<'a> Aligner<'a> {
             old.iter().map(|i| i.content.accepted_str()).collect();
         let mut new_texts: Vec<Cow<'a, str>> =
             new.iter().map(|i| i.content.accepted_str()).collect();
-        let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
-        // The new items the same as the old at the same place from the start or from the
-        // end (most of them) take the old one's fingerprint.
         let shortest = old.len().min(new.len());
         let prefix = (0..shortest)
             .take_while(|&k| old_texts[k] == new_texts[k])
             .count();
+        if prefix == old.len() && prefix == new.len() {
+            // The same texts throughout (most lists of sub-items): each item matches its
+            // counterpart, as the alignment of their (equal) fingerprints would find.
+            return old_texts
+                .into_iter()
+                .zip(new_texts)
+                .enumerate()
+                .map(|(k, (old_text, new_text))| Node::Matched {
+                    old: old[k],
+                    new: new[k],
+                    old_text,
+                    new_text,
+                    children: self.item_refs(&live(&old[k].children), &live(&new[k].children)),
+                })
+                .collect();
+        }
+        let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
+        // The new items the same as the old at the same place from the start or from the
+        // end (most of them) take the old one's fingerprint.
         let suffix = (1..=shortest - prefix)
             .take_while(|&k| old_texts[old.len() - k] == new_texts[new.len() - k])
             .count();

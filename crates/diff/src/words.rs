@@ -92,17 +92,40 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         .count()
         .min(shortest - prefix);
     let graphic = |b: u8| b.is_ascii_graphic();
-    // Cuts after a space, before a printable character, in the common beginning: the
-    // second from the edit on starts a token that ends before it.
-    let start = (1..prefix)
+    // Cuts after a space, before a printable character, in the common beginning: from
+    // the second from the edit on, each starts a token that ends before the edit. Of the
+    // first few, the first whose word is not written again after it in either version
+    // (so is likely alone in the window), else the nearest.
+    let starts = (1..prefix)
         .rev()
         .filter(|&i| o[i - 1] == b' ' && graphic(o[i]))
-        .nth(1)
+        .skip(1)
+        .take(4);
+    let word_after = |i: usize| old[i..].split(' ').next().unwrap_or_default();
+    let start = starts
+        .clone()
+        .find(|&i| {
+            let word = word_after(i);
+            let after = i + word.len();
+            !old[after..].contains(word) && !new[after..].contains(word)
+        })
+        .or(starts.clone().next())
         .unwrap_or(0);
     // Cuts before a space, after a printable character, in the common end; likewise.
-    let end = (o.len() + 1 - suffix.max(1)..o.len())
+    let ends = (o.len() + 1 - suffix.max(1)..o.len())
         .filter(|&i| o[i] == b' ' && graphic(o[i - 1]))
-        .nth(1)
+        .skip(1)
+        .take(4);
+    let word_before = |i: usize| old[..i].rsplit(' ').next().unwrap_or_default();
+    let end = ends
+        .clone()
+        .find(|&i| {
+            let word = word_before(i);
+            let before = i - word.len();
+            let new_before = n.len() - (o.len() - before);
+            !old[..before].contains(word) && !new[..new_before].contains(word)
+        })
+        .or(ends.clone().next())
         .unwrap_or(o.len());
     if start == 0 && end == o.len() {
         return None;
