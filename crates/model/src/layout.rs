@@ -5,6 +5,8 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use crate::pattern::LinePattern;
+
 use regex::Regex;
 
 use crate::content::{Change, ChangeKind, Content, Span, View};
@@ -111,70 +113,31 @@ fn normalize_spaces(text: &str) -> Cow<'_, str> {
     }
 }
 
-const TITLE_PATTERN: &str = r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$";
-static TITLE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(TITLE_PATTERN).expect("title line pattern"));
-static TITLE_LINE_ASCII: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&ascii_classes(TITLE_PATTERN)).expect("title line pattern"));
-
-/// The title line pattern for `key` (see [`ascii_classes`]).
-fn title_line(key: &str) -> &'static Regex {
-    if key.is_ascii() {
-        &TITLE_LINE_ASCII
-    } else {
-        &TITLE_LINE
-    }
-}
-
-/// `pattern` with its Unicode classes (`\s`, `\d`, `\p{L}` in a class) narrowed to ASCII.
-/// On ASCII text both match the same; the narrow one costs a fraction to build, which
-/// every `amend` run pays (title lines and stamps are ASCII in most texts).
-fn ascii_classes(pattern: &str) -> String {
-    pattern
-        .replace(r"\s", r"(?-u:\s)")
-        .replace(r"\d", r"(?-u:\d)")
-        .replace(r"\p{L}", "A-Za-z")
-}
-
-static UN_TITLE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}/\d{1,4})\.\s+\S").expect("UN title pattern"));
-static REVISION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\((Rev\.[^)]*)\)").expect("revision pattern"));
-const PLACE_YEAR_PATTERN: &str = r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)";
-static PLACE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(PLACE_YEAR_PATTERN).expect("place-year pattern"));
-static PLACE_YEAR_ASCII: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&ascii_classes(PLACE_YEAR_PATTERN)).expect("place-year pattern"));
-static MARGIN_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(MOD|ADD|SUP|NOC)(?:\s+([A-Z]{2,6}/[\w/.-]+))?\s*$").expect("margin pattern")
-});
-static HISTORY_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\(([^()]*(?:19|20)\d\d[^()]*)\)((?:\s*,?\s*\[?\d+\]?(?:bis|ter)?)*)\s*$")
-        .expect("history pattern")
-});
-static MERGED_HISTORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\S.*?\s(\((?:[^();,]+,\s*(?:19|20)\d\d)(?:;\s*[^();,]+,\s*(?:19|20)\d\d)*\))\s*$")
-        .expect("merged history pattern")
-});
-static ENACTING_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^The\s+(.+?)(?:\s*\(([^)]*)\))?\s*,\s*$").expect("enacting pattern")
-});
-static DIVISION_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:SECTION|Section|PART|Part|CHAPTER|Chapter)\s+([0-9IVX]+(?:bis|ter|quater)?)\s*$",
-    )
-    .expect("division pattern")
-});
-static ANNEX_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)(?:\s+([A-Z0-9]{1,4}))?\s*(?:\(.*\))?\s*$")
-        .expect("annex pattern")
-});
-static ENVELOPE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(Abstract|Summary|Introduction|Background|Proposals?|Discussion|Contact|Source|Title|Subject|Keywords|Purpose)\s*:?\s*(.*)$")
-        .expect("envelope heading pattern")
-});
-static FOOTNOTE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\[(\d{1,4})\]\s*(.*)$").expect("footnote pattern"));
+static TITLE_LINE: LinePattern = LinePattern::new(
+    r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$",
+);
+static UN_TITLE_LINE: LinePattern = LinePattern::new(r"^(\d{1,3}/\d{1,4})\.\s+\S");
+static REVISION: LinePattern = LinePattern::new(r"\((Rev\.[^)]*)\)");
+static PLACE_YEAR: LinePattern =
+    LinePattern::new(r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)");
+static MARGIN_LINE: LinePattern =
+    LinePattern::new(r"^(MOD|ADD|SUP|NOC)(?:\s+([A-Z]{2,6}/[\w/.-]+))?\s*$");
+static HISTORY_LINE: LinePattern =
+    LinePattern::new(r"^\(([^()]*(?:19|20)\d\d[^()]*)\)((?:\s*,?\s*\[?\d+\]?(?:bis|ter)?)*)\s*$");
+static MERGED_HISTORY: LinePattern = LinePattern::new(
+    r"^\S.*?\s(\((?:[^();,]+,\s*(?:19|20)\d\d)(?:;\s*[^();,]+,\s*(?:19|20)\d\d)*\))\s*$",
+);
+static ENACTING_LINE: LinePattern = LinePattern::new(r"^The\s+(.+?)(?:\s*\(([^)]*)\))?\s*,\s*$");
+static DIVISION_LINE: LinePattern = LinePattern::new(
+    r"^(?:SECTION|Section|PART|Part|CHAPTER|Chapter)\s+([0-9IVX]+(?:bis|ter|quater)?)\s*$",
+);
+static ANNEX_LINE: LinePattern = LinePattern::new(
+    r"^(?:ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)(?:\s+([A-Z0-9]{1,4}))?\s*(?:\(.*\))?\s*$",
+);
+static ENVELOPE_HEADING: LinePattern = LinePattern::new(
+    r"^(Abstract|Summary|Introduction|Background|Proposals?|Discussion|Contact|Source|Title|Subject|Keywords|Purpose)\s*:?\s*(.*)$",
+);
+static FOOTNOTE_LINE: LinePattern = LinePattern::new(r"^\[(\d{1,4})\]\s*(.*)$");
 static TABLE_RULE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[+|][-=+:| ]*[+|]$").expect("table rule pattern"));
 /// The words each anchored line pattern can start with (see `classify`).
@@ -341,20 +304,20 @@ fn classify(paragraph: &Paragraph) -> Class {
     // Each pattern below is anchored at the start and begins with one of a few words: a
     // line that starts with none of them cannot match, and is not searched.
     if paragraph.style_is(&["ResNo", "DecNo", "RecNo"])
-        || (starts_with_any(key, TITLE_WORDS) && title_line(key).is_match(key))
+        || (starts_with_any(key, TITLE_WORDS) && TITLE_LINE.on(key).is_match(key))
     {
         return Class::Title;
     }
-    if starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.is_match(key) {
+    if starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.on(key).is_match(key) {
         return Class::Margin;
     }
     if paragraph.style_is(&["SectionNo"])
-        || (starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.is_match(key))
+        || (starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.on(key).is_match(key))
     {
         return Class::Division;
     }
     if paragraph.style_is(&["AnnexNo", "AppendixNo"])
-        || (starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.is_match(key))
+        || (starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.on(key).is_match(key))
     {
         return Class::Annex;
     }
@@ -378,7 +341,7 @@ fn classify(paragraph: &Paragraph) -> Class {
 }
 
 fn envelope_heading(key: &str) -> Option<PartKind> {
-    let caps = ENVELOPE_HEADING.captures(key)?;
+    let caps = ENVELOPE_HEADING.on(key).captures(key)?;
     let word = caps.get(1)?.as_str();
     let rest = caps.get(2).map_or("", |m| m.as_str());
     // A heading stands alone, or is followed by a colon and its text.
@@ -453,7 +416,7 @@ fn take_trailing_footnotes(paragraphs: &mut Vec<Paragraph>) -> Vec<Footnote> {
 /// Whether `key` is a `[n] text` line. The pattern is anchored at `[`: a line that starts
 /// otherwise (the last line of most texts) is not searched, and the pattern not built.
 fn is_footnote_line(key: &str) -> bool {
-    key.starts_with('[') && FOOTNOTE_LINE.is_match(key)
+    key.starts_with('[') && FOOTNOTE_LINE.on(key).is_match(key)
 }
 
 /// The note a trailing `[n] text` paragraph holds, unless its marker carries a change of
@@ -461,7 +424,7 @@ fn is_footnote_line(key: &str) -> bool {
 fn trailing_note(p: &Paragraph) -> Option<Footnote> {
     let content = p.content.clone().trimmed();
     let written = content.written();
-    let caps = FOOTNOTE_LINE.captures(&written)?;
+    let caps = FOOTNOTE_LINE.on(&written).captures(&written)?;
     let text_start = caps.get(2).map_or(written.len(), |m| m.start());
     let (marker, text) = content.split_at_written(text_start);
     let whole = whole_change(&content).cloned().map(Box::new);
@@ -685,7 +648,7 @@ fn contribution(
     // Source: `--source`, else a margin reference, else a group named in the envelope.
     let margin_source = starts.iter().find_map(|&s| {
         let key = paragraphs[s].key();
-        let caps = MARGIN_LINE.captures(&key)?;
+        let caps = MARGIN_LINE.on(&key).captures(&key)?;
         let reference = caps.get(2)?.as_str();
         let prefix = reference.split('/').next()?;
         Some(
@@ -744,6 +707,7 @@ fn contribution(
         let margin = (start < title).then(|| paragraphs[start].key().into_owned());
         let margin_action = margin.as_ref().and_then(|m| {
             MARGIN_LINE
+                .on(m)
                 .captures(m)
                 .and_then(|c| Action::parse(c.get(1)?.as_str()))
         });
@@ -916,7 +880,7 @@ fn resolution(
         // Each pattern is tried only where its fixed first or last character stands.
         if let Some(caps) = k
             .starts_with('(')
-            .then(|| HISTORY_LINE.captures(&k))
+            .then(|| HISTORY_LINE.on(&k).captures(&k))
             .flatten()
         {
             history = Some(History {
@@ -931,7 +895,7 @@ fn resolution(
         // A title with its history line merged: `Title (Johannesburg, 2008; Dubai, 2012)`.
         if history.is_none()
             && k.ends_with(')')
-            && let Some(caps) = MERGED_HISTORY.captures(&k)
+            && let Some(caps) = MERGED_HISTORY.on(&k).captures(&k)
             && let Some(m) = caps.get(1)
         {
             let content = p.content.clone().trimmed();
@@ -1017,7 +981,7 @@ fn title_is_long(title: &Content, next: &str) -> bool {
 fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
     let mut kind = InstrumentKind::Resolution;
     let mut number = String::new();
-    if let Some(caps) = title_line(key).captures(key) {
+    if let Some(caps) = TITLE_LINE.on(key).captures(key) {
         let word = caps
             .get(1)
             .or_else(|| caps.get(2))
@@ -1031,13 +995,13 @@ fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
         let rest = caps.get(3).map_or("", |m| m.as_str());
         number = rest.split('(').next().unwrap_or("").trim().to_string();
     } else if key.starts_with(|c: char| c.is_numeric())
-        && let Some(caps) = UN_TITLE_LINE.captures(key)
+        && let Some(caps) = UN_TITLE_LINE.on(key).captures(key)
     {
         number = caps[1].to_string();
     }
     let revision = (key
         .contains("(Rev.")
-        .then(|| REVISION.captures(key))
+        .then(|| REVISION.on(key).captures(key))
         .flatten())
     .map(|caps| {
         let as_written = caps[1].to_string();
@@ -1063,12 +1027,7 @@ fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
     let text = text.trim_start_matches("Rev.").trim();
     let mut place = None;
     let mut year = None;
-    let pattern: &Regex = if text.is_ascii() {
-        &PLACE_YEAR_ASCII
-    } else {
-        &PLACE_YEAR
-    };
-    for caps in pattern.captures_iter(text) {
+    for caps in PLACE_YEAR.on(text).captures_iter(text) {
         year = caps[2].parse().ok();
         place = caps.get(1).map(|m| {
             // A glued stamp `2012Hammamet`: the place starts after the digits.
@@ -1105,7 +1064,7 @@ fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
     if !key.starts_with("The") {
         return None;
     }
-    let caps = ENACTING_LINE.captures(key)?;
+    let caps = ENACTING_LINE.on(key).captures(key)?;
     let body_text = caps.get(1)?.as_str();
     let named = vocabulary::body_in(body_text);
     if named.is_none() && caps.get(2).is_none() {
@@ -2063,6 +2022,86 @@ mod tests {
             let mut found = Vec::new();
             for_each_lost_hyphen(&text, |s, e| found.push((s, e)));
             proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    /// Every line pattern, by name, for the tests of its two forms.
+    const LINE_PATTERNS: [(&str, &LinePattern); 12] = [
+        ("title", &TITLE_LINE),
+        ("UN title", &UN_TITLE_LINE),
+        ("revision", &REVISION),
+        ("place-year", &PLACE_YEAR),
+        ("margin", &MARGIN_LINE),
+        ("history", &HISTORY_LINE),
+        ("merged history", &MERGED_HISTORY),
+        ("enacting", &ENACTING_LINE),
+        ("division", &DIVISION_LINE),
+        ("annex", &ANNEX_LINE),
+        ("envelope heading", &ENVELOPE_HEADING),
+        ("footnote", &FOOTNOTE_LINE),
+    ];
+
+    /// The capture groups of every match, as byte ranges.
+    fn all_captures(pattern: &Regex, text: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        pattern
+            .captures_iter(text)
+            .map(|c| c.iter().map(|g| g.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_ascii_forms_agree_on_real_lines() {
+        let lines = [
+            "RESOLUTION 75 (Rev. Dubai, 2012)",
+            "Resolution ITU-R 61 (Geneva, 2012) [1]",
+            "(Johannesburg, 2008; Dubai, 2012)",
+            "(Johannesburg, 2008; Dubai, 2012)1, 2",
+            "Title of the resolution (Johannesburg, 2008; Dubai, 2012)",
+            "The World Telecommunication Standardization Assembly (Dubai, 2012),",
+            "MOD ARB/43A16/1",
+            "SECTION 1bis",
+            "ANNEX A (to Resolution 1)",
+            "Contact: Name Surname",
+            "[12] A note.",
+            "75/123. Title of a UN resolution",
+            "Rev. Sharm el-Sheikh, 2019",
+        ];
+        for (name, pattern) in LINE_PATTERNS {
+            let unicode = Regex::new(pattern.pattern()).expect("the pattern compiles");
+            for line in lines {
+                assert_eq!(
+                    all_captures(pattern.on(line), line),
+                    all_captures(&unicode, line),
+                    "{name} pattern on {line:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On ASCII text the narrowed form of each line pattern finds what the pattern as
+        /// written finds, group by group.
+        #[test]
+        fn the_ascii_form_of_each_line_pattern_matches_as_written(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "RESOLUTION", "Resolution", "The", "MOD", "SECTION", "ANNEX", "Contact",
+                    "Rev.", "ITU-R", "(", ")", "[", "]", ",", ";", ":", ".", "/", "-", "'",
+                    " ", "\t", "\n", "\x0b", "\r", "2012", "1", "75", "bis", "Dubai", "el",
+                    "a", "Z", "_", "x", "\x01", "\x7f", "*", "+",
+                ]),
+                0..14,
+            )
+        ) {
+            let text = pieces.concat();
+            for (name, pattern) in LINE_PATTERNS {
+                let unicode = Regex::new(pattern.pattern()).expect("the pattern compiles");
+                proptest::prop_assert_eq!(
+                    all_captures(pattern.on(&text), &text),
+                    all_captures(&unicode, &text),
+                    "{} pattern", name
+                );
+            }
         }
     }
 

@@ -23,6 +23,7 @@ pub mod document;
 pub mod ids;
 pub mod label;
 pub mod layout;
+pub mod pattern;
 pub mod span;
 pub mod textcmp;
 pub mod tokenize;
