@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use amend_model::Change;
+use amend_model::pattern::LinePattern;
 use regex::Regex;
 use serde::Serialize;
 
@@ -55,27 +56,23 @@ pub fn boilerplate_of(change: &Change) -> Option<Boilerplate> {
         .and_then(Boilerplate::from_str)
 }
 
+// Each pattern is compiled on first use in the form the text needs: narrowed to ASCII for
+// ASCII text (most stamps), as written otherwise (see `LinePattern`).
+
 /// `Dubai, 2012`, `Rev. Guadalajara 2010`, `2015`, `Sharm el-Sheikh, 2019`.
-static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*)?(?:19|20)[0-9][0-9]$",
-    )
-    .expect("stamp pattern")
-});
+static STAMP: LinePattern = LinePattern::new(
+    r"^(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*)?(?:19|20)[0-9][0-9]$",
+);
 /// `; Hammamet, 2016` appended to a history line.
-static HISTORY_ADD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[;,][ \t\x{a0}]*[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*(?:19|20)[0-9][0-9]$")
-        .expect("history pattern")
-});
+static HISTORY_ADD: LinePattern = LinePattern::new(
+    r"^[;,][ \t\x{a0}]*[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\-]*(?:[ \t\x{a0}]+[a-zA-Zß-ÿÀ-Þ'’.\-]+){0,3},?[ \t\x{a0}]*(?:19|20)[0-9][0-9]$",
+);
 /// `(Rev. 2016)` or `Rev. Busan, 2014` added to or removed from a citation.
-static REV_STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\(?Rev\.[ \t\x{a0}]*[^()]*\)?$").expect("revision stamp pattern")
-});
+static REV_STAMP: LinePattern = LinePattern::new(r"^\(?Rev\.[ \t\x{a0}]*[^()]*\)?$");
 /// Text before a stamp that makes it a citation's: `Resolution 140 (Rev. `.
-static CITATION_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:Resolution|Decision|Recommendation|Opinion)[ \t\x{a0}]+(?:ITU-[RTD][ \t\x{a0}]+)?[[A-Za-z0-9_]/]+[ \t\x{a0}]*\(?(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\- ]*,?[ \t\x{a0}]*)?$")
-        .expect("citation pattern")
-});
+static CITATION_BEFORE: LinePattern = LinePattern::new(
+    r"(?:Resolution|Decision|Recommendation|Opinion)[ \t\x{a0}]+(?:ITU-[RTD][ \t\x{a0}]+)?[[A-Za-z0-9_]/]+[ \t\x{a0}]*\(?(?:Rev\.[ \t\x{a0}]*)?(?:[A-ZÀ-Þ][a-zA-Zß-ÿÀ-Þ'’.\- ]*,?[ \t\x{a0}]*)?$",
+);
 /// `WTDC-10` → `WTDC-14`: a meeting acronym's two-digit year.
 static ACRONYM_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)[A-Z]{2,}-$").expect("acronym pattern"));
@@ -90,7 +87,8 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
     let (o, n) = (trim(old), trim(new));
     // Whether the stamp is a citation's: asked only of stamps (most replacements are not).
     let kind = || {
-        if CITATION_BEFORE.is_match(before.trim_end()) {
+        let before = before.trim_end();
+        if CITATION_BEFORE.on(before).is_match(before) {
             Boilerplate::RevisionStamp
         } else {
             Boilerplate::MeetingStamp
@@ -99,7 +97,7 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
     match (o.is_empty(), n.is_empty()) {
         (false, false) => {
             let bare = |s: &str| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit());
-            if STAMP.is_match(o) && STAMP.is_match(n) {
+            if STAMP.on(o).is_match(o) && STAMP.on(n).is_match(n) {
                 // A bare year is a stamp only where stamps are written: `(2012`,
                 // `Rev. 2012`, `Geneva, 2012`.
                 let b = before.trim_end_matches(' ');
@@ -116,10 +114,10 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
         (true, true) => None,
         _ => {
             let added = if o.is_empty() { n } else { o };
-            if HISTORY_ADD.is_match(added) {
+            if HISTORY_ADD.on(added).is_match(added) {
                 return Some(Boilerplate::MeetingStamp);
             }
-            if REV_STAMP.is_match(added) {
+            if REV_STAMP.on(added).is_match(added) {
                 return Some(Boilerplate::RevisionStamp);
             }
             None
@@ -130,6 +128,45 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PATTERNS: [(&str, &LinePattern); 4] = [
+        ("stamp", &STAMP),
+        ("history addition", &HISTORY_ADD),
+        ("revision stamp", &REV_STAMP),
+        ("citation", &CITATION_BEFORE),
+    ];
+
+    fn matches(pattern: &Regex, text: &str) -> Vec<(usize, usize)> {
+        pattern
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// On ASCII text the narrowed form of each pattern finds what it finds as written.
+        #[test]
+        fn the_ascii_forms_match_as_written(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Resolution", "Recommendation", "ITU-R", "Rev.", "Dubai", "Sharm", "el",
+                    "(", ")", "[", "]", ";", ",", ".", "-", "'", "/", "_", " ", "\t",
+                    "2012", "19", "20", "140", "a", "Z", "x",
+                ]),
+                0..12,
+            )
+        ) {
+            let text = pieces.concat();
+            for (name, pattern) in PATTERNS {
+                let unicode = Regex::new(pattern.pattern()).expect("the pattern compiles");
+                proptest::prop_assert_eq!(
+                    matches(pattern.on(&text), &text),
+                    matches(&unicode, &text),
+                    "{} pattern", name
+                );
+            }
+        }
+    }
 
     #[test]
     fn recognises_stamps() {
