@@ -859,6 +859,17 @@ mod tests {
     /// join, line ends, punctuation that joins words and numbers.
     const PIECES: &str = "(the|ITU|’s|’| |  |\t|\u{a0}|\u{b}|\u{c}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|\\)|\\()";
 
+    #[test]
+    fn an_edited_paragraph_is_diffed_in_a_window() {
+        let old = "that the management of the Internet encompasses both technical and public \
+            policy issues and should involve all stakeholders in accordance with §§\u{a0}35 \
+            a)-e) of the Tunis Agenda for the Information Society,";
+        let new = old.replace("should involve all", "must involve every");
+        let window = window_edits(old, &new).expect("a window");
+        assert_eq!(window, all_edits(old, &new));
+        assert!(show(&window).contains("[-should-]{+must+} involve [-all-]{+every+}"));
+    }
+
     /// Pieces for the window's test: few distinct words, so that windows are often
     /// refused and hunks often slide.
     const WINDOW_PIECES: &str =
