@@ -43,7 +43,7 @@ impl LinePattern {
     }
 }
 
-/// `pattern` with its classes narrowed to ASCII: `\s`, `\d`, `\S`, `\w`, `\p{L}` in a
+/// `pattern` with its classes narrowed to ASCII: `\s`, `\d`, `\S`, `\w` and `\p{L}` in a
 /// class, the negated classes and the `.` repetitions amend's patterns use are replaced by
 /// the ASCII characters they match, and the non-ASCII members of classes they list
 /// (`\x{a0}`, `À-Þ`, `ß-ÿ`, `’`) are dropped, so the two forms agree on ASCII text (tested
@@ -54,10 +54,12 @@ pub fn ascii_classes(pattern: &str) -> String {
         .replace(r"\s", r"(?-u:\s)")
         .replace(r"\d", r"(?-u:\d)")
         .replace(r"\S", r"[\x00-\x08\x0E-\x1F\x21-\x7F]")
-        .replace(r"\w", r"(?-u:\w)")
+        // `\w` stands only inside classes in these patterns (`[\w/.-]`).
+        .replace(r"[\w", "[0-9A-Za-z_")
         .replace(r"\p{L}", "A-Za-z")
         .replace("[^()]", r"[\x00-\x27\x2A-\x7F]")
         .replace("[^)]", r"[\x00-\x28\x2A-\x7F]")
+        .replace(r"[^\]]", r"[\x00-\x5C\x5E-\x7F]")
         .replace("[^();,]", r"[\x00-\x27\x2A\x2B\x2D-\x3A\x3C-\x7F]")
         .replace("(.+?)", &format!("({ANY_BUT_NEWLINE}+?)"))
         .replace("(.*)", &format!("({ANY_BUT_NEWLINE}*)"))
