@@ -579,43 +579,6 @@ fn annexes(marks: &Marks<'_>, old: &[Annex], new: &[Annex]) -> Vec<Annex> {
         .collect()
 }
 
-/// Takes out the wids the builder set, in document order (the id assignment that
-/// follows overwrites them; [`restore_wids`] puts them back).
-fn take_wids(resolution: &mut Resolution) -> Vec<String> {
-    fn items(list: &mut [Item], out: &mut Vec<String>) {
-        for item in list {
-            out.push(std::mem::take(&mut item.wid));
-            items(&mut item.children, out);
-        }
-    }
-    let mut out = Vec::new();
-    for s in &mut resolution.sections {
-        out.push(std::mem::take(&mut s.wid));
-        items(&mut s.items, &mut out);
-    }
-    out
-}
-
-fn restore_wids(resolution: &mut Resolution, mut wids: Vec<String>) {
-    fn items(list: &mut [Item], wids: &mut [String], k: &mut usize) {
-        for item in list {
-            if let Some(w) = wids.get_mut(*k).filter(|w| !w.is_empty()) {
-                item.wid = std::mem::take(w);
-            }
-            *k += 1;
-            items(&mut item.children, wids, k);
-        }
-    }
-    let mut k = 0;
-    for s in &mut resolution.sections {
-        if let Some(w) = wids.get_mut(k).filter(|w| !w.is_empty()) {
-            s.wid = std::mem::take(w);
-        }
-        k += 1;
-        items(&mut s.items, &mut wids, &mut k);
-    }
-}
-
 /// The merged, change-marked resolution of two versions.
 pub(crate) fn diff_resolution(marks: &Marks<'_>, old: &Resolution, new: &Resolution) -> Resolution {
     let mut aligner = Aligner::default();
@@ -634,9 +597,8 @@ pub(crate) fn diff_resolution(marks: &Marks<'_>, old: &Resolution, new: &Resolut
         annexes: annexes(marks, &old.annexes, &new.annexes),
         span: new.span,
     };
-    let wids = take_wids(&mut merged);
-    amend_model::ids::assign(&mut merged);
-    restore_wids(&mut merged, wids);
+    // Matched nodes carry their old counterpart's wid from the builder.
+    amend_model::ids::assign_keeping_wids(&mut merged);
     merged
 }
 

@@ -13,6 +13,32 @@ use crate::document::{Item, Resolution, SectionKind};
 /// separator): ids under different parents always differ, so uniqueness is checked among
 /// siblings only, in one small table per list of siblings instead of one map of every id.
 pub fn assign(resolution: &mut Resolution) {
+    assign_ids(resolution, Wids::FromEids);
+}
+
+/// Assigns every `eid` as [`assign`] does, and a `wid` only where none is set: an
+/// alignment gives matched nodes their counterpart's wid first.
+pub fn assign_keeping_wids(resolution: &mut Resolution) {
+    assign_ids(resolution, Wids::KeepSet);
+}
+
+/// Which `wid`s the assignment sets.
+#[derive(Clone, Copy, PartialEq)]
+enum Wids {
+    /// Every wid becomes a copy of its node's eid.
+    FromEids,
+    /// Only empty wids do.
+    KeepSet,
+}
+
+/// Sets `wid` from `eid` as `mode` says.
+fn set_wid(wid: &mut String, eid: &str, mode: Wids) {
+    if mode == Wids::FromEids || wid.is_empty() {
+        eid.clone_into(wid);
+    }
+}
+
+fn assign_ids(resolution: &mut Resolution, mode: Wids) {
     let mut siblings = Siblings::default();
     for n in 0..resolution.sections.len() {
         let section = &resolution.sections[n];
@@ -35,11 +61,11 @@ pub fn assign(resolution: &mut Resolution) {
             resolution.sections[j].eid.as_str()
         });
         let section = &mut resolution.sections[n];
-        section.wid = eid.clone();
+        set_wid(&mut section.wid, &eid, mode);
         section.eid = eid;
     }
     for section in &mut resolution.sections {
-        assign_items(&mut section.items, &section.eid);
+        assign_items(&mut section.items, &section.eid, mode);
     }
     siblings.clear();
     for n in 0..resolution.annexes.len() {
@@ -57,7 +83,7 @@ pub fn assign(resolution: &mut Resolution) {
     }
 }
 
-fn assign_items(items: &mut [Item], parent: &str) {
+fn assign_items(items: &mut [Item], parent: &str, mode: Wids) {
     let mut siblings = Siblings::default();
     let mut paragraph = 0u32;
     for n in 0..items.len() {
@@ -86,9 +112,9 @@ fn assign_items(items: &mut [Item], parent: &str) {
         }
         let eid = siblings.unique(id, |j| items[j].eid.as_str());
         let item = &mut items[n];
-        item.wid = eid.clone();
+        set_wid(&mut item.wid, &eid, mode);
         item.eid = eid;
-        assign_items(&mut item.children, &item.eid);
+        assign_items(&mut item.children, &item.eid, mode);
     }
 }
 
