@@ -45,15 +45,7 @@ impl Profile {
     /// so no word runs across a cut.
     pub fn pair(old: &str, new: &str) -> (Self, Self) {
         let (o, n) = (old.as_bytes(), new.as_bytes());
-        let shortest = o.len().min(n.len());
-        let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
-        let suffix = o[prefix..]
-            .iter()
-            .rev()
-            .zip(n[prefix..].iter().rev())
-            .take_while(|(a, b)| a == b)
-            .count()
-            .min(shortest - prefix);
+        let (prefix, suffix) = crate::words::common_ends(o, n);
         let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
         // `old[..start]` is `new[..start]`; `old[end..]` is `new[end + shift..]`.
         let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);

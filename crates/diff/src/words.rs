@@ -82,15 +82,7 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     let (o, n) = (old.as_bytes(), new.as_bytes());
-    let shortest = o.len().min(n.len());
-    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
-    let suffix = o[prefix..]
-        .iter()
-        .rev()
-        .zip(n[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(shortest - prefix);
+    let (prefix, suffix) = common_ends(o, n);
     let graphic = |b: u8| b.is_ascii_graphic();
     // Cuts after a space, before a printable character, in the common beginning: from
     // the second from the edit on, each starts a token that ends before the edit. Of the
@@ -330,15 +322,7 @@ fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a st
         return (word_tokens(old), word_tokens(new));
     }
     let (o, n) = (old.as_bytes(), new.as_bytes());
-    let shortest = o.len().min(n.len());
-    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
-    let suffix = o[prefix..]
-        .iter()
-        .rev()
-        .zip(n[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(shortest - prefix);
+    let (prefix, suffix) = common_ends(o, n);
     let graphic = |b: u8| b.is_ascii_graphic();
     // The start of the middle: `o[..start]` and `n[..start]` are the same text.
     let start = (1..prefix)
@@ -411,6 +395,21 @@ fn chunked_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
 }
 
 /// [`ascii_tokens_into`] in a vector of its own.
+/// The lengths of the longest common prefix of `o` and `n` and of their longest common
+/// suffix in what remains after it (the two never overlap).
+pub(crate) fn common_ends(o: &[u8], n: &[u8]) -> (usize, usize) {
+    let shortest = o.len().min(n.len());
+    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let suffix = o[prefix..]
+        .iter()
+        .rev()
+        .zip(n[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(shortest - prefix);
+    (prefix, suffix)
+}
+
 #[cfg(test)]
 fn ascii_tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::with_capacity(text.len() / 4);
