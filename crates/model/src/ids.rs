@@ -144,25 +144,23 @@ impl Siblings {
         let index = self.count;
         self.count += 1;
         // A second sibling of the same name is rare: the common case is one lookup.
-        let repeats = match self.find(&id, &eid_of) {
-            None => {
-                self.insert(&id, index, 1);
-                return id;
+        let Some(slot) = self.find(&id, &eid_of) else {
+            self.insert(&id, index);
+            return id;
+        };
+        let repeats = match self.given.get_mut(&slot) {
+            Some((_, asked)) => {
+                *asked += 1;
+                *asked
             }
-            Some(slot) => {
-                let entry = self.given.get_mut(&slot).map(|e| {
-                    e.1 += 1;
-                    e.1
-                });
-                entry.unwrap_or(2)
-            }
+            None => 2,
         };
         // The numbered form must not be taken either (a sibling labelled `b 2` has `b_2`).
         let mut k = repeats;
         loop {
             let candidate = format!("{id}_{k}");
             if self.find(&candidate, &eid_of).is_none() {
-                self.insert(&candidate, index, 1);
+                self.insert(&candidate, index);
                 return candidate;
             }
             k += 1;
@@ -182,12 +180,13 @@ impl Siblings {
         None
     }
 
-    fn insert(&mut self, id: &str, index: usize, count: u32) {
+    /// Records that the `index`th sibling has `id`, asked for once so far.
+    fn insert(&mut self, id: &str, index: usize) {
         let mut key = fx_hash(id);
         while self.given.contains_key(&key) {
             key = key.wrapping_add(1);
         }
-        self.given.insert(key, (index, count));
+        self.given.insert(key, (index, 1));
     }
 }
 
