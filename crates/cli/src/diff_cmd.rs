@@ -57,6 +57,13 @@ pub struct DiffArgs {
     from: Option<Format>,
 }
 
+impl DiffArgs {
+    /// The two input paths.
+    pub fn inputs(&self) -> Vec<&str> {
+        vec![self.old.as_str(), self.new.as_str()]
+    }
+}
+
 /// Any readable format: text, CriticMarkup, .docx, Akoma Ntoso.
 fn read(path: &str, from: Option<Format>) -> anyhow::Result<Document> {
     input::read_document(path, from, &ReadOptions::default()).map(|(_, doc)| doc)

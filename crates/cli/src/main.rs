@@ -1,6 +1,7 @@
 //! The `amend` command line. Thin: it parses arguments, reads files, and calls the
 //! library crates.
 
+mod arena;
 mod check_cmd;
 mod consolidate_cmd;
 mod diff_cmd;
@@ -18,6 +19,9 @@ use amend_text::{JsonOptions, ReadOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use input::{Format, Input};
+
+#[global_allocator]
+static ALLOCATOR: arena::Allocator = arena::Allocator;
 
 #[derive(Parser)]
 #[command(
@@ -109,6 +113,14 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve(_)) {
         tune_allocator_for_one_run();
     }
+    if let Some(inputs) = one_run_inputs(&cli.command) {
+        let bytes = input_bytes(&inputs);
+        // From about a megabyte of input on; below, the system allocator's start-up is
+        // cheaper than clearing a first huge page.
+        if bytes >= 1 << 20 {
+            arena::enable(arena_budget(bytes), true);
+        }
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -175,6 +187,42 @@ fn tune_allocator_for_one_run() {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 32 * MIB);
         }
     }
+}
+
+/// The input files of a command that reads a few documents, builds its models once and
+/// exits: the commands whose blocks come from the arena (see `arena`). The others (the
+/// server, imports and checks of whole folders) keep the system allocator.
+fn one_run_inputs(command: &Command) -> Option<Vec<&str>> {
+    match command {
+        Command::Parse(args) | Command::Accept(args) | Command::Reject(args) => {
+            Some(vec![args.file.as_str()])
+        }
+        Command::Diff(args) => Some(args.inputs()),
+        _ => None,
+    }
+}
+
+/// The size of these input files (standard input and missing files count as empty).
+fn input_bytes(inputs: &[&str]) -> u64 {
+    inputs
+        .iter()
+        .filter_map(|path| std::fs::metadata(path).ok())
+        .map(|meta| meta.len())
+        .sum()
+}
+
+/// The arena's budget for inputs of `bytes` bytes: a run's models and temporaries take
+/// some tens of times its inputs' size; past the budget, blocks come from the system
+/// allocator.
+fn arena_budget(bytes: u64) -> usize {
+    const BASE: u64 = 64 << 20;
+    const PER_INPUT_BYTE: u64 = 48;
+    const MAX: u64 = 16 << 30;
+    usize::try_from(
+        BASE.saturating_add(bytes.saturating_mul(PER_INPUT_BYTE))
+            .min(MAX),
+    )
+    .unwrap_or(usize::MAX)
 }
 
 /// Leaves `values` to the operating system. A command ends right after its output is

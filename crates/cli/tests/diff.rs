@@ -124,3 +124,52 @@ fn docx_output_has_real_revisions_that_accept_and_reject() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A collection of `copies` resolutions made from `text`, numbered apart.
+fn collection(text: &str, copies: usize) -> String {
+    (1..=copies)
+        .map(|n| text.replacen("RESOLUTION 75", &format!("RESOLUTION {n}"), 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// From a megabyte of input on, the binary takes its blocks from its own arena (see
+/// `arena.rs`); the redline must be the one the library makes with the system allocator.
+#[test]
+fn large_inputs_give_the_same_redline_as_the_library() {
+    let (old, new) = pair();
+    let old_text = collection(&std::fs::read_to_string(&old).expect("old"), 80);
+    let new_text = collection(&std::fs::read_to_string(&new).expect("new"), 80);
+    assert!(old_text.len() + new_text.len() >= 1 << 20, "large enough");
+    let dir = std::env::temp_dir().join(format!("amend-large-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (old_path, new_path) = (dir.join("old.txt"), dir.join("new.txt"));
+    std::fs::write(&old_path, &old_text).expect("write old");
+    std::fs::write(&new_path, &new_text).expect("write new");
+    let out = amend(&[
+        "diff",
+        old_path.to_str().expect("path"),
+        new_path.to_str().expect("path"),
+        "--to",
+        "md",
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let options = ReadOptions::default();
+    let expected = amend_text::write_markdown(&amend_diff::diff_document(
+        &amend_text::read_plain(&old_text, &options),
+        &amend_text::read_plain(&new_text, &options),
+        &amend_diff::DiffOptions::default(),
+    ));
+    let md = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(md == expected, "the binary's redline differs from the library's");
+    let doc = read_critic(&md, &options);
+    assert_eq!(
+        first_difference(&write_text(&doc, Some(View::Accepted)), &new_text),
+        None
+    );
+}
