@@ -84,6 +84,44 @@ pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRe
         }
         Body::Generic(g) => blocks(&g.blocks, f),
     }
+    footnotes(document, f);
+}
+
+/// The lines of a collection in three parts: those before its resolutions, each
+/// resolution's, and those after (the notes), so that a writer can lay the resolutions
+/// out in parallel. `None` for other documents.
+pub(crate) struct CollectionLines<'a> {
+    document: &'a Document,
+    pub resolutions: &'a [Resolution],
+}
+
+impl<'a> CollectionLines<'a> {
+    pub fn of(document: &'a Document) -> Option<Self> {
+        match &document.body {
+            Body::Collection(c) => Some(Self {
+                document,
+                resolutions: &c.resolutions,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn before(&self, f: &mut dyn FnMut(LineRef<'a>)) {
+        if let Body::Collection(c) = &self.document.body {
+            blocks(&c.front_matter, f);
+        }
+    }
+
+    pub fn resolution(r: &'a Resolution, f: &mut dyn FnMut(LineRef<'a>)) {
+        resolution(r, f);
+    }
+
+    pub fn after(&self, f: &mut dyn FnMut(LineRef<'a>)) {
+        footnotes(self.document, f);
+    }
+}
+
+fn footnotes<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
     for note in &document.footnotes {
         // A note inserted or deleted whole takes its marker line along; a note whose text
         // alone changed keeps its marker in both views.

@@ -2,7 +2,12 @@
 
 use amend_model::{ChangeKind, Content, Document, Span, View};
 
-use crate::lines::{LineRef, for_each_line, joins_next};
+use rayon::prelude::*;
+
+use crate::lines::{CollectionLines, LineRef, for_each_line, joins_next};
+
+/// From this many resolutions on, a collection's resolutions are written in parallel.
+const PARALLEL_FROM: usize = 16;
 
 /// Plain text: one paragraph per line, label, tab, text. With a view, the text with all
 /// changes accepted or rejected; without, the text as written (every span, no marks).
@@ -40,15 +45,36 @@ pub fn write_text(document: &Document, view: Option<View>) -> String {
 /// accepting it gives the new text and rejecting it the old.
 pub fn write_markdown(document: &Document) -> String {
     let mut out = String::new();
-    for_each_line(document, &mut |line| {
-        let mut writer = MarkWriter {
-            out: &mut out,
-            open: None,
-        };
-        line_segments(&line, &mut writer);
-        writer.close();
-    });
+    match CollectionLines::of(document) {
+        Some(collection) if collection.resolutions.len() >= PARALLEL_FROM => {
+            collection.before(&mut |line| markdown_line(&mut out, &line));
+            let parts: Vec<String> = collection
+                .resolutions
+                .par_iter()
+                .map(|resolution| {
+                    let mut part = String::new();
+                    CollectionLines::resolution(resolution, &mut |line| {
+                        markdown_line(&mut part, &line)
+                    });
+                    part
+                })
+                .collect();
+            out.reserve(parts.iter().map(String::len).sum());
+            for part in parts {
+                out.push_str(&part);
+            }
+            collection.after(&mut |line| markdown_line(&mut out, &line));
+        }
+        _ => for_each_line(document, &mut |line| markdown_line(&mut out, &line)),
+    }
     out
+}
+
+/// One line with its marks; a mark never spans two lines.
+fn markdown_line(out: &mut String, line: &LineRef<'_>) {
+    let mut writer = MarkWriter { out, open: None };
+    line_segments(line, &mut writer);
+    writer.close();
 }
 
 /// Writes runs of text under CriticMarkup marks, one mark per run of equal kinds: a run
@@ -131,5 +157,34 @@ fn markup_kind(kind: ChangeKind) -> Option<ChangeKind> {
         ChangeKind::Comment | ChangeKind::DeletedInsertion => Some(ChangeKind::Comment),
         ChangeKind::Highlight => Some(ChangeKind::Highlight),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ReadOptions, read_critic};
+
+    /// A collection large enough to be written in parallel: the resolutions come out in
+    /// order, each exactly as the line-by-line writer lays it out.
+    #[test]
+    fn a_large_collection_is_written_as_line_by_line() {
+        let resolution = "RESOLUTION {n} (Rev. Dubai, 2012)\nTitle {n}\n\
+            The World Telecommunication Standardization Assembly (Dubai, 2012),\n\
+            considering\na)\tthat {--the old--}{++a new++} text {n};\n\
+            b)\tthat more[1];\nresolves\n1\tto act {n}.\n";
+        let text: String = (1..=PARALLEL_FROM + 4)
+            .map(|n| resolution.replace("{n}", &n.to_string()))
+            .chain(std::iter::once("[1] A note.\n".to_string()))
+            .collect();
+        let document = read_critic(&text, &ReadOptions::default());
+        assert!(
+            CollectionLines::of(&document).is_some_and(|c| c.resolutions.len() > PARALLEL_FROM),
+            "a collection of resolutions"
+        );
+        let mut expected = String::new();
+        for_each_line(&document, &mut |line| markdown_line(&mut expected, &line));
+        assert_eq!(write_markdown(&document), expected);
+        assert!(expected.contains("{--the old--}{++a new++} text 20;"));
     }
 }
