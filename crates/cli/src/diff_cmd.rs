@@ -89,12 +89,17 @@ fn write_out(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
-    // The two inputs are read in parallel.
-    let (old, new) = std::thread::scope(|s| {
-        let old = s.spawn(|| read(&args.old, args.from));
-        let new = read(&args.new, args.from);
-        (old.join().expect("reader thread"), new)
-    });
+    // Large inputs are read in parallel; for small ones a second thread costs more than
+    // it saves.
+    let (old, new) = if crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT {
+        std::thread::scope(|s| {
+            let old = s.spawn(|| read(&args.old, args.from));
+            let new = read(&args.new, args.from);
+            (old.join().expect("reader thread"), new)
+        })
+    } else {
+        (read(&args.old, args.from), read(&args.new, args.from))
+    };
     let (old, new) = (old?, new?);
     let options = DiffOptions {
         author: args.author.clone(),

@@ -115,9 +115,9 @@ fn main() -> ExitCode {
     }
     if let Some(inputs) = one_run_inputs(&cli.command) {
         let bytes = input_bytes(&inputs);
-        // From about a megabyte of input on; below, the system allocator's start-up is
-        // cheaper than clearing a first huge page.
-        if bytes >= 1 << 20 {
+        // Below, the system allocator's start-up is cheaper than clearing a first huge
+        // page.
+        if bytes >= LARGE_INPUT {
             arena::enable(arena_budget(bytes), true);
         }
     }
@@ -202,8 +202,12 @@ fn one_run_inputs(command: &Command) -> Option<Vec<&str>> {
     }
 }
 
+/// From this many bytes of input on, a run is large: it takes its blocks from the arena
+/// and reads its inputs in parallel.
+pub(crate) const LARGE_INPUT: u64 = 1 << 20;
+
 /// The size of these input files (standard input and missing files count as empty).
-fn input_bytes(inputs: &[&str]) -> u64 {
+pub(crate) fn input_bytes(inputs: &[&str]) -> u64 {
     inputs
         .iter()
         .filter_map(|path| std::fs::metadata(path).ok())
