@@ -112,6 +112,17 @@ thread_local! {
 /// `words` and returns their number.
 fn word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
     let b = text.as_bytes();
+    if b.is_ascii() {
+        ascii_word_hashes(b, words)
+    } else {
+        general_word_hashes(text, words)
+    }
+}
+
+/// [`word_hashes`] of any text: ASCII bytes are read one by one, other characters
+/// decoded where they stand.
+fn general_word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
+    let b = text.as_bytes();
     let mut len = 0;
     let mut lower = String::new();
     let mut i = 0;
@@ -154,6 +165,39 @@ fn word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
     }
     len
 }
+
+/// [`word_hashes`] of ASCII text: words are runs of ASCII letters and digits, read by
+/// a table in two tight loops (no character is decoded).
+fn ascii_word_hashes(b: &[u8], words: &mut Vec<u64>) -> usize {
+    let alnum = |c: u8| ALNUM[usize::from(c)];
+    let mut len = 0;
+    let mut i = 0;
+    loop {
+        while i < b.len() && !alnum(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            return len;
+        }
+        let start = i;
+        while i < b.len() && alnum(b[i]) {
+            i += 1;
+        }
+        len += 1;
+        words.push(ascii_word_hash(b, start, i));
+    }
+}
+
+/// Whether each byte is an ASCII letter or digit.
+static ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    table
+};
 
 /// FNV-1a's offset basis and prime.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -210,6 +254,7 @@ pub(crate) fn word_hash(bytes: &[u8]) -> u64 {
 /// [`word_hash`] of the lower-case form of `text[start..end]`, ASCII letters and
 /// digits: setting bit 0x20 of each byte lower-cases a letter and keeps a digit. Bytes
 /// are read eight at a time from `text`, past the word's end where the text goes on.
+#[inline(always)]
 fn ascii_word_hash(text: &[u8], start: usize, end: usize) -> u64 {
     let lower = BYTES * 0x20;
     let mut h = FNV_OFFSET;
@@ -314,10 +359,16 @@ fn pair_gap(
             let w = n + 1;
             let mut score = vec![0f64; (m + 1) * (n + 1)];
             let mut sims = vec![0f64; m * n];
+            let mark = |s: f64| if s >= threshold { s } else { -1.0 };
+            // The diagonal first: a node edited in place meets its counterpart there, and
+            // a caller that reads both texts together (their common beginning and end
+            // once) does so for that pair.
+            for k in 0..m.min(n) {
+                sims[k * n + k] = mark(similar(old.start + k, new.start + k));
+            }
             for a in 0..m {
-                for b in 0..n {
-                    let s = similar(old.start + a, new.start + b);
-                    sims[a * n + b] = if s >= threshold { s } else { -1.0 };
+                for b in (0..n).filter(|&b| b != a) {
+                    sims[a * n + b] = mark(similar(old.start + a, new.start + b));
                 }
             }
             for a in 1..=m {
@@ -442,6 +493,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn ascii_text_is_hashed_as_by_the_general_path(text in "[ -~\t\n]{0,60}") {
+            let (mut ascii, mut general) = (Vec::new(), Vec::new());
+            let len = ascii_word_hashes(text.as_bytes(), &mut ascii);
+            proptest::prop_assert_eq!(len, general_word_hashes(&text, &mut general));
+            proptest::prop_assert_eq!(ascii, general);
+        }
+
         #[test]
         fn pairs_of_profiles_are_each_alone(
             head in proptest::collection::vec(PIECES, 0..10),

@@ -81,6 +81,19 @@ fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')'))
 }
 
+/// Whether a text ends with a year of the stamps' patterns (`19..` or `20..`), as every
+/// text they match does.
+fn ends_with_year(s: &str) -> bool {
+    match s.as_bytes() {
+        [.., a, b, c, d] => {
+            matches!((a, b), (b'1', b'9') | (b'2', b'0'))
+                && c.is_ascii_digit()
+                && d.is_ascii_digit()
+        }
+        _ => false,
+    }
+}
+
 /// Classifies a replacement of `old` by `new` (either may be empty) that follows the
 /// unchanged text `before` in the same paragraph.
 pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
@@ -97,7 +110,12 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
     match (o.is_empty(), n.is_empty()) {
         (false, false) => {
             let bare = |s: &str| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit());
-            if STAMP.on(o).is_match(o) && STAMP.on(n).is_match(n) {
+            // A stamp ends with its year: most replacements are settled without a search.
+            if ends_with_year(o)
+                && ends_with_year(n)
+                && STAMP.on(o).is_match(o)
+                && STAMP.on(n).is_match(n)
+            {
                 // A bare year is a stamp only where stamps are written: `(2012`,
                 // `Rev. 2012`, `Geneva, 2012`.
                 let b = before.trim_end_matches(' ');
@@ -114,10 +132,17 @@ pub fn classify(before: &str, old: &str, new: &str) -> Option<Boilerplate> {
         (true, true) => None,
         _ => {
             let added = if o.is_empty() { n } else { o };
-            if HISTORY_ADD.on(added).is_match(added) {
+            // The patterns' fixed beginnings (and a history line's year) first: most
+            // insertions and deletions are settled without a search.
+            if added.starts_with([';', ','])
+                && ends_with_year(added)
+                && HISTORY_ADD.on(added).is_match(added)
+            {
                 return Some(Boilerplate::MeetingStamp);
             }
-            if REV_STAMP.on(added).is_match(added) {
+            if (added.starts_with("Rev.") || added.starts_with("(Rev."))
+                && REV_STAMP.on(added).is_match(added)
+            {
                 return Some(Boilerplate::RevisionStamp);
             }
             None
@@ -164,6 +189,33 @@ mod tests {
                     matches(&unicode, &text),
                     "{} pattern", name
                 );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// What the quick checks before the patterns ask of a text holds of every text
+        /// the patterns match, so they never turn a stamp away.
+        #[test]
+        fn the_quick_checks_hold_of_every_match(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Rev.", "(Rev.", "Dubai", "Sharm el-Sheikh", "S\u{e3}o Paulo", ";", ",", " ",
+                    "\u{a0}", "(", ")", "1999", "2012", "2101", "19", "20", "12", "x", "-",
+                ]),
+                0..8,
+            )
+        ) {
+            let text = pieces.concat();
+            if STAMP.on(&text).is_match(&text) || HISTORY_ADD.on(&text).is_match(&text) {
+                proptest::prop_assert!(ends_with_year(&text));
+            }
+            if HISTORY_ADD.on(&text).is_match(&text) {
+                proptest::prop_assert!(text.starts_with([';', ',']));
+            }
+            let t = trim(&text);
+            if REV_STAMP.on(t).is_match(t) {
+                proptest::prop_assert!(t.starts_with("Rev.") || t.starts_with("(Rev."));
             }
         }
     }

@@ -5,12 +5,10 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::hash::Hasher;
 use std::ops::Range;
 
 use amend_model::tokenize::tokens;
 use imara_diff::{Algorithm, Diff, NoSliderHeuristic, Token};
-use rustc_hash::FxHasher;
 
 /// One piece of a word diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +36,16 @@ const STOP_WORDS: &[&str] = &[
 
 /// Whether a token is a word or number (not whitespace or punctuation).
 fn is_word(token: &str) -> bool {
-    token.chars().any(char::is_alphanumeric)
+    // ASCII letters and digits read as bytes; other characters decoded only in
+    // non-ASCII tokens.
+    token.bytes().any(|b| b.is_ascii_alphanumeric())
+        || (!token.is_ascii() && token.chars().any(char::is_alphanumeric))
+}
+
+/// Whether a token holds a line end (read as bytes: a call per token to search cost
+/// more than the token's few bytes).
+fn has_newline(token: &str) -> bool {
+    token.bytes().any(|b| b == b'\n')
 }
 
 /// Diffs two texts word by word, cleaned up for people. Concatenating the `Equal` and
@@ -61,9 +68,10 @@ pub fn diff_words<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
 /// [`diff_words`] over every token of both texts.
 fn all_edits<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
     let (old_tokens, new_tokens) = both_word_tokens(old, new);
-    let (before, after, distinct) = intern(&old_tokens, &new_tokens);
+    let ascii = old.is_ascii() && new.is_ascii();
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii);
     let hunks = token_hunks(&before, &after, distinct);
-    let hunks = cleanup(&old_tokens, &new_tokens, hunks);
+    let hunks = cleanup(&old_tokens, &new_tokens, &before, &after, hunks);
     edits(old, new, 0, &old_tokens, &new_tokens, &hunks)
 }
 
@@ -127,7 +135,7 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     word_tokens_into(&old[start..end], ascii, &mut old_tokens);
     let mut new_tokens = Vec::with_capacity((new_end - start) / 4);
     word_tokens_into(&new[start..new_end], ascii, &mut new_tokens);
-    let (before, after, distinct) = intern(&old_tokens, &new_tokens);
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii);
     // The window's first and last tokens are the same in both versions and nowhere else.
     let alone = |first: bool| {
         let (b, a) = if first {
@@ -149,7 +157,7 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     let hunks = token_hunks(&before, &after, distinct);
-    let hunks = cleanup(&old_tokens, &new_tokens, hunks);
+    let hunks = cleanup(&old_tokens, &new_tokens, &before, &after, hunks);
     // Defensive: a hunk at the window's edge would need the tokens beyond it.
     let touches = |h: &Hunk| {
         (start > 0 && (h.old.start == 0 || h.new.start == 0))
@@ -427,29 +435,35 @@ fn chunked_tokens(text: &str) -> Vec<&str> {
 
 /// Diffs two sequences of token ids with imara-diff's Histogram algorithm.
 fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
-    let mut diff = Diff::default();
-    diff.compute_with(Algorithm::Histogram, before, after, distinct);
-    diff.postprocess_with(before, after, NoSliderHeuristic);
-    diff.hunks()
-        .map(|h| Hunk {
-            old: h.before.start as usize..h.before.end as usize,
-            new: h.after.start as usize..h.after.end as usize,
-        })
-        .collect()
+    thread_local! {
+        // The diff's marks are kept per thread and reused from paragraph to paragraph.
+        static DIFF: RefCell<Diff> = RefCell::default();
+    }
+    DIFF.with_borrow_mut(|diff| {
+        diff.compute_with(Algorithm::Histogram, before, after, distinct);
+        diff.postprocess_with(before, after, NoSliderHeuristic);
+        diff.hunks()
+            .map(|h| Hunk {
+                old: h.before.start as usize..h.before.end as usize,
+                new: h.after.start as usize..h.after.end as usize,
+            })
+            .collect()
+    })
 }
 
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
-/// number of distinct ids.
-fn intern(old: &[&str], new: &[&str]) -> (Vec<Token>, Vec<Token>, u32) {
+/// number of distinct ids. `ascii`: every token is ASCII (the texts are).
+fn intern(old: &[&str], new: &[&str], ascii: bool) -> (Vec<Token>, Vec<Token>, u32) {
     thread_local! {
         // One table per thread, kept between paragraphs: a table made and freed for each
         // paragraph cost more in allocation than the lookups themselves.
         static TABLE: RefCell<TokenIds> = RefCell::default();
     }
-    TABLE.with_borrow_mut(|table| table.intern(old, new))
+    TABLE.with_borrow_mut(|table| table.intern(old, new, ascii))
 }
 
-/// An open-addressing table from a token's comparable form to its id.
+/// An open-addressing table from a token's comparable form to its id. Ids are given in
+/// the order forms first occur (the old text's tokens, then the new text's).
 #[derive(Default)]
 struct TokenIds {
     /// 0 for an empty slot, else the id + 1.
@@ -457,90 +471,150 @@ struct TokenIds {
     /// Per id: the hash of its form, and where a token of that form is (new side or
     /// not, index).
     ids: Vec<(u64, bool, u32)>,
+    /// Half the tokens are one byte (a space, a comma): their ids are kept by byte.
+    by_byte: Vec<u32>,
 }
 
 impl TokenIds {
-    fn intern(&mut self, old: &[&str], new: &[&str]) -> (Vec<Token>, Vec<Token>, u32) {
+    fn intern(&mut self, old: &[&str], new: &[&str], ascii: bool) -> (Vec<Token>, Vec<Token>, u32) {
         let size = ((old.len() + new.len()) * 2).next_power_of_two().max(64);
         self.slots.clear();
         self.slots.resize(size, 0);
         self.ids.clear();
-        let mask = size - 1;
-        let (slots, ids) = (&mut self.slots, &mut self.ids);
-        // Half the tokens are one byte (a space, a comma): their ids are kept by byte.
-        let mut by_byte = [u32::MAX; 128];
-        let mut id_of = |new_side: bool, index: usize| -> Token {
-            let token = if new_side { new[index] } else { old[index] };
-            let byte = match token.as_bytes() {
-                [b] if b.is_ascii() => Some(usize::from(*b)),
-                _ => None,
-            };
-            if let Some(b) = byte
-                && by_byte[b] != u32::MAX
-            {
-                return Token(by_byte[b]);
-            }
-            let form = comparable(token);
-            let mut hasher = FxHasher::default();
-            hasher.write(form.as_bytes());
-            let hash = hasher.finish();
-            let mut slot = hash as usize & mask;
-            let id = loop {
-                match slots[slot] {
-                    0 => {
-                        let id = ids.len() as u32;
-                        ids.push((hash, new_side, index as u32));
-                        slots[slot] = id + 1;
-                        break id;
-                    }
-                    taken => {
-                        let (h, side, at) = ids[taken as usize - 1];
-                        let other = if side {
-                            new[at as usize]
-                        } else {
-                            old[at as usize]
-                        };
-                        // The same text (most repeats) has the same form.
-                        if h == hash && (other == token || comparable(other) == form) {
-                            break taken - 1;
-                        }
-                        slot = (slot + 1) & mask;
-                    }
-                }
-            };
-            if let Some(b) = byte {
-                by_byte[b] = id;
-            }
-            Token(id)
-        };
-        let before: Vec<Token> = (0..old.len()).map(|k| id_of(false, k)).collect();
+        self.by_byte.clear();
+        self.by_byte.resize(128, u32::MAX);
+        let mut before: Vec<Token> = Vec::with_capacity(old.len());
+        for (k, token) in old.iter().enumerate() {
+            before.push(self.id(old, new, false, k, token, ascii));
+        }
         // The new text's tokens that equal the old text's at the same place from the
         // start, or from the end, take the old token's id without a lookup: an edited
         // paragraph is mostly such tokens.
-        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let prefix = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
         let suffix = old[prefix..]
             .iter()
             .rev()
             .zip(new[prefix..].iter().rev())
-            .take_while(|(a, b)| a == b)
+            .take_while(|(a, b)| same(a, b))
             .count();
         let mut after: Vec<Token> = Vec::with_capacity(new.len());
         after.extend_from_slice(&before[..prefix]);
-        after.extend((prefix..new.len() - suffix).map(|k| id_of(true, k)));
+        for (k, token) in new.iter().enumerate().take(new.len() - suffix).skip(prefix) {
+            after.push(self.id(old, new, true, k, token, ascii));
+        }
         after.extend_from_slice(&before[old.len() - suffix..]);
-        (before, after, ids.len() as u32)
+        (before, after, self.ids.len() as u32)
+    }
+
+    /// The id of `token`, `old[index]` or `new[index]` (`new_side`).
+    #[inline(always)]
+    fn id(
+        &mut self,
+        old: &[&str],
+        new: &[&str],
+        new_side: bool,
+        index: usize,
+        token: &str,
+        ascii: bool,
+    ) -> Token {
+        let bytes = token.as_bytes();
+        // In ASCII text a token that starts with a space of any kind is spaces (runs of
+        // spaces and tabs are one token, other spaces stand alone), compared as one space;
+        // any other token is compared as written (see `comparable`).
+        let byte = match bytes {
+            [b, ..] if ascii && matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c') => Some(b' '),
+            [b] if b.is_ascii() => Some(*b),
+            _ => None,
+        };
+        // The same holds of an ASCII token of other text: the tokenizer keeps spaces of
+        // any kind together and apart from everything else.
+        let ascii_token = ascii || bytes.is_ascii();
+        if let Some(b) = byte {
+            let id = self.by_byte[usize::from(b)];
+            if id != u32::MAX {
+                return Token(id);
+            }
+        }
+        let form = if ascii_token {
+            Cow::Borrowed(ascii_form(token))
+        } else {
+            comparable(token)
+        };
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut hasher, form.as_bytes());
+        let hash = std::hash::Hasher::finish(&hasher);
+        let mask = self.slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        let id = loop {
+            match self.slots[slot] {
+                0 => {
+                    let id = self.ids.len() as u32;
+                    self.ids.push((hash, new_side, index as u32));
+                    self.slots[slot] = id + 1;
+                    break id;
+                }
+                taken => {
+                    let (h, side, at) = self.ids[taken as usize - 1];
+                    let other = if side {
+                        new[at as usize]
+                    } else {
+                        old[at as usize]
+                    };
+                    // The same text (most repeats) has the same form.
+                    if h == hash
+                        && (same(other, token)
+                            || if ascii_token && other.is_ascii() {
+                                ascii_form(other) == form
+                            } else {
+                                comparable(other) == form
+                            })
+                    {
+                        break taken - 1;
+                    }
+                    slot = (slot + 1) & mask;
+                }
+            }
+        };
+        if let Some(b) = byte {
+            self.by_byte[usize::from(b)] = id;
+        }
+        Token(id)
     }
 }
 
+/// [`comparable`] of an ASCII token: spaces of any kind are one space.
+fn ascii_form(token: &str) -> &str {
+    match token.as_bytes() {
+        [b' ' | b'\t' | b'\x0b' | b'\x0c', ..] => " ",
+        _ => token,
+    }
+}
+
+/// Whether two tokens are the same text: compared in line, as tokens are short (a call
+/// to compare memory cost more than the comparison).
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a.iter().zip(b).all(|(x, y)| x == y))
+}
+
 fn chars(tokens: &[&str], range: &Range<usize>) -> usize {
+    // Characters are the bytes that do not continue one (UTF-8), counted in line.
     tokens[range.clone()]
         .iter()
-        .map(|t| t.chars().count())
+        .map(|t| t.bytes().filter(|&b| (b as i8) >= -0x40).count())
         .sum()
 }
 
 /// The cleanup pass over the hunks of a token diff.
-fn cleanup(old: &[&str], new: &[&str], hunks: Vec<Hunk>) -> Vec<Hunk> {
+///
+/// `before` and `after` are the tokens' ids (equal when their [`comparable`] forms are).
+fn cleanup(
+    old: &[&str],
+    new: &[&str],
+    before: &[Token],
+    after: &[Token],
+    hunks: Vec<Hunk>,
+) -> Vec<Hunk> {
     // 1. Edges on word boundaries: tokens common to both sides at a hunk's edges
     //    (typically the space before or after a replaced word) are unchanged text.
     let hunks: Vec<Hunk> = hunks
@@ -548,14 +622,14 @@ fn cleanup(old: &[&str], new: &[&str], hunks: Vec<Hunk>) -> Vec<Hunk> {
         .map(|mut h| {
             while !h.old.is_empty()
                 && !h.new.is_empty()
-                && comparable(old[h.old.start]) == comparable(new[h.new.start])
+                && before[h.old.start] == after[h.new.start]
             {
                 h.old.start += 1;
                 h.new.start += 1;
             }
             while !h.old.is_empty()
                 && !h.new.is_empty()
-                && comparable(old[h.old.end - 1]) == comparable(new[h.new.end - 1])
+                && before[h.old.end - 1] == after[h.new.end - 1]
             {
                 h.old.end -= 1;
                 h.new.end -= 1;
@@ -667,9 +741,9 @@ fn absorb(old: &[&str], new: &[&str], left: &Hunk, island: &Range<usize>, right:
     let Some(first_word) = first_word else {
         // Only spaces or punctuation between two changes. A newline is a paragraph
         // boundary in whole-text diffs and is kept.
-        return !old[island.clone()].iter().any(|t| t.contains('\n'));
+        return !old[island.clone()].iter().any(|t| has_newline(t));
     };
-    if old[island.clone()].iter().any(|t| t.contains('\n')) {
+    if old[island.clone()].iter().any(|t| has_newline(t)) {
         return false;
     }
     if !more_words {
@@ -875,6 +949,36 @@ mod tests {
         "(the|of|a|b|Dubai|2012|\u{a0}|,|;|\\(|\\)| | |  |\n|ITU\u{2011}T|ITU-T|x[a-c]{0,2})";
 
     proptest! {
+        /// The byte-wise token tests agree with their definitions over characters.
+        #[test]
+        fn token_tests_read_as_bytes_agree_with_characters(token in "\\PC{0,6}|[ -~\t\n]{0,6}") {
+            prop_assert_eq!(is_word(&token), token.chars().any(char::is_alphanumeric));
+            prop_assert_eq!(has_newline(&token), token.contains('\n'));
+            prop_assert_eq!(chars(&[token.as_str()], &(0..1)), token.chars().count());
+        }
+
+        /// Two tokens share an id exactly when their compared forms are the same, on
+        /// ASCII text (read by the quick path) and on any text.
+        #[test]
+        fn token_ids_follow_the_compared_forms(
+            a in proptest::collection::vec(PIECES, 0..24),
+            b in proptest::collection::vec(PIECES, 0..24),
+        ) {
+            let (a, b) = (a.concat(), b.concat());
+            let (old, new) = (word_tokens(&a), word_tokens(&b));
+            let ascii = a.is_ascii() && b.is_ascii();
+            let (before, after, distinct) = intern(&old, &new, ascii);
+            let all: Vec<(&str, Token)> = old.iter().copied().zip(before)
+                .chain(new.iter().copied().zip(after))
+                .collect();
+            for (x, i) in &all {
+                prop_assert!(i.0 < distinct);
+                for (y, j) in &all {
+                    prop_assert_eq!(comparable(x) == comparable(y), i == j, "{:?} {:?}", x, y);
+                }
+            }
+        }
+
         #[test]
         fn ascii_tokens_agree_with_unicode_word_bounds(text in "[a-c1-2 .,;:'_\t\r\n()-]{0,40}") {
             let unicode: Vec<String> = {
