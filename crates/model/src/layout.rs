@@ -18,7 +18,8 @@ use crate::document::{
 use crate::ids;
 use crate::label::Label;
 use crate::label::{
-    LabelKind, LabelMatch, LabelValue, Punctuation, Scheme, alpha_value, find_label, roman_value,
+    LabelFound, LabelShape, LabelValue, Punctuation, Scheme, alpha_value, find_label_in,
+    roman_value,
 };
 use crate::span::SourceSpan;
 use crate::vocabulary;
@@ -104,12 +105,41 @@ pub struct LayoutInput {
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
-    // ASCII text (most lines) has neither space; the check is a fast word-wise scan, and
-    // each character search looks for its last byte (a vectorised byte search).
-    if !text.is_ascii() && (text.contains('\u{a0}') || text.contains('\u{202f}')) {
-        Cow::Owned(text.replace(['\u{a0}', '\u{202f}'], " "))
-    } else {
-        Cow::Borrowed(text)
+    // ASCII text (most lines) has neither space; the check is a fast word-wise scan.
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    // U+00A0 is C2 A0 and U+202F is E2 80 AF in UTF-8: a vectorised search for their
+    // first bytes finds them, and the text between them is copied whole (many lines of
+    // real text hold a no-break space, so this is not rare).
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = memchr::memchr2(0xC2, 0xE2, &bytes[from..]) {
+        let at = from + found;
+        let rest = &bytes[at..];
+        let len = if rest.starts_with(&[0xC2, 0xA0]) {
+            2
+        } else if rest.starts_with(&[0xE2, 0x80, 0xAF]) {
+            3
+        } else {
+            from = at + 1;
+            continue;
+        };
+        // `at` starts a character (both are lead bytes), so the slices below are whole.
+        let replaced = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        replaced.push_str(&text[copied..at]);
+        replaced.push(' ');
+        copied = at + len;
+        from = copied;
+    }
+    match out {
+        Some(mut replaced) => {
+            replaced.push_str(&text[copied..]);
+            Cow::Owned(replaced)
+        }
+        None => Cow::Borrowed(text),
     }
 }
 
@@ -117,6 +147,8 @@ static TITLE_LINE: LinePattern = LinePattern::new(
     r"^(?:(RESOLUTION|DECISION|RECOMMENDATION|OPINION)|(Resolution|Decision))\s+((?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}\s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?)\s*$",
 );
 static UN_TITLE_LINE: LinePattern = LinePattern::new(r"^(\d{1,3}/\d{1,4})\.\s+\S");
+/// What [`revision_stamp`] finds by hand (kept as its specification, for its test).
+#[cfg(test)]
 static REVISION: LinePattern = LinePattern::new(r"\((Rev\.[^)]*)\)");
 static PLACE_YEAR: LinePattern =
     LinePattern::new(r"([A-Z][\p{L}'. -]*?[\p{L}.])?,?\s*((?:19|20)\d\d)");
@@ -302,22 +334,22 @@ fn classify(paragraph: &Paragraph) -> Class {
     let key = paragraph.key();
     let key = key.as_ref();
     // Each pattern below is anchored at the start and begins with one of a few words: a
-    // line that starts with none of them cannot match, and is not searched.
-    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"])
-        || (starts_with_any(key, TITLE_WORDS) && TITLE_LINE.on(key).is_match(key))
-    {
+    // line that starts with none of them cannot match, and is not searched. Every such
+    // word starts with an ASCII capital, so most lines are ruled out by their first byte.
+    let capital = key.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"]) || (capital && title_line(key).is_some()) {
         return Class::Title;
     }
-    if starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.on(key).is_match(key) {
+    if capital && starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.on(key).is_match(key) {
         return Class::Margin;
     }
     if paragraph.style_is(&["SectionNo"])
-        || (starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.on(key).is_match(key))
+        || (capital && starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.on(key).is_match(key))
     {
         return Class::Division;
     }
     if paragraph.style_is(&["AnnexNo", "AppendixNo"])
-        || (starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.on(key).is_match(key))
+        || (capital && starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.on(key).is_match(key))
     {
         return Class::Annex;
     }
@@ -327,7 +359,8 @@ fn classify(paragraph: &Paragraph) -> Class {
     {
         return Class::Table;
     }
-    if starts_with_any(key, ENVELOPE_WORDS)
+    if capital
+        && starts_with_any(key, ENVELOPE_WORDS)
         && let Some(kind) = envelope_heading(key)
     {
         return Class::EnvelopeHeading(kind);
@@ -361,30 +394,49 @@ fn envelope_heading(key: &str) -> Option<PartKind> {
 
 /// Whether `key` is a section heading, and of which part.
 fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
-    let first = key.split_whitespace().next()?;
+    let mut words = key.split_whitespace();
+    let first = words.next()?;
     let lower_start = first.chars().next().is_some_and(char::is_lowercase);
     if key.len() > 200 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
         return None;
     }
-    if key.split_whitespace().count() > 16 {
-        return None;
-    }
-    if find_label(key, false).is_some() {
-        return None;
-    }
-    let word = first.to_lowercase();
-    if vocabulary::is_operative_opener(&word) {
-        // `further resolves`, `also decides`: only with a second operative word.
-        if matches!(word.as_str(), "further" | "also") {
-            let second = key.split_whitespace().nth(1)?.to_lowercase();
-            return vocabulary::is_operative_opener(&second).then_some(SectionKind::Operative);
+    // The first words decide first: most lines that get here are items whose first word
+    // (their label) opens nothing, and the word count and the label search walk the line.
+    let kind = with_lowercase(first, |word| {
+        if vocabulary::is_operative_opener(word) {
+            // `further resolves`, `also decides`: only with a second operative word.
+            if matches!(word, "further" | "also") {
+                let second = words.next()?;
+                return with_lowercase(second, vocabulary::is_operative_opener)
+                    .then_some(SectionKind::Operative);
+            }
+            return Some(SectionKind::Operative);
         }
-        return Some(SectionKind::Operative);
+        if vocabulary::is_preamble_opener(word) {
+            return Some(SectionKind::Preamble);
+        }
+        styled.then_some(SectionKind::Operative)
+    })?;
+    if key.split_whitespace().count() > 16 || find_label_in(key, false).is_some() {
+        return None;
     }
-    if vocabulary::is_preamble_opener(&word) {
-        return Some(SectionKind::Preamble);
+    Some(kind)
+}
+
+/// Calls `f` with the lower-case form of `word` (as `str::to_lowercase` gives it), on the
+/// stack for a short ASCII word.
+fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 32];
+    if word.is_ascii() && word.len() <= buffer.len() {
+        let lower = &mut buffer[..word.len()];
+        for (to, b) in lower.iter_mut().zip(word.bytes()) {
+            *to = b.to_ascii_lowercase();
+        }
+        // ASCII in, ASCII out.
+        f(std::str::from_utf8(lower).unwrap_or_default())
+    } else {
+        f(&word.to_lowercase())
     }
-    styled.then_some(SectionKind::Operative)
 }
 
 /// Trailing `[n] text` paragraphs are notes. A paragraph whose marker itself changed
@@ -924,7 +976,7 @@ fn resolution(
         if history.is_some() || p.style_is(&["Call", "Normalaftertitle"]) {
             break;
         }
-        if find_label(&k, false).is_some() || title_is_long(&title, &k) {
+        if find_label_in(&k, false).is_some() || title_is_long(&title, &k) {
             break;
         }
         if !title.is_empty() {
@@ -978,33 +1030,117 @@ fn title_is_long(title: &Content, next: &str) -> bool {
     title.written().split_whitespace().count() + next.split_whitespace().count() > 60
 }
 
+/// A title line's word (`RESOLUTION`, `Decision`…) and its number part: the captures of
+/// [`TITLE_LINE`] (groups 1 or 2, and 3). ASCII lines, nearly all, are matched by hand:
+/// the pattern is the costliest to build of those every text needs.
+fn title_line(key: &str) -> Option<(&str, &str)> {
+    // The pattern is anchored at one of these words: other lines are not searched.
+    let word = TITLE_WORDS.iter().find(|w| key.starts_with(*w))?;
+    if !key.is_ascii() {
+        let caps = TITLE_LINE.on(key).captures(key)?;
+        let word = caps.get(1).or_else(|| caps.get(2))?.as_str();
+        return Some((word, caps.get(3)?.as_str()));
+    }
+    let bytes = key.as_bytes();
+    // `\s+` then the number part, whose first and last characters are never white space,
+    // then `\s*$`: the part is what stands between the two runs of white space.
+    let start = word.len() + spaces_at(bytes, word.len());
+    if start == word.len() {
+        return None;
+    }
+    let trailing = bytes[start..]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_regex_space(b))
+        .count();
+    let rest = &key[start..key.len() - trailing];
+    title_number_matches(rest.as_bytes()).then_some((word, rest))
+}
+
+/// Whether all of `text` (ASCII) is a title's number part: `(?:ITU-[RTD]\s+)?(?:[A-Z]{1,4}
+/// \s?)?\d+(?:/\d+)?[A-Z]?(?:\s*\([^)]*\))?(?:\s*\[[^\]]*\])?`. Each optional piece is
+/// taken exactly when it can be: no other piece could match what it starts with, so the
+/// pattern never has a second way to match.
+fn title_number_matches(text: &[u8]) -> bool {
+    let mut at = 0;
+    if text.starts_with(b"ITU-")
+        && text.get(4).is_some_and(|b| matches!(b, b'R' | b'T' | b'D'))
+        && text.get(5).copied().is_some_and(is_regex_space)
+    {
+        at = 5 + spaces_at(text, 5);
+    }
+    let letters = text[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
+    if letters > 4 {
+        return false;
+    }
+    if letters > 0 {
+        at += letters;
+        if text.get(at).copied().is_some_and(is_regex_space) {
+            at += 1;
+        }
+    }
+    let digits = |from: usize| {
+        text[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let number = digits(at);
+    if number == 0 {
+        return false;
+    }
+    at += number;
+    if text.get(at) == Some(&b'/') && digits(at + 1) > 0 {
+        at += 1 + digits(at + 1);
+    }
+    if text.get(at).is_some_and(u8::is_ascii_uppercase) {
+        at += 1;
+    }
+    for (open, close) in [(b'(', b')'), (b'[', b']')] {
+        let from = at + spaces_at(text, at);
+        if text.get(from) == Some(&open) {
+            match memchr::memchr(close, &text[from + 1..]) {
+                Some(end) => at = from + 1 + end + 1,
+                None => return false,
+            }
+        }
+    }
+    at == text.len()
+}
+
+/// The regex's ASCII `\s`: tab, line feed, vertical tab, form feed, return, space.
+fn is_regex_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// Bytes of the run of [`is_regex_space`] bytes at `at`.
+fn spaces_at(bytes: &[u8], at: usize) -> usize {
+    bytes.get(at..).map_or(0, |rest| {
+        rest.iter().take_while(|&&b| is_regex_space(b)).count()
+    })
+}
+
 fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
     let mut kind = InstrumentKind::Resolution;
     let mut number = String::new();
-    if let Some(caps) = TITLE_LINE.on(key).captures(key) {
-        let word = caps
-            .get(1)
-            .or_else(|| caps.get(2))
-            .map_or("", |m| m.as_str());
+    if let Some((word, rest)) = title_line(key) {
         kind = match word.to_ascii_uppercase().as_str() {
             "DECISION" => InstrumentKind::Decision,
             "RECOMMENDATION" => InstrumentKind::Recommendation,
             "OPINION" => InstrumentKind::Opinion,
             _ => InstrumentKind::Resolution,
         };
-        let rest = caps.get(3).map_or("", |m| m.as_str());
         number = rest.split('(').next().unwrap_or("").trim().to_string();
     } else if key.starts_with(|c: char| c.is_numeric())
         && let Some(caps) = UN_TITLE_LINE.on(key).captures(key)
     {
         number = caps[1].to_string();
     }
-    let revision = (key
-        .contains("(Rev.")
-        .then(|| REVISION.on(key).captures(key))
-        .flatten())
-    .map(|caps| {
-        let as_written = caps[1].to_string();
+    let revision = revision_stamp(key).map(|stamp| {
+        let as_written = stamp.to_string();
         let (place, year) = last_place_year(&as_written);
         Revision {
             as_written,
@@ -1022,19 +1158,88 @@ fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
     )
 }
 
+/// The text inside the first `(Rev. …)` of a line: the capture of [`REVISION`], found by
+/// hand (this runs for every title line, and the pattern would be built for it).
+fn revision_stamp(key: &str) -> Option<&str> {
+    let open = memchr::memmem::find(key.as_bytes(), b"(Rev.")?;
+    // `[^)]*` stops at the first `)`; without one after the first `(Rev.`, there is none
+    // after a later one either.
+    let close = open + 5 + memchr::memchr(b')', &key.as_bytes()[open + 5..])?;
+    Some(&key[open + 1..close])
+}
+
 /// The last `Place, Year` of a stamp (the new one, when flattening glued two).
 fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
     let text = text.trim_start_matches("Rev.").trim();
     let mut place = None;
     let mut year = None;
-    for caps in PLACE_YEAR.on(text).captures_iter(text) {
-        year = caps[2].parse().ok();
-        place = caps.get(1).map(|m| {
-            // A glued stamp `2012Hammamet`: the place starts after the digits.
-            m.as_str().trim().to_string()
-        });
+    if text.is_ascii() {
+        if let Some(&(place_at, (start, end))) = place_years_ascii(text).last() {
+            year = text[start..end].parse().ok();
+            place = place_at.map(|(start, end)| text[start..end].trim().to_string());
+        }
+    } else {
+        for caps in PLACE_YEAR.on(text).captures_iter(text) {
+            year = caps[2].parse().ok();
+            place = caps.get(1).map(|m| {
+                // A glued stamp `2012Hammamet`: the place starts after the digits.
+                m.as_str().trim().to_string()
+            });
+        }
     }
     (place.filter(|p| !p.is_empty()), year)
+}
+
+/// One match of [`PLACE_YEAR`]: where its place stands (when it has one) and its year.
+type PlaceYear = (Option<(usize, usize)>, (usize, usize));
+
+/// The matches of [`PLACE_YEAR`] in ASCII text, left to right, as the pattern finds them
+/// (there `\p{L}` is an ASCII letter and `\s` ASCII white space): written by hand because
+/// every title and history line is searched, and building the pattern costs more than a
+/// short run reads.
+fn place_years_ascii(text: &str) -> Vec<PlaceYear> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(m) = (from..bytes.len()).find_map(|at| place_year_at(bytes, at)) {
+        from = m.1.1;
+        found.push(m);
+    }
+    found
+}
+
+/// The match of [`PLACE_YEAR`] starting at `at`: first with a place (`[A-Z]`, then the
+/// shortest run of place characters ending in a letter or `.` that a year follows), else
+/// the year alone.
+fn place_year_at(bytes: &[u8], at: usize) -> Option<PlaceYear> {
+    let in_place = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'\'' | b'.' | b' ' | b'-');
+    if bytes[at].is_ascii_uppercase() {
+        let mut end = at + 1;
+        while end < bytes.len() && in_place(bytes[end]) {
+            end += 1;
+            let last = bytes[end - 1];
+            if (last.is_ascii_alphabetic() || last == b'.')
+                && let Some(year) = year_at(bytes, end)
+            {
+                return Some((Some((at, end)), year));
+            }
+        }
+    }
+    year_at(bytes, at).map(|year| (None, year))
+}
+
+/// `,?\s*((?:19|20)\d\d)` at `at` (ASCII): where the year stands.
+fn year_at(bytes: &[u8], mut at: usize) -> Option<(usize, usize)> {
+    if bytes.get(at) == Some(&b',') {
+        at += 1;
+    }
+    at += spaces_at(bytes, at);
+    match bytes.get(at..at + 4)? {
+        [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit() => {
+            Some((at, at + 4))
+        }
+        _ => None,
+    }
 }
 
 fn parse_meetings(text: &str) -> Vec<Meeting> {
@@ -1061,7 +1266,10 @@ fn parse_markers(text: &str) -> Vec<String> {
 }
 
 fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
-    if !key.starts_with("The") {
+    // The pattern is anchored at `The` and at a comma before the line's end: a title line
+    // (most lines tried here) ends otherwise, and the pattern's lazy repetition would
+    // otherwise walk it to the end from every place.
+    if !key.starts_with("The") || !key.trim_end().ends_with(',') {
         return None;
     }
     let caps = ENACTING_LINE.on(key).captures(key)?;
@@ -1136,7 +1344,7 @@ fn sections(
                 if j < end
                     && classes[j] == Class::Text
                     && paragraphs[j].list_label.is_none()
-                    && find_label(&paragraphs[j].key(), false).is_none()
+                    && find_label_in(&paragraphs[j].key(), false).is_none()
                     && !paragraphs[j].key().ends_with(['.', ';', ','])
                 {
                     b.section.title = Some(paragraphs[j].content.clone().trimmed());
@@ -1541,7 +1749,7 @@ impl Families {
 fn label_from_list(text: &str) -> Label {
     let trimmed = text.trim();
     let probe = format!("{trimmed} x");
-    match find_label(&probe, true) {
+    match find_label_in(&probe, true) {
         Some(m) if m.len == trimmed.len() => label_from_match(Content::plain(trimmed), &m),
         _ => Label {
             written: Content::plain(trimmed),
@@ -1552,17 +1760,23 @@ fn label_from_list(text: &str) -> Label {
     }
 }
 
-fn label_from_match(written: Content, m: &LabelMatch) -> Label {
-    match &m.kind {
-        LabelKind::Letters {
+fn label_from_match(written: Content, m: &LabelFound) -> Label {
+    match m.kind {
+        LabelShape::Letters {
             letters,
             punctuation,
             suffix,
         } => {
-            let lower = letters.to_ascii_lowercase();
+            // Letters are one to five ASCII letters: lower-cased on the stack.
+            let mut buffer = [0u8; 8];
+            let lower_bytes = &mut buffer[..letters.len().min(8)];
+            for (to, b) in lower_bytes.iter_mut().zip(letters.bytes()) {
+                *to = b.to_ascii_lowercase();
+            }
+            let lower = std::str::from_utf8(lower_bytes).unwrap_or_default();
             let upper = letters.chars().all(|c| c.is_ascii_uppercase());
-            let alpha = alpha_value(&lower);
-            let roman = roman_value(&lower);
+            let alpha = alpha_value(lower);
+            let roman = roman_value(lower);
             let scheme = match (alpha, roman, upper) {
                 (_, Some(_), false) if lower.len() > 1 => Scheme::LowerRoman,
                 (_, Some(_), true) if lower.len() > 1 => Scheme::UpperRoman,
@@ -1590,33 +1804,34 @@ fn label_from_match(written: Content, m: &LabelMatch) -> Label {
                 value: Some(LabelValue {
                     scheme,
                     numbers: vec![ordinal],
-                    suffix: suffix.clone(),
-                    punctuation: *punctuation,
+                    suffix: suffix.map(String::from),
+                    punctuation,
                 }),
                 suspect: false,
                 suspect_reason: None,
             }
         }
-        LabelKind::Number {
-            numbers,
-            suffix,
-            punctuation,
-        } => Label {
-            written,
-            value: Some(LabelValue {
-                scheme: if numbers.len() > 1 {
-                    Scheme::Decimal
-                } else {
-                    Scheme::Arabic
-                },
-                numbers: numbers.clone(),
-                suffix: suffix.clone(),
-                punctuation: *punctuation,
-            }),
-            suspect: false,
-            suspect_reason: None,
-        },
-        LabelKind::Double { first, second } => Label {
+        LabelShape::Number { body, punctuation } => {
+            let parts = body.bytes().filter(|&b| b == b'.').count() + 1;
+            let mut numbers = Vec::with_capacity(parts);
+            numbers.extend(LabelShape::numbers(body));
+            Label {
+                written,
+                value: Some(LabelValue {
+                    scheme: if numbers.len() > 1 {
+                        Scheme::Decimal
+                    } else {
+                        Scheme::Arabic
+                    },
+                    numbers,
+                    suffix: LabelShape::number_suffix(body).map(String::from),
+                    punctuation,
+                }),
+                suspect: false,
+                suspect_reason: None,
+            }
+        }
+        LabelShape::Double { first, second } => Label {
             written,
             value: None,
             suspect: true,
@@ -1624,7 +1839,7 @@ fn label_from_match(written: Content, m: &LabelMatch) -> Label {
                 "two labels in a row (`{first})` and `{second})`): an old and a new label?"
             )),
         },
-        LabelKind::Bullet => Label {
+        LabelShape::Bullet => Label {
             written,
             value: Some(LabelValue {
                 scheme: Scheme::Bullet,
@@ -1646,7 +1861,7 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
         && span.change.is_none()
     {
         let lead = span.text.len() - span.text.trim_start().len();
-        let m = find_label(&span.text[lead..], bare_numbers)?;
+        let m = find_label_in(&span.text[lead..], bare_numbers)?;
         let label = Content::from_spans(vec![piece(span, lead, lead + m.len)]);
         let rest = Content::from_spans(vec![piece(span, lead + m.len, span.text.len())]);
         return Some((label_from_match(label.trimmed(), &m), rest.trim_start()));
@@ -1655,14 +1870,14 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
     let rejected = content.view(View::Rejected);
     let a = accepted.trim_start();
     let r = rejected.trim_start();
-    let match_a = find_label(a, bare_numbers);
-    let match_r = find_label(r, bare_numbers);
-    let primary = match (&match_a, &match_r) {
-        (Some(m), _) if !a.is_empty() => m.clone(),
-        (_, Some(m)) if a.is_empty() => m.clone(),
-        (None, Some(m)) => m.clone(),
+    let match_a = find_label_in(a, bare_numbers);
+    let match_r = find_label_in(r, bare_numbers);
+    let primary = match (match_a, match_r) {
+        (Some(m), _) if !a.is_empty() => m,
+        (_, Some(m)) if a.is_empty() => m,
+        (None, Some(m)) => m,
         (None, None) | (Some(_), None) => return None,
-        (Some(m), Some(_)) => m.clone(),
+        (Some(m), Some(_)) => m,
     };
     let need_a = match_a.as_ref().map_or(0, |m| m.len);
     let need_r = match_r.as_ref().map_or(0, |m| m.len);
@@ -1737,17 +1952,18 @@ fn split_label_owned(
     }
     let span = &content.spans[0];
     let lead = span.text.len() - span.text.trim_start().len();
-    let Some(m) = find_label(&span.text[lead..], bare_numbers) else {
+    let Some(m) = find_label_in(&span.text[lead..], bare_numbers) else {
         return Err(content);
     };
+    // The label is read while the match still borrows the text.
+    let cut = lead + m.len;
+    let written = Content {
+        spans: vec![piece(span, lead, cut)],
+    };
+    let label = label_from_match(written.trimmed(), &m);
     let Some(mut span) = content.spans.pop() else {
         return Err(content);
     };
-    let label_span = piece(&span, lead, lead + m.len);
-    let label = Content {
-        spans: vec![label_span],
-    };
-    let cut = lead + m.len;
     span.src = span
         .src
         .map(|s| SourceSpan::new(s.start + cut, s.start + span.text.len()));
@@ -1755,7 +1971,7 @@ fn split_label_owned(
     if !span.text.is_empty() {
         content.spans.push(span);
     }
-    Ok((label_from_match(label.trimmed(), &m), content.trim_start()))
+    Ok((label, content.trim_start()))
 }
 
 /// Appends `span.text[from..to]` with its mark and source to `target`.
@@ -1804,7 +2020,7 @@ fn un_resolution(paragraphs: &mut [Paragraph], classes: &[Class]) -> Option<Reso
     })?;
     let first_operative = (enacting_at + 1..paragraphs.len()).find(|&i| {
         let k = paragraphs[i].key();
-        matches!(find_label(&k, false).map(|m| m.kind), Some(LabelKind::Number { ref numbers, punctuation: Punctuation::Dot, .. }) if numbers.len() == 1)
+        matches!(find_label_in(&k, false).map(|m| m.kind), Some(LabelShape::Number { body, punctuation: Punctuation::Dot }) if !body.contains('.'))
     })?;
     // The title is the nearest non-blank paragraph before the enacting formula.
     let title_at = (0..enacting_at).rev().find(|&i| classes[i] != Class::Blank);
@@ -2023,6 +2239,160 @@ mod tests {
             for_each_lost_hyphen(&text, |s, e| found.push((s, e)));
             proptest::prop_assert_eq!(found, expected);
         }
+    }
+
+    proptest::proptest! {
+        /// The byte search replaces what a character replacement replaced.
+        #[test]
+        fn no_break_spaces_become_spaces_as_a_replacement_makes_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", " ", "\u{a0}", "\u{202f}", "\u{c2}", "\u{e2}", "\u{2011}",
+                    "\u{2000}", "\u{80}", "\u{af}", "\u{e0}", "\u{a0}\u{a0}", "x y",
+                ]),
+                0..12,
+            )
+        ) {
+            let text = pieces.concat();
+            let expected = text.replace(['\u{a0}', '\u{202f}'], " ");
+            let normalized = normalize_spaces(&text);
+            proptest::prop_assert_eq!(normalized.as_ref(), expected.as_str());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The hand-written place-year search finds what its pattern finds on ASCII text.
+        #[test]
+        fn place_years_are_found_as_the_pattern_finds_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Dubai", "D", "a", "St.", "'", ".", " ", "-", ",", "\t", "\u{b}", "19",
+                    "20", "2012", "1899", "7", "Rev.", "(", ")", ";", "Hammamet", "x", "2",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = pieces.concat();
+            let pattern = PLACE_YEAR.on(&text);
+            let expected: Vec<PlaceYear> = pattern
+                .captures_iter(&text)
+                .filter_map(|caps| {
+                    let year = caps.get(2)?;
+                    Some((caps.get(1).map(|m| (m.start(), m.end())), (year.start(), year.end())))
+                })
+                .collect();
+            proptest::prop_assert_eq!(place_years_ascii(&text), expected);
+        }
+
+        /// The hand-written revision search finds what its pattern captures.
+        #[test]
+        fn revision_stamps_are_found_as_the_pattern_finds_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "(Rev.", "(Rev", "Rev.", "(", ")", " ", "Dubai, 2012", "\u{e9}", "x",
+                ]),
+                0..8,
+            )
+        ) {
+            let text = pieces.concat();
+            let expected = REVISION
+                .on(&text)
+                .captures(&text)
+                .and_then(|caps| caps.get(1))
+                .map(|m| m.as_str());
+            proptest::prop_assert_eq!(revision_stamp(&text), expected);
+        }
+    }
+
+    #[test]
+    fn title_lines_give_their_word_and_number() {
+        assert_eq!(
+            title_line("RESOLUTION 75 (Rev. Dubai, 2012)"),
+            Some(("RESOLUTION", "75 (Rev. Dubai, 2012)"))
+        );
+        assert_eq!(
+            title_line("Resolution ITU-R  COM5/12A [Note]  "),
+            Some(("Resolution", "ITU-R  COM5/12A [Note]"))
+        );
+        assert_eq!(title_line("RESOLUTION 75 of the Assembly"), None);
+        assert_eq!(title_line("RESOLUTIONS 75"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The hand-written title-line match gives the pattern's captures on ASCII text.
+        #[test]
+        fn title_lines_are_matched_as_the_pattern_matches_them(
+            word in proptest::sample::select(vec![
+                "RESOLUTION", "Resolution", "DECISION", "Decision", "RECOMMENDATION",
+                "OPINION", "Opinion", "RESOLUTIONS", "x",
+            ]),
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "\t", "\u{b}", "ITU-", "ITU-T", "T", "R", "A", "COM", "ABCDE", "5",
+                    "12", "/", "(", ")", "[", "]", "Rev. Dubai, 2012", "x", "-", "\n",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = format!("{word}{}", pieces.concat());
+            let expected = TITLE_LINE.on(&text).captures(&text).map(|caps| {
+                let word = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str());
+                (word, caps.get(3).map(|m| m.as_str()))
+            });
+            let found = title_line(&text).map(|(word, rest)| (Some(word), Some(rest)));
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    /// The words of the anchored line patterns all start with an ASCII capital, which
+    /// `classify` tests first.
+    #[test]
+    fn line_pattern_words_start_with_a_capital() {
+        for words in [
+            TITLE_WORDS,
+            MARGIN_WORDS,
+            DIVISION_WORDS,
+            ANNEX_WORDS,
+            ENVELOPE_WORDS,
+        ] {
+            for word in words {
+                assert!(word.as_bytes()[0].is_ascii_uppercase(), "{word}");
+            }
+        }
+    }
+
+    /// The heading test decides as it did when the label search and the word count came
+    /// before the first words.
+    #[test]
+    fn headings_are_decided_by_their_first_words_then_labels_and_length() {
+        assert_eq!(
+            heading_kind("considering", false),
+            Some(SectionKind::Preamble)
+        );
+        assert_eq!(
+            heading_kind("further resolves", false),
+            Some(SectionKind::Operative)
+        );
+        assert_eq!(heading_kind("further", false), None);
+        assert_eq!(heading_kind("further notes", false), None);
+        assert_eq!(heading_kind("a) considering", false), None);
+        assert_eq!(heading_kind("Considering", false), None);
+        assert_eq!(
+            heading_kind("Considering", true),
+            Some(SectionKind::Preamble)
+        );
+        assert_eq!(heading_kind("i) resolves", true), None);
+        let long = format!("resolves{}", " x".repeat(16));
+        assert_eq!(heading_kind(&long, false), None);
+        assert_eq!(
+            heading_kind("recognizing further", false),
+            Some(SectionKind::Preamble)
+        );
+        assert_eq!(heading_kind("décide", false), None);
     }
 
     /// Every line pattern, by name, for the tests of its two forms.

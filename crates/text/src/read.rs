@@ -85,8 +85,8 @@ fn scan(text: &str, markup: Markup) -> Scan {
     let mut para_start = body_start;
     // Without a CR anywhere, line ends are found by a byte search for LF alone; without
     // `[bookmark:` anywhere, no line is searched for extractor markers.
-    let has_cr = text.as_bytes().contains(&b'\r');
-    let has_markers = text.contains("[bookmark: ");
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    let has_markers = memchr::memmem::find(text.as_bytes(), b"[bookmark: ").is_some();
     for segment in &segments {
         let mut pos = segment.start;
         while pos < segment.end {
@@ -95,9 +95,9 @@ fn scan(text: &str, markup: Markup) -> Scan {
             let line_end = if segment.kind == Some(ChangeKind::Comment) {
                 None
             } else if has_cr {
-                slice.iter().position(|&b| b == b'\n' || b == b'\r')
+                memchr::memchr2(b'\n', b'\r', slice)
             } else {
-                text[pos..segment.end].find('\n')
+                memchr::memchr(b'\n', slice)
             };
             let stop = line_end.map_or(segment.end, |i| pos + i);
             // After a changed line end, leading blanks belong to the joined text: move
@@ -164,7 +164,14 @@ fn scan(text: &str, markup: Markup) -> Scan {
 
 /// Number of lines of a text (line ends counted, plus one).
 fn line_count(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count() + 1
+    // Counted in blocks whose count fits a byte: the compiler turns each block into
+    // vector compares and adds, where a count per byte stays a byte loop.
+    bytes
+        .chunks(255)
+        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))
+        .map(usize::from)
+        .sum::<usize>()
+        + 1
 }
 
 /// Adds `text[start..stop]` (no extractor marker in it) to the paragraph.
@@ -314,9 +321,14 @@ fn critic_segments(text: &str, start: usize, warnings: &mut Vec<Finding>) -> Vec
 
 /// Whether a text carries CriticMarkup marks.
 pub fn has_critic_marks(text: &str) -> bool {
-    ["{++", "{--", "{~~", "{>>", "{=="]
-        .iter()
-        .any(|opener| text.contains(opener))
+    // One pass over the text for every opener (each begins with `{`, rare in plain text).
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'{', bytes).any(|at| {
+        matches!(
+            bytes.get(at + 1..at + 3),
+            Some(b"++" | b"--" | b"~~" | b">>" | b"==")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -355,6 +367,25 @@ mod tests {
         let scan = scan("a {++b", Markup::Critic);
         assert_eq!(scan.paragraphs[0].content.written(), "a {++b");
         assert_eq!(scan.warnings.len(), 1);
+    }
+
+    proptest::proptest! {
+        /// One pass finds the marks the search for each opener found.
+        #[test]
+        fn critic_marks_are_found_as_each_opener_search_found_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "{", "+", "-", "~", ">", "=", "<", "}", "a", " ", "\u{e9}", "{{",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = pieces.concat();
+            let expected = ["{++", "{--", "{~~", "{>>", "{=="]
+                .iter()
+                .any(|opener| text.contains(opener));
+            proptest::prop_assert_eq!(has_critic_marks(&text), expected);
+        }
     }
 
     #[test]
