@@ -930,15 +930,11 @@ fn resolution(
             _ => break,
         }
         // Each pattern is tried only where its fixed first or last character stands.
-        if let Some(caps) = k
-            .starts_with('(')
-            .then(|| HISTORY_LINE.on(&k).captures(&k))
-            .flatten()
-        {
+        if let Some((meetings, markers)) = history_line(&k) {
             history = Some(History {
                 content: p.content.clone().trimmed(),
-                meetings: parse_meetings(&caps[1]),
-                footnote_markers: parse_markers(caps.get(2).map_or("", |m| m.as_str())),
+                meetings: parse_meetings(meetings),
+                footnote_markers: parse_markers(markers),
             });
             block_span = block_span.join(p.span);
             i += 1;
@@ -1265,6 +1261,138 @@ fn parse_markers(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A history line's meetings and footnote markers: the captures of [`HISTORY_LINE`]
+/// (groups 1 and 2), matched by hand on ASCII lines (each title block has one, and the
+/// pattern would be built for it).
+fn history_line(key: &str) -> Option<(&str, &str)> {
+    if !key.starts_with('(') {
+        return None;
+    }
+    if !key.is_ascii() {
+        let caps = HISTORY_LINE.on(key).captures(key)?;
+        return Some((
+            caps.get(1)?.as_str(),
+            caps.get(2).map_or("", |m| m.as_str()),
+        ));
+    }
+    let bytes = key.as_bytes();
+    // `\(([^()]*(?:19|20)\d\d[^()]*)\)`: up to the first parenthesis, which closes, with
+    // a year somewhere inside.
+    let close = 1 + memchr::memchr2(b'(', b')', &bytes[1..])?;
+    if bytes[close] != b')' {
+        return None;
+    }
+    let inside = &bytes[1..close];
+    let has_year = inside.windows(4).any(|w| {
+        matches!(w, [b'1', b'9', c, d] | [b'2', b'0', c, d] if c.is_ascii_digit() && d.is_ascii_digit())
+    });
+    if !has_year {
+        return None;
+    }
+    // `((?:\s*,?\s*\[?\d+\]?(?:bis|ter)?)*)\s*$`: each marker taken whole while one
+    // follows (no piece of a marker could start another way), then only white space.
+    let mut at = close + 1;
+    let mut markers_end = at;
+    loop {
+        let mut next = at + spaces_at(bytes, at);
+        if bytes.get(next) == Some(&b',') {
+            next += 1;
+        }
+        next += spaces_at(bytes, next);
+        if bytes.get(next) == Some(&b'[') {
+            next += 1;
+        }
+        let digits = bytes[next.min(bytes.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            break;
+        }
+        next += digits;
+        if bytes.get(next) == Some(&b']') {
+            next += 1;
+        }
+        if bytes[next..].starts_with(b"bis") || bytes[next..].starts_with(b"ter") {
+            next += 3;
+        }
+        at = next;
+        markers_end = next;
+    }
+    if markers_end + spaces_at(bytes, markers_end) != bytes.len() {
+        return None;
+    }
+    Some((&key[1..close], &key[close + 1..markers_end]))
+}
+
+/// An enacting line's body and meeting: the captures of [`ENACTING_LINE`] (groups 1 and
+/// 2), matched by hand on ASCII lines.
+fn enacting_line(key: &str) -> Option<(&str, Option<&str>)> {
+    if !key.starts_with("The") {
+        return None;
+    }
+    if !key.is_ascii() {
+        let caps = ENACTING_LINE.on(key).captures(key)?;
+        return Some((caps.get(1)?.as_str(), caps.get(2).map(|m| m.as_str())));
+    }
+    let bytes = key.as_bytes();
+    let len = bytes.len();
+    let body_start = 3 + spaces_at(bytes, 3);
+    if body_start == 3 {
+        return None;
+    }
+    // The line ends in `\s*,\s*`; before the comma, perhaps `\s*\(([^)]*)\)`.
+    let trailing = bytes
+        .iter()
+        .rev()
+        .take_while(|&&b| is_regex_space(b))
+        .count();
+    let comma = (len - trailing).checked_sub(1)?;
+    if bytes[comma] != b',' {
+        return None;
+    }
+    let before_comma = bytes[..comma]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_regex_space(b))
+        .count();
+    // The closing parenthesis, and the last other one before it: an opening one must
+    // stand after that to enclose `[^)]*`.
+    let close = (comma - before_comma)
+        .checked_sub(1)
+        .filter(|&c| bytes[c] == b')');
+    let earlier_close = close.and_then(|c| memchr::memrchr(b')', &bytes[..c]));
+    // Where the rest of the pattern matches after a body ending at `end`: with the
+    // meeting when it can (the group is greedy), else without.
+    let rest_at = |end: usize| -> Option<Option<(usize, usize)>> {
+        let next = end + spaces_at(bytes, end);
+        if let Some(close) = close
+            && next < close
+            && bytes[next] == b'('
+            && earlier_close.is_none_or(|c| c < next)
+        {
+            return Some(Some((next + 1, close)));
+        }
+        (next == comma).then_some(None)
+    };
+    let found = |start: usize, end: usize, meeting: Option<(usize, usize)>| {
+        (&key[start..end], meeting.map(|(from, to)| &key[from..to]))
+    };
+    // The body `.+?` is the shortest that lets the rest match, and holds no line feed.
+    let body_limit = memchr::memchr(b'\n', &bytes[body_start..]).map_or(len, |i| body_start + i);
+    for end in body_start + 1..=body_limit {
+        if let Some(meeting) = rest_at(end) {
+            return Some(found(body_start, end, meeting));
+        }
+    }
+    // Else `\s+` gives characters back, keeping one: the body is then one white-space
+    // character other than a line feed (a longer one would reach a body tried above),
+    // the last such, and the rest is what follows the white space.
+    let start = (4..body_start).rev().find(|&at| bytes[at] != b'\n')?;
+    let meeting = rest_at(start + 1)?;
+    Some(found(start, start + 1, meeting))
+}
+
 fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
     // The pattern is anchored at `The` and at a comma before the line's end: a title line
     // (most lines tried here) ends otherwise, and the pattern's lazy repetition would
@@ -1272,16 +1400,15 @@ fn parse_enacting(p: &Paragraph, key: &str) -> Option<Enacting> {
     if !key.starts_with("The") || !key.trim_end().ends_with(',') {
         return None;
     }
-    let caps = ENACTING_LINE.on(key).captures(key)?;
-    let body_text = caps.get(1)?.as_str();
+    let (body_text, meeting_text) = enacting_line(key)?;
     let named = vocabulary::body_in(body_text);
-    if named.is_none() && caps.get(2).is_none() {
+    if named.is_none() && meeting_text.is_none() {
         return None;
     }
-    let meeting = caps.get(2).map(|m| {
-        let (place, year) = last_place_year(m.as_str());
+    let meeting = meeting_text.map(|m| {
+        let (place, year) = last_place_year(m);
         Meeting {
-            place: place.unwrap_or_else(|| m.as_str().to_string()),
+            place: place.unwrap_or_else(|| m.to_string()),
             year,
         }
     });
@@ -2346,6 +2473,68 @@ mod tests {
             let found = title_line(&text).map(|(word, rest)| (Some(word), Some(rest)));
             proptest::prop_assert_eq!(found, expected);
         }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The hand-written history-line match gives the pattern's captures on ASCII text.
+        #[test]
+        fn history_lines_are_matched_as_the_pattern_matches_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "(", ")", "Dubai, 2012", "2008", "19", "5", ";", ",", " ", "\t", "[", "]",
+                    "1", "12", "bis", "ter", "bi", "x", "\n",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = format!("({}", pieces.concat());
+            let expected = HISTORY_LINE.on(&text).captures(&text).map(|caps| {
+                (caps.get(1).map(|m| m.as_str()), caps.get(2).map_or("", |m| m.as_str()))
+            });
+            let found = history_line(&text).map(|(meetings, markers)| (Some(meetings), markers));
+            proptest::prop_assert_eq!(found, expected);
+        }
+
+        /// The hand-written enacting-line match gives the pattern's captures on ASCII text.
+        #[test]
+        fn enacting_lines_are_matched_as_the_pattern_matches_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "  ", "\t", "\n", "(", ")", ",", "Assembly", "Dubai, 2012", "x",
+                    "The", "(Dubai, 2012)",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = format!("The{}", pieces.concat());
+            let expected = ENACTING_LINE.on(&text).captures(&text).map(|caps| {
+                (caps.get(1).map(|m| m.as_str()), caps.get(2).map(|m| m.as_str()))
+            });
+            let found = enacting_line(&text).map(|(body, meeting)| (Some(body), meeting));
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
+
+    #[test]
+    fn history_and_enacting_lines_give_their_parts() {
+        assert_eq!(
+            history_line("(Johannesburg, 2008; Dubai, 2012)1, [2]bis"),
+            Some(("Johannesburg, 2008; Dubai, 2012", "1, [2]bis"))
+        );
+        assert_eq!(history_line("(no year) 1"), None);
+        assert_eq!(
+            enacting_line("The World Telecommunication Standardization Assembly (Dubai, 2012),"),
+            Some((
+                "World Telecommunication Standardization Assembly",
+                Some("Dubai, 2012")
+            ))
+        );
+        assert_eq!(
+            enacting_line("The General Assembly,"),
+            Some(("General Assembly", None))
+        );
     }
 
     /// The words of the anchored line patterns all start with an ASCII capital, which
