@@ -166,7 +166,10 @@ fn large_inputs_give_the_same_redline_as_the_library() {
         &amend_diff::DiffOptions::default(),
     ));
     let md = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(md == expected, "the binary's redline differs from the library's");
+    assert!(
+        md == expected,
+        "the binary's redline differs from the library's"
+    );
     let doc = read_critic(&md, &options);
     assert_eq!(
         first_difference(&write_text(&doc, Some(View::Accepted)), &new_text),
