@@ -53,11 +53,25 @@ impl Marks<'_> {
             // Most nodes are unchanged: one plain span, as the word diff would give.
             return Content::plain(new);
         }
-        let mut out = Content::new();
+        let edits = diff_words(old, new);
+        // Room for every span (a replacement is two, either may be empty), so the spans
+        // are not moved as they come.
+        let spans = edits
+            .iter()
+            .map(|e| match e {
+                Edit::Equal(_) => 1,
+                Edit::Replace { old, new } => {
+                    usize::from(!old.is_empty()) + usize::from(!new.is_empty())
+                }
+            })
+            .sum();
+        let mut out = Content {
+            spans: Vec::with_capacity(spans),
+        };
         // Every piece of new text is a slice of `new`, in order: `new[..at]` is the text
         // before the current edit.
         let mut at = 0;
-        for edit in diff_words(old, new) {
+        for edit in edits {
             match edit {
                 Edit::Equal(t) => {
                     out.push(Span::plain(t));

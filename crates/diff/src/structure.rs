@@ -61,6 +61,57 @@ pub(crate) fn item_text(item: &Item) -> String {
     }
 }
 
+/// The alignment of two lists of items by fingerprint, then by `similar` in the gaps,
+/// when the first `prefix` and last `suffix` items of both have the same texts.
+///
+/// Those items match their counterparts, and only the items between them are
+/// fingerprinted and aligned, unless the fingerprints the two middles begin with run
+/// through one of them: the alignment of the whole lists (which sets aside the
+/// fingerprints both begin and end with) could then go on into the last items, and the
+/// whole lists are aligned instead. Otherwise it sets aside the same items and aligns
+/// the same fingerprints between them, so the result is the same.
+fn align_middle(
+    old_texts: &[Cow<'_, str>],
+    new_texts: &[Cow<'_, str>],
+    prefix: usize,
+    suffix: usize,
+    similar: &dyn Fn(usize, usize) -> f64,
+) -> Vec<Pair> {
+    let (old_end, new_end) = (old_texts.len() - suffix, new_texts.len() - suffix);
+    let old_keys: Vec<u64> = old_texts[prefix..old_end].iter().map(|t| key(t)).collect();
+    let new_keys: Vec<u64> = new_texts[prefix..new_end].iter().map(|t| key(t)).collect();
+    let common = old_keys
+        .iter()
+        .zip(&new_keys)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == old_keys.len().min(new_keys.len()) && (prefix > 0 || suffix > 0) {
+        // The whole lists; their first and last items are the same texts in both.
+        let head: Vec<u64> = old_texts[..prefix].iter().map(|t| key(t)).collect();
+        let tail: Vec<u64> = old_texts[old_end..].iter().map(|t| key(t)).collect();
+        let whole = |middle: &[u64]| -> Vec<u64> {
+            head.iter().chain(middle).chain(&tail).copied().collect()
+        };
+        return align(
+            &whole(&old_keys),
+            &whole(&new_keys),
+            similar,
+            ITEM_THRESHOLD,
+        );
+    }
+    let in_middle = |a: usize, b: usize| similar(a + prefix, b + prefix);
+    let middle = align(&old_keys, &new_keys, &in_middle, ITEM_THRESHOLD);
+    let mut pairs = Vec::with_capacity(prefix + middle.len() + suffix);
+    pairs.extend((0..prefix).map(|k| Pair::Matched(k, k)));
+    pairs.extend(middle.into_iter().map(|pair| match pair {
+        Pair::Matched(i, j) => Pair::Matched(i + prefix, j + prefix),
+        Pair::Deleted(i) => Pair::Deleted(i + prefix),
+        Pair::Inserted(j) => Pair::Inserted(j + prefix),
+    }));
+    pairs.extend((0..suffix).map(|k| Pair::Matched(old_end + k, new_end + k)));
+    pairs
+}
+
 /// The alignment of a list of items, before moves are known.
 enum Node<'a> {
     Matched {
@@ -182,23 +233,12 @@ impl<'a> Aligner<'a> {
                 })
                 .collect();
         }
-        let old_keys: Vec<u64> = old_texts.iter().map(|t| key(t)).collect();
         // The new items the same as the old at the same place from the start or from the
-        // end (most of them) take the old one's fingerprint.
+        // end (most of them) are matched without fingerprints: only the items between
+        // them are aligned (see `align_middle`).
         let suffix = (1..=shortest - prefix)
             .take_while(|&k| old_texts[old.len() - k] == new_texts[new.len() - k])
             .count();
-        let new_keys: Vec<u64> = (0..new.len())
-            .map(|j| {
-                if j < prefix {
-                    old_keys[j]
-                } else if j >= new.len() - suffix {
-                    old_keys[old.len() - (new.len() - j)]
-                } else {
-                    key(&new_texts[j])
-                }
-            })
-            .collect();
         // Profiles are only needed for items in gaps: computed on demand, an old and a
         // new item's together when neither has one yet (mostly an edited item).
         let mut old_profiles: Vec<std::cell::OnceCell<Profile>> =
@@ -221,7 +261,7 @@ impl<'a> Aligner<'a> {
                 s
             }
         };
-        let pairs = align(&old_keys, &new_keys, &similar, ITEM_THRESHOLD);
+        let pairs = align_middle(&old_texts, &new_texts, prefix, suffix, &similar);
         pairs
             .into_iter()
             .map(|pair| match pair {
@@ -618,5 +658,53 @@ pub(crate) fn empty_like(r: &Resolution) -> Resolution {
         sections: Vec::new(),
         annexes: Vec::new(),
         span: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Item texts for the test: few, so lists share many, and some with the same
+    /// fingerprint but other spaces (the same words).
+    const TEXTS: &[&str] = &[
+        "one two",
+        "one  two",
+        "three four five",
+        "three four six",
+        "seven",
+        "seven\u{a0}",
+        "eight nine",
+    ];
+
+    proptest::proptest! {
+        /// Aligning only the items between the texts both lists begin and end with gives
+        /// the alignment of the whole lists.
+        #[test]
+        fn the_middle_aligns_as_the_whole_lists(
+            old in proptest::collection::vec(0..TEXTS.len(), 0..9),
+            new in proptest::collection::vec(0..TEXTS.len(), 0..9),
+        ) {
+            let texts = |picks: &[usize]| -> Vec<Cow<'static, str>> {
+                picks.iter().map(|&k| Cow::Borrowed(TEXTS[k])).collect()
+            };
+            let (old, new) = (texts(&old), texts(&new));
+            let shortest = old.len().min(new.len());
+            let prefix = (0..shortest).take_while(|&k| old[k] == new[k]).count();
+            let suffix = (1..=shortest - prefix)
+                .take_while(|&k| old[old.len() - k] == new[new.len() - k])
+                .count();
+            let profiles = |texts: &[Cow<'_, str>]| -> Vec<Profile> {
+                texts.iter().map(|t| Profile::new(t)).collect()
+            };
+            let (po, pn) = (profiles(&old), profiles(&new));
+            let similar = |a: usize, b: usize| po[a].similarity(&pn[b]);
+            let keys = |texts: &[Cow<'_, str>]| -> Vec<u64> { texts.iter().map(|t| key(t)).collect() };
+            let whole = align(&keys(&old), &keys(&new), &similar, ITEM_THRESHOLD);
+            proptest::prop_assert_eq!(
+                align_middle(&old, &new, prefix, suffix, &similar),
+                whole
+            );
+        }
     }
 }

@@ -131,9 +131,9 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     let new_end = n.len() - (o.len() - end);
-    let mut old_tokens = Vec::with_capacity((end - start) / 4);
+    let mut old_tokens = Vec::with_capacity(token_room(end - start));
     word_tokens_into(&old[start..end], ascii, &mut old_tokens);
-    let mut new_tokens = Vec::with_capacity((new_end - start) / 4);
+    let mut new_tokens = Vec::with_capacity(token_room(new_end - start));
     word_tokens_into(&new[start..new_end], ascii, &mut new_tokens);
     let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii);
     // The window's first and last tokens are the same in both versions and nowhere else.
@@ -284,7 +284,7 @@ static BYTE_CLASS: [u8; 256] = {
 /// The tokens of a text ([`tokens`]), with runs of spaces of any kind (line ends
 /// excepted) as one token.
 pub fn word_tokens(text: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut out = Vec::with_capacity(token_room(text.len()));
     word_tokens_into(text, text.is_ascii(), &mut out);
     out
 }
@@ -342,19 +342,26 @@ fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a st
         .find(|&i| o[i] == b' ' && graphic(o[i - 1]))
         .unwrap_or(o.len());
     let shift = n.len() - (o.len() - end);
-    let mut old_tokens = Vec::with_capacity(old.len() / 4);
+    let mut old_tokens = Vec::with_capacity(token_room(old.len()));
     word_tokens_into(&old[..start], ascii, &mut old_tokens);
     let head = old_tokens.len();
     word_tokens_into(&old[start..end], ascii, &mut old_tokens);
     let tail = old_tokens.len();
     word_tokens_into(&old[end..], ascii, &mut old_tokens);
-    let mut new_tokens = Vec::with_capacity(old_tokens.len() + (shift - start) / 4);
+    let mut new_tokens = Vec::with_capacity(old_tokens.len() + token_room(shift - start));
     // The same text: its tokens (slices of `old`) serve for `new` too, since only the
     // tokens' text and lengths are read.
     new_tokens.extend_from_slice(&old_tokens[..head]);
     word_tokens_into(&new[start..shift], ascii, &mut new_tokens);
     new_tokens.extend_from_slice(&old_tokens[tail..]);
     (old_tokens, new_tokens)
+}
+
+/// Room for the tokens of `bytes` bytes of text: resolution text has a token every
+/// three to four bytes (words, the spaces between them, punctuation), so a vector this
+/// large seldom grows.
+fn token_room(bytes: usize) -> usize {
+    bytes / 3 + 8
 }
 
 /// Whether a token is spaces of any kind, line ends excepted.
