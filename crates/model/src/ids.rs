@@ -46,26 +46,39 @@ fn assign_ids(resolution: &mut Resolution, mode: Wids) {
             SectionKind::Preamble => "preamble",
             SectionKind::Operative | SectionKind::Division => "body",
         };
-        let name = match section.kind {
+        // Built in one string, as the items' ids are.
+        let mut id = String::with_capacity(prefix.len() + 24);
+        id.push_str(prefix);
+        id.push_str("__");
+        match section.kind {
             SectionKind::Division => {
-                let heading = section.heading.accepted();
-                let number = heading.split_whitespace().nth(1).unwrap_or("").to_string();
-                format!("sec_{}", slug(&number))
+                let heading = section.heading.accepted_str();
+                id.push_str("sec_");
+                slug_into(heading.split_whitespace().nth(1).unwrap_or(""), &mut id);
             }
             _ => {
-                let s = slug(&section.heading.view_or_rejected());
-                if s.is_empty() { "part".to_string() } else { s }
+                let start = id.len();
+                let accepted = section.heading.accepted_str();
+                if accepted.trim().is_empty() {
+                    slug_into(&section.heading.rejected(), &mut id);
+                } else {
+                    slug_into(&accepted, &mut id);
+                }
+                if id.len() == start {
+                    id.push_str("part");
+                }
             }
-        };
-        let eid = siblings.unique(format!("{prefix}__{name}"), |j| {
-            resolution.sections[j].eid.as_str()
-        });
+        }
+        let eid = siblings.unique(id, |j| resolution.sections[j].eid.as_str());
         let section = &mut resolution.sections[n];
         set_wid(&mut section.wid, &eid, mode);
         section.eid = eid;
     }
+    // One table of given ids per depth, emptied for each list of siblings and kept with
+    // its room: a table per list grew in steps, for every list of every document read.
+    let mut tables = Vec::new();
     for section in &mut resolution.sections {
-        assign_items(&mut section.items, &section.eid, mode);
+        assign_items(&mut section.items, &section.eid, mode, &mut tables, 0);
     }
     siblings.clear();
     for n in 0..resolution.annexes.len() {
@@ -83,8 +96,22 @@ fn assign_ids(resolution: &mut Resolution, mode: Wids) {
     }
 }
 
-fn assign_items(items: &mut [Item], parent: &str, mode: Wids) {
-    let mut siblings = Siblings::default();
+fn assign_items(
+    items: &mut [Item],
+    parent: &str,
+    mode: Wids,
+    tables: &mut Vec<Siblings>,
+    depth: usize,
+) {
+    if items.is_empty() {
+        return;
+    }
+    if tables.len() <= depth {
+        tables.resize_with(depth + 1, Siblings::default);
+    }
+    // Taken out while the children (one level deeper) use the tables below it.
+    let mut siblings = std::mem::take(&mut tables[depth]);
+    siblings.clear();
     let mut paragraph = 0u32;
     for n in 0..items.len() {
         // Built in one string: this runs for every item of every document read.
@@ -114,8 +141,9 @@ fn assign_items(items: &mut [Item], parent: &str, mode: Wids) {
         let item = &mut items[n];
         set_wid(&mut item.wid, &eid, mode);
         item.eid = eid;
-        assign_items(&mut item.children, &item.eid, mode);
+        assign_items(&mut item.children, &item.eid, mode, tables, depth + 1);
     }
+    tables[depth] = siblings;
 }
 
 fn push_number(out: &mut String, n: u32) {
@@ -220,22 +248,6 @@ fn slug_into(text: &str, out: &mut String) {
     }
     let kept = out[start..].trim_end_matches('.').len();
     out.truncate(start + kept);
-}
-
-trait ViewOrRejected {
-    fn view_or_rejected(&self) -> String;
-}
-
-impl ViewOrRejected for crate::content::Content {
-    /// The accepted text, or the rejected text for content that was deleted whole.
-    fn view_or_rejected(&self) -> String {
-        let accepted = self.accepted();
-        if accepted.trim().is_empty() {
-            self.rejected()
-        } else {
-            accepted
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1445,8 +1445,11 @@ fn sections(
                     out.push(section);
                     spare = lists;
                 }
+                // A heading's paragraph is read no more: its content moves into the section.
+                let (mark, span) = (p.mark.clone(), p.span);
+                let heading = std::mem::take(&mut paragraphs[i].content).trimmed();
                 builder = Some(
-                    SectionBuilder::new(*kind, p.content.clone().trimmed(), p.mark.clone(), p.span)
+                    SectionBuilder::new(*kind, heading, mark, span)
                         .reusing(std::mem::take(&mut spare)),
                 );
             }
@@ -1456,13 +1459,10 @@ fn sections(
                     out.push(section);
                     spare = lists;
                 }
-                let mut b = SectionBuilder::new(
-                    SectionKind::Division,
-                    p.content.clone().trimmed(),
-                    p.mark.clone(),
-                    p.span,
-                )
-                .reusing(std::mem::take(&mut spare));
+                let (mark, span) = (p.mark.clone(), p.span);
+                let heading = std::mem::take(&mut paragraphs[i].content).trimmed();
+                let mut b = SectionBuilder::new(SectionKind::Division, heading, mark, span)
+                    .reusing(std::mem::take(&mut spare));
                 // The division's title is the next unlabelled paragraph.
                 let mut j = i + 1;
                 while j < end && classes[j] == Class::Blank {
@@ -1474,7 +1474,7 @@ fn sections(
                     && find_label_in(&paragraphs[j].key(), false).is_none()
                     && !paragraphs[j].key().ends_with(['.', ';', ','])
                 {
-                    b.section.title = Some(paragraphs[j].content.clone().trimmed());
+                    b.section.title = Some(std::mem::take(&mut paragraphs[j].content).trimmed());
                     b.section.span = b.section.span.join(paragraphs[j].span);
                     i = j;
                 }
