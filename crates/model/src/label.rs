@@ -350,8 +350,19 @@ pub(crate) fn find_label_in(text: &str, bare_numbers: bool) -> Option<LabelFound
     None
 }
 
+/// Bytes of the spaces, tabs and no-break spaces at the start of `rest`.
 fn separator_len(rest: &str) -> usize {
-    rest.len() - rest.trim_start_matches([' ', '\t', '\u{a0}']).len()
+    // Read as bytes: U+00A0 is C2 A0.
+    let bytes = rest.as_bytes();
+    let mut at = 0;
+    loop {
+        match bytes.get(at..at + 2) {
+            Some([b' ' | b'\t', _]) => at += 1,
+            Some([0xC2, 0xA0]) => at += 2,
+            _ if matches!(bytes.get(at), Some(b' ' | b'\t')) => at += 1,
+            _ => return at,
+        }
+    }
 }
 
 fn find_letter_label(text: &str) -> Option<LabelFound<'_>> {
@@ -770,6 +781,12 @@ mod tests {
                 let new = letter_label_prefix(&text)
                     .map(|(l, p, s, end)| (l.to_string(), p, s.map(String::from), end));
                 prop_assert_eq!(new, old_letter_prefix(&text));
+            }
+
+            #[test]
+            fn separators_are_counted_as_trimming_counts_them(text in "[ \t\u{a0}\u{c2}a\u{2000}]{0,8}") {
+                let trimmed = text.trim_start_matches([' ', '\t', '\u{a0}']);
+                prop_assert_eq!(separator_len(&text), text.len() - trimmed.len());
             }
 
             #[test]
