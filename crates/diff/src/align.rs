@@ -39,6 +39,16 @@ impl Profile {
         })
     }
 
+    /// [`Profile::new`] of texts joined by spaces, without joining them: a space ends a
+    /// word, so the words are those of each text in turn.
+    pub fn of_texts<'t>(texts: impl Iterator<Item = &'t str>) -> Self {
+        HASHES.with_borrow_mut(|hashes| {
+            hashes.clear();
+            let len = texts.map(|text| word_hashes(text, hashes)).sum();
+            Self::of(hashes, len)
+        })
+    }
+
     /// The profiles of two versions of a text, [`Profile::new`] of each. The words of the
     /// text they begin and end with are hashed once: an edited paragraph is mostly such
     /// text. The versions are cut at an ASCII character that is not a letter or digit,
@@ -516,6 +526,19 @@ mod tests {
             proptest::prop_assert_eq!((po.words, po.len), (eo.words, eo.len));
             proptest::prop_assert_eq!((pn.words, pn.len), (en.words, en.len));
         }
+    }
+
+    #[test]
+    fn texts_are_profiled_as_joined_by_spaces() {
+        let texts = [
+            "Resolution 75 (Rev.",
+            "Dubai, 2012)",
+            "",
+            "\u{e9}t\u{e9} ITU-T's",
+        ];
+        let joined = Profile::new(&texts.join(" "));
+        let apart = Profile::of_texts(texts.iter().copied());
+        assert_eq!((apart.words, apart.len), (joined.words, joined.len));
     }
 
     const PIECES: &str = "(the|The|ITU|T|ITUT|2012|\u{e9}t\u{e9}|\u{c9}T\u{c9}|\u{212a}|’|§| |\u{a0}|-|,|\\.|a|b|resolution)";

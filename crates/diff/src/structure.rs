@@ -291,16 +291,18 @@ impl<'a> Aligner<'a> {
         };
         let old_keys: Vec<u64> = old.iter().map(|s| key(&heading(s))).collect();
         let new_keys: Vec<u64> = new.iter().map(|s| key(&heading(s))).collect();
+        // The words of all the section's items (as if joined by spaces, without joining).
         let body = |s: &Section| {
-            s.items
+            let texts: Vec<Cow<'_, str>> = s
+                .items
                 .iter()
                 .flat_map(Item::walk)
-                .map(|i| i.content.accepted())
-                .collect::<Vec<_>>()
-                .join(" ")
+                .map(|i| i.content.accepted_str())
+                .collect();
+            Profile::of_texts(texts.iter().map(|t| t.as_ref()))
         };
         // Profiles are only needed for sections in gaps: computed on demand.
-        let profile = |s: &Section| (Profile::new(&heading(s)), Profile::new(&body(s)));
+        let profile = |s: &Section| (Profile::new(&heading(s)), body(s));
         let old_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
             old.iter().map(|_| std::cell::OnceCell::new()).collect();
         let new_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
