@@ -67,12 +67,20 @@ impl Profile {
             common.clear();
             let mut len = word_hashes(&old[..start], common);
             len += word_hashes(&old[end..], common);
+            // The common words are sorted once; each middle's words are sorted alone and
+            // merged with them.
+            common.sort_unstable();
+            common.dedup();
             BOTH.with_borrow_mut(|hashes| {
                 let mut one = |middle: &str| {
                     hashes.clear();
-                    hashes.extend_from_slice(common);
                     let len = len + word_hashes(middle, hashes);
-                    Self::of(hashes, len)
+                    hashes.sort_unstable();
+                    hashes.dedup();
+                    Self {
+                        words: merge_distinct(common, hashes),
+                        len,
+                    }
                 };
                 (one(&old[start..end]), one(&new[start..new_end]))
             })
@@ -109,6 +117,32 @@ impl Profile {
         }
         2.0 * common as f64 / total as f64
     }
+}
+
+/// The union of two sorted lists of distinct numbers, sorted and distinct.
+fn merge_distinct(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 thread_local! {
