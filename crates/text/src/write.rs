@@ -1,5 +1,7 @@
 //! The plain-text and Markdown (CriticMarkup) writers.
 
+use std::borrow::Cow;
+
 use amend_model::{ChangeKind, Content, Document, Span, View};
 
 use rayon::prelude::*;
@@ -14,12 +16,11 @@ const PARALLEL_FROM: usize = 16;
 pub fn write_text(document: &Document, view: Option<View>) -> String {
     let mut out = String::new();
     for_each_line(document, &mut |line| {
-        let text_of = |content: &Content| match view {
-            Some(v) => content.view(v),
-            None => content.written(),
-        };
-        let label = line.label.map(text_of).unwrap_or_default();
-        let content = text_of(&line.content);
+        let label = line
+            .label
+            .map(|label| text_in(label, view))
+            .unwrap_or_default();
+        let content = text_in(&line.content, view);
         let label = label.trim();
         let joined = match view {
             Some(v) => joins_next(line.mark, v == View::Accepted),
@@ -39,6 +40,28 @@ pub fn write_text(document: &Document, view: Option<View>) -> String {
         }
     });
     out
+}
+
+/// The text of `content` in `view` (as written without one), borrowed when one span makes
+/// it up (most lines): no copy per line.
+fn text_in(content: &Content, view: Option<View>) -> Cow<'_, str> {
+    match view {
+        Some(v) => content.view_str(v),
+        None => written_str(content),
+    }
+}
+
+/// [`Content::written`], borrowed when one span makes it up.
+fn written_str(content: &Content) -> Cow<'_, str> {
+    let mut shown = content
+        .spans
+        .iter()
+        .filter(|s| s.kind() != Some(ChangeKind::Comment));
+    match (shown.next(), shown.next()) {
+        (None, _) => Cow::Borrowed(""),
+        (Some(only), None) => Cow::Borrowed(&only.text),
+        _ => Cow::Owned(content.written()),
+    }
 }
 
 /// The whole document in the plain-text layout with its changes as CriticMarkup, so that
