@@ -34,12 +34,14 @@ const CHUNK: usize = 1 << 20;
 /// Blocks at least this large take their own stretch of the reservation.
 const LARGE: usize = CHUNK / 4;
 /// Blocks are carved in multiples of this (and aligned to it unless asked for more), so
-/// that a freed small block fits any request of its size class.
+/// that a freed block fits any request of its size class.
 const GRAIN: usize = 16;
-/// Freed blocks up to this size are kept per thread by size class and handed out again:
-/// a run's short-lived strings and vectors then reuse the same, cached, memory.
+/// Freed blocks below [`LARGE`] are kept per thread by size class and handed out again,
+/// so that a run's short-lived strings and vectors reuse the same, cached, memory instead
+/// of touching fresh pages: up to this size the classes are [`GRAIN`] apart, above it
+/// they are powers of two.
 const SMALL: usize = 512;
-const CLASSES: usize = SMALL / GRAIN;
+const CLASSES: usize = SMALL / GRAIN + (LARGE.trailing_zeros() - SMALL.trailing_zeros()) as usize;
 
 thread_local! {
     /// The thread's chunk: the next free address and the chunk's end.
@@ -106,12 +108,25 @@ fn in_arena(ptr: *mut u8) -> bool {
 
 /// The room a block of `size` bytes takes.
 fn room(size: usize) -> usize {
-    size.next_multiple_of(GRAIN)
+    if size <= SMALL || size >= LARGE {
+        size.max(1).next_multiple_of(GRAIN)
+    } else {
+        size.next_power_of_two()
+    }
 }
 
 /// The free list for blocks of `size` bytes aligned to `align`, if such blocks are kept.
 fn class(size: usize, align: usize) -> Option<usize> {
-    (size <= SMALL && align <= GRAIN).then(|| room(size.max(1)) / GRAIN - 1)
+    if align > GRAIN || size >= LARGE {
+        return None;
+    }
+    let room = room(size);
+    Some(if room <= SMALL {
+        room / GRAIN - 1
+    } else {
+        // 1 KiB is the first class above the grain classes.
+        SMALL / GRAIN + (room.trailing_zeros() - SMALL.trailing_zeros() - 1) as usize
+    })
 }
 
 /// Takes `size` bytes from the reservation itself; `None` once the budget is spent.
@@ -287,6 +302,13 @@ mod tests {
             let again = allocator.alloc(Layout::from_size_align(33, 4).expect("layout"));
             assert_eq!(again, block);
             assert_ne!(again, other);
+            // Above the grain classes, by powers of two.
+            let middle = Layout::from_size_align(3000, 8).expect("layout");
+            let block = allocator.alloc(middle);
+            let _keep = allocator.alloc(layout);
+            allocator.dealloc(block, middle);
+            let again = allocator.alloc(Layout::from_size_align(4096, 16).expect("layout"));
+            assert_eq!(again, block);
         }
         // Once the budget is spent, blocks come from the system allocator.
         let huge = Layout::from_size_align(128 << 20, 8).expect("layout");
