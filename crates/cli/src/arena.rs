@@ -39,9 +39,11 @@ const GRAIN: usize = 16;
 /// Freed blocks below [`LARGE`] are kept per thread by size class and handed out again,
 /// so that a run's short-lived strings and vectors reuse the same, cached, memory instead
 /// of touching fresh pages: up to this size the classes are [`GRAIN`] apart, above it
-/// they are powers of two.
-const SMALL: usize = 512;
-const CLASSES: usize = SMALL / GRAIN + (LARGE.trailing_zeros() - SMALL.trailing_zeros()) as usize;
+/// there are four per power of two (a block wastes at most a fifth of its room).
+const SMALL: usize = 1024;
+const STEPS_PER_POWER: usize = 4;
+const CLASSES: usize =
+    SMALL / GRAIN + STEPS_PER_POWER * (LARGE.trailing_zeros() - SMALL.trailing_zeros()) as usize;
 
 thread_local! {
     /// The thread's chunk: the next free address and the chunk's end.
@@ -111,8 +113,15 @@ fn room(size: usize) -> usize {
     if size <= SMALL || size >= LARGE {
         size.max(1).next_multiple_of(GRAIN)
     } else {
-        size.next_power_of_two()
+        size.next_multiple_of(step(size))
     }
+}
+
+/// Between [`SMALL`] and [`LARGE`]: the spacing of the classes for blocks of `size` bytes,
+/// a quarter of the power of two just below.
+fn step(size: usize) -> usize {
+    let power = usize::BITS - 1 - (size - 1).leading_zeros();
+    1 << (power - STEPS_PER_POWER.trailing_zeros())
 }
 
 /// The free list for blocks of `size` bytes aligned to `align`, if such blocks are kept.
@@ -121,12 +130,17 @@ fn class(size: usize, align: usize) -> Option<usize> {
         return None;
     }
     let room = room(size);
-    Some(if room <= SMALL {
-        room / GRAIN - 1
-    } else {
-        // 1 KiB is the first class above the grain classes.
-        SMALL / GRAIN + (room.trailing_zeros() - SMALL.trailing_zeros() - 1) as usize
-    })
+    if room <= SMALL {
+        return Some(room / GRAIN - 1);
+    }
+    // `room` is 5, 6, 7 or 8 steps of its power of two.
+    let step = step(size);
+    let power = step.trailing_zeros() + STEPS_PER_POWER.trailing_zeros();
+    Some(
+        SMALL / GRAIN
+            + STEPS_PER_POWER * (power - SMALL.trailing_zeros()) as usize
+            + (room / step - STEPS_PER_POWER - 1),
+    )
 }
 
 /// Takes `size` bytes from the reservation itself; `None` once the budget is spent.
@@ -246,6 +260,27 @@ unsafe impl GlobalAlloc for Allocator {
 mod tests {
     use super::*;
 
+    #[test]
+    fn size_classes_cover_their_blocks_and_stay_in_range() {
+        let mut last = (usize::MAX, 0);
+        for size in 1..LARGE {
+            let room = room(size);
+            assert!(room >= size && room % GRAIN == 0, "room {room} for {size}");
+            assert!(room - size < size / 4 + GRAIN, "waste of {size}: {room}");
+            let class = class(size, 8).expect("a class below LARGE");
+            assert!(class < CLASSES);
+            // Classes rise with the room, and one class has one room.
+            if class == last.0 {
+                assert_eq!(room, last.1, "class {class}");
+            } else {
+                assert!(size == 1 || class == last.0 + 1, "class of {size}");
+            }
+            last = (class, room);
+        }
+        assert_eq!(class(LARGE, 8), None);
+        assert_eq!(class(64, 32), None);
+    }
+
     // One test owns the switch: the arena stays on for the rest of the test process.
     #[test]
     fn arena_blocks_are_aligned_distinct_and_grow_in_place() {
@@ -302,12 +337,12 @@ mod tests {
             let again = allocator.alloc(Layout::from_size_align(33, 4).expect("layout"));
             assert_eq!(again, block);
             assert_ne!(again, other);
-            // Above the grain classes, by powers of two.
+            // Above the grain classes, four classes per power of two.
             let middle = Layout::from_size_align(3000, 8).expect("layout");
             let block = allocator.alloc(middle);
             let _keep = allocator.alloc(layout);
             allocator.dealloc(block, middle);
-            let again = allocator.alloc(Layout::from_size_align(4096, 16).expect("layout"));
+            let again = allocator.alloc(Layout::from_size_align(3072, 16).expect("layout"));
             assert_eq!(again, block);
         }
         // Once the budget is spent, blocks come from the system allocator.
