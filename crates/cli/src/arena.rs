@@ -265,7 +265,10 @@ mod tests {
         let mut last = (usize::MAX, 0);
         for size in 1..LARGE {
             let room = room(size);
-            assert!(room >= size && room % GRAIN == 0, "room {room} for {size}");
+            assert!(
+                room >= size && room.is_multiple_of(GRAIN),
+                "room {room} for {size}"
+            );
             assert!(room - size < size / 4 + GRAIN, "waste of {size}: {room}");
             let class = class(size, 8).expect("a class below LARGE");
             assert!(class < CLASSES);
