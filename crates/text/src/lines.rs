@@ -59,11 +59,11 @@ pub fn lines(document: &Document) -> Vec<Line> {
 /// Calls `f` with every line of a document, in order.
 pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
     match &document.body {
-        Body::Resolution(r) => resolution(r, f),
+        Body::Resolution(r) => resolution_lines(r, f),
         Body::Collection(c) => {
             blocks(&c.front_matter, f);
             for r in &c.resolutions {
-                resolution(r, f);
+                resolution_lines(r, f);
             }
         }
         Body::Contribution(c) => {
@@ -75,7 +75,7 @@ pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRe
                     f(LineRef::owned(Content::plain(margin.clone())));
                 }
                 if let Some(r) = &proposal.resolution {
-                    resolution(r, f);
+                    resolution_lines(r, f);
                 }
             }
             for part in &c.trailer {
@@ -84,44 +84,28 @@ pub(crate) fn for_each_line<'a>(document: &'a Document, f: &mut dyn FnMut(LineRe
         }
         Body::Generic(g) => blocks(&g.blocks, f),
     }
-    footnotes(document, f);
+    footnote_lines(document, f);
 }
 
-/// The lines of a collection in three parts: those before its resolutions, each
-/// resolution's, and those after (the notes), so that a writer can lay the resolutions
-/// out in parallel. `None` for other documents.
-pub(crate) struct CollectionLines<'a> {
-    document: &'a Document,
-    pub resolutions: &'a [Resolution],
-}
-
-impl<'a> CollectionLines<'a> {
-    pub fn of(document: &'a Document) -> Option<Self> {
-        match &document.body {
-            Body::Collection(c) => Some(Self {
-                document,
-                resolutions: &c.resolutions,
-            }),
-            _ => None,
-        }
-    }
-
-    pub fn before(&self, f: &mut dyn FnMut(LineRef<'a>)) {
-        if let Body::Collection(c) = &self.document.body {
-            blocks(&c.front_matter, f);
-        }
-    }
-
-    pub fn resolution(r: &'a Resolution, f: &mut dyn FnMut(LineRef<'a>)) {
-        resolution(r, f);
-    }
-
-    pub fn after(&self, f: &mut dyn FnMut(LineRef<'a>)) {
-        footnotes(self.document, f);
+/// The resolutions of a collection, whose lines a writer may lay out in parallel and
+/// join in order: `for_each_line` of a collection is [`collection_front_lines`], each
+/// resolution's [`resolution_lines`], then [`footnote_lines`].
+pub(crate) fn collection_resolutions(document: &Document) -> Option<&[Resolution]> {
+    match &document.body {
+        Body::Collection(c) => Some(&c.resolutions),
+        _ => None,
     }
 }
 
-fn footnotes<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
+/// The lines before a collection's resolutions (none for other documents).
+pub(crate) fn collection_front_lines<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
+    if let Body::Collection(c) = &document.body {
+        blocks(&c.front_matter, f);
+    }
+}
+
+/// The lines of the document's notes, which come last.
+pub(crate) fn footnote_lines<'a>(document: &'a Document, f: &mut dyn FnMut(LineRef<'a>)) {
     for note in &document.footnotes {
         // A note inserted or deleted whole takes its marker line along; a note whose text
         // alone changed keeps its marker in both views.
@@ -148,7 +132,8 @@ fn envelope_part<'a>(part: &'a EnvelopePart, f: &mut dyn FnMut(LineRef<'a>)) {
     }
 }
 
-fn resolution<'a>(r: &'a Resolution, f: &mut dyn FnMut(LineRef<'a>)) {
+/// The lines of one resolution.
+pub(crate) fn resolution_lines<'a>(r: &'a Resolution, f: &mut dyn FnMut(LineRef<'a>)) {
     blocks(&r.front_matter, f);
     let tb = &r.title_block;
     f(LineRef::text(&tb.number_line));

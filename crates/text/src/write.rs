@@ -6,7 +6,10 @@ use amend_model::{ChangeKind, Content, Document, Span, View};
 
 use rayon::prelude::*;
 
-use crate::lines::{CollectionLines, LineRef, for_each_line, joins_next};
+use crate::lines::{
+    LineRef, collection_front_lines, collection_resolutions, footnote_lines, for_each_line,
+    joins_next, resolution_lines,
+};
 
 /// From this many resolutions on, a collection's resolutions are written in parallel.
 const PARALLEL_FROM: usize = 16;
@@ -68,17 +71,14 @@ fn written_str(content: &Content) -> Cow<'_, str> {
 /// accepting it gives the new text and rejecting it the old.
 pub fn write_markdown(document: &Document) -> String {
     let mut out = String::new();
-    match CollectionLines::of(document) {
-        Some(collection) if collection.resolutions.len() >= PARALLEL_FROM => {
-            collection.before(&mut |line| markdown_line(&mut out, &line));
-            let parts: Vec<String> = collection
-                .resolutions
+    match collection_resolutions(document) {
+        Some(resolutions) if resolutions.len() >= PARALLEL_FROM => {
+            collection_front_lines(document, &mut |line| markdown_line(&mut out, &line));
+            let parts: Vec<String> = resolutions
                 .par_iter()
                 .map(|resolution| {
                     let mut part = String::new();
-                    CollectionLines::resolution(resolution, &mut |line| {
-                        markdown_line(&mut part, &line)
-                    });
+                    resolution_lines(resolution, &mut |line| markdown_line(&mut part, &line));
                     part
                 })
                 .collect();
@@ -86,7 +86,7 @@ pub fn write_markdown(document: &Document) -> String {
             for part in parts {
                 out.push_str(&part);
             }
-            collection.after(&mut |line| markdown_line(&mut out, &line));
+            footnote_lines(document, &mut |line| markdown_line(&mut out, &line));
         }
         _ => for_each_line(document, &mut |line| markdown_line(&mut out, &line)),
     }
@@ -202,7 +202,7 @@ mod tests {
             .collect();
         let document = read_critic(&text, &ReadOptions::default());
         assert!(
-            CollectionLines::of(&document).is_some_and(|c| c.resolutions.len() > PARALLEL_FROM),
+            collection_resolutions(&document).is_some_and(|r| r.len() > PARALLEL_FROM),
             "a collection of resolutions"
         );
         let mut expected = String::new();
