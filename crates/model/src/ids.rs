@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::content::Content;
 use crate::document::{Item, Resolution, SectionKind};
 
 /// Assigns `eid` and `wid` to every section, item and annex of a resolution.
@@ -56,18 +57,7 @@ fn assign_ids(resolution: &mut Resolution, mode: Wids) {
                 id.push_str("sec_");
                 slug_into(heading.split_whitespace().nth(1).unwrap_or(""), &mut id);
             }
-            _ => {
-                let start = id.len();
-                let accepted = section.heading.accepted_str();
-                if accepted.trim().is_empty() {
-                    slug_into(&section.heading.rejected(), &mut id);
-                } else {
-                    slug_into(&accepted, &mut id);
-                }
-                if id.len() == start {
-                    id.push_str("part");
-                }
-            }
+            _ => push_slug(&section.heading, "part", &mut id),
         }
         let eid = siblings.unique(id, |j| resolution.sections[j].eid.as_str());
         let section = &mut resolution.sections[n];
@@ -120,16 +110,7 @@ fn assign_items(
         match &items[n].label {
             Some(label) => {
                 id.push_str("__item_");
-                let accepted = label.written.accepted_str();
-                let start = id.len();
-                if accepted.trim().is_empty() {
-                    slug_into(&label.written.rejected(), &mut id);
-                } else {
-                    slug_into(&accepted, &mut id);
-                }
-                if id.len() == start {
-                    id.push('x');
-                }
+                push_slug(&label.written, "x", &mut id);
             }
             None => {
                 paragraph += 1;
@@ -231,6 +212,21 @@ pub fn slug(text: &str) -> String {
 }
 
 /// Appends the [`slug`] of `text` to `out` (ids are built in one string).
+/// Appends the slug of `content`'s accepted text (its rejected text when nothing of it is
+/// accepted), or `fallback` when that slug is empty.
+fn push_slug(content: &Content, fallback: &str, id: &mut String) {
+    let start = id.len();
+    let accepted = content.accepted_str();
+    if accepted.trim().is_empty() {
+        slug_into(&content.rejected(), id);
+    } else {
+        slug_into(&accepted, id);
+    }
+    if id.len() == start {
+        id.push_str(fallback);
+    }
+}
+
 fn slug_into(text: &str, out: &mut String) {
     let start = out.len();
     let mut gap = false;
