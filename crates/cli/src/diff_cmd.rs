@@ -3,13 +3,16 @@
 
 use std::io::{IsTerminal, Write};
 
+use amend_diff::align::Pair;
 use amend_diff::{DiffOptions, diff, diff_document};
-use amend_model::Document;
+use amend_model::{Body, Document};
 use amend_render::{HtmlOptions, Layout, TermOptions};
 use amend_text::ReadOptions;
+use amend_text::ResolutionText;
 use anyhow::Context;
 
-use crate::input::{self, Format};
+use crate::input::{self, Format, Input};
+use rayon::prelude::*;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,23 +92,31 @@ fn write_out(output: &Option<String>, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
-    // Large inputs are read in parallel; for small ones a second thread costs more than
-    // it saves.
-    let (old, new) = if crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT {
-        std::thread::scope(|s| {
-            let old = s.spawn(|| read(&args.old, args.from));
-            let new = read(&args.new, args.from);
-            (old.join().expect("reader thread"), new)
-        })
-    } else {
-        (read(&args.old, args.from), read(&args.new, args.from))
-    };
-    let (old, new) = (old?, new?);
     let options = DiffOptions {
         author: args.author.clone(),
         date: args.date.clone(),
         hide_boilerplate: args.no_boilerplate,
         ..DiffOptions::default()
+    };
+    let large = crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT;
+    let (old, new) = if large && args.to == DiffOutput::Md && !any_docx(args) {
+        let (old, new) = load_both(args)?;
+        if let Some(markdown) = markdown_by_parts(&old, &new, &options) {
+            let written = write_out(&args.output, markdown.as_bytes());
+            crate::keep_until_exit((old, new, markdown));
+            return written;
+        }
+        read_both(
+            args,
+            || input::read_loaded(&old, &ReadOptions::default()),
+            || input::read_loaded(&new, &ReadOptions::default()),
+        )?
+    } else {
+        read_both(
+            args,
+            || read(&args.old, args.from),
+            || read(&args.new, args.from),
+        )?
     };
     let written = match args.to {
         // These show the marks only: the change list is not made.
@@ -124,6 +135,83 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     };
     crate::keep_until_exit((old, new));
     written
+}
+
+/// Runs both reads, in parallel for large inputs (for small ones a second thread costs
+/// more than it saves).
+fn read_both(
+    args: &DiffArgs,
+    old: impl FnOnce() -> anyhow::Result<Document> + Send,
+    new: impl FnOnce() -> anyhow::Result<Document>,
+) -> anyhow::Result<(Document, Document)> {
+    let (old, new) = if crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT {
+        std::thread::scope(|s| {
+            let old = s.spawn(old);
+            let new = new();
+            (old.join().expect("reader thread"), new)
+        })
+    } else {
+        (old(), new())
+    };
+    Ok((old?, new?))
+}
+
+fn any_docx(args: &DiffArgs) -> bool {
+    input::wants_docx(&args.old, args.from) || input::wants_docx(&args.new, args.from)
+}
+
+/// Loads both inputs as text, in parallel.
+fn load_both(args: &DiffArgs) -> anyhow::Result<(Input, Input)> {
+    let (old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| input::load(&args.old, args.from));
+        let new = input::load(&args.new, args.from);
+        (old.join().expect("reader thread"), new)
+    });
+    Ok((old?, new?))
+}
+
+/// The Markdown redline of two plain-text collections whose resolutions pair one to one
+/// (the same number lines, in the same order), made one resolution at a time: each pair
+/// is read, compared and written, and its memory goes to the next, instead of both whole
+/// models and the marked one being held at once. The output is the one the whole
+/// documents give (each part reads as the whole reads it, and a collection's pairs are
+/// compared one by one anyway). `None` when the inputs are not such a pair.
+fn markdown_by_parts(old: &Input, new: &Input, options: &DiffOptions) -> Option<String> {
+    if old.format != Format::Text || new.format != Format::Text {
+        return None;
+    }
+    let old_parts = amend_text::split_collection(&old.text)?;
+    let new_parts = amend_text::split_collection(&new.text)?;
+    let pairs = amend_diff::pair_resolutions(
+        old_parts.iter().map(|p| p.number.as_str()),
+        new_parts.iter().map(|p| p.number.as_str()),
+    );
+    let read = |part: Option<&ResolutionText<'_>>| {
+        part.map(
+            |p| match amend_text::read_part(p, &ReadOptions::default()).body {
+                Body::Resolution(r) => Ok(r),
+                // A part starts with a number line, so it reads as one resolution.
+                _ => Err(()),
+            },
+        )
+        .transpose()
+    };
+    let parts: Result<Vec<String>, ()> = pairs
+        .into_par_iter()
+        .map(|pair| {
+            let (old, new) = match pair {
+                Pair::Matched(i, j) => (Some(&old_parts[i]), Some(&new_parts[j])),
+                Pair::Deleted(i) => (Some(&old_parts[i]), None),
+                Pair::Inserted(j) => (None, Some(&new_parts[j])),
+            };
+            let (old, new) = (read(old)?, read(new)?);
+            let marked = amend_diff::diff_member(old.as_ref(), new.as_ref(), options);
+            Ok(marked.map_or_else(String::new, |r| {
+                amend_text::write_markdown(&Document::new(Body::Resolution(r)))
+            }))
+        })
+        .collect();
+    parts.ok().map(|parts| parts.concat())
 }
 
 /// The outputs made from the marked document alone.

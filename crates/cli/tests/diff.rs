@@ -133,19 +133,14 @@ fn collection(text: &str, copies: usize) -> String {
         .join("\n")
 }
 
-/// From a megabyte of input on, the binary takes its blocks from its own arena (see
-/// `arena.rs`); the redline must be the one the library makes with the system allocator.
-#[test]
-fn large_inputs_give_the_same_redline_as_the_library() {
-    let (old, new) = pair();
-    let old_text = collection(&std::fs::read_to_string(&old).expect("old"), 80);
-    let new_text = collection(&std::fs::read_to_string(&new).expect("new"), 80);
-    assert!(old_text.len() + new_text.len() >= 1 << 20, "large enough");
-    let dir = std::env::temp_dir().join(format!("amend-large-diff-{}", std::process::id()));
+/// The binary's Markdown redline of two texts, checked against the library's (whole
+/// documents, system allocator) and against the new text.
+fn assert_binary_redline_is_the_library_s(old_text: &str, new_text: &str, name: &str) {
+    let dir = std::env::temp_dir().join(format!("amend-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let (old_path, new_path) = (dir.join("old.txt"), dir.join("new.txt"));
-    std::fs::write(&old_path, &old_text).expect("write old");
-    std::fs::write(&new_path, &new_text).expect("write new");
+    std::fs::write(&old_path, old_text).expect("write old");
+    std::fs::write(&new_path, new_text).expect("write new");
     let out = amend(&[
         "diff",
         old_path.to_str().expect("path"),
@@ -161,18 +156,46 @@ fn large_inputs_give_the_same_redline_as_the_library() {
     );
     let options = ReadOptions::default();
     let expected = amend_text::write_markdown(&amend_diff::diff_document(
-        &amend_text::read_plain(&old_text, &options),
-        &amend_text::read_plain(&new_text, &options),
+        &amend_text::read_plain(old_text, &options),
+        &amend_text::read_plain(new_text, &options),
         &amend_diff::DiffOptions::default(),
     ));
     let md = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
         md == expected,
-        "the binary's redline differs from the library's"
+        "{name}: the binary's redline differs from the library's"
     );
     let doc = read_critic(&md, &options);
     assert_eq!(
-        first_difference(&write_text(&doc, Some(View::Accepted)), &new_text),
+        first_difference(&write_text(&doc, Some(View::Accepted)), new_text),
         None
     );
+}
+
+/// From a megabyte of input on, the binary takes its blocks from its own arena (see
+/// `arena.rs`) and compares plain-text collections one resolution at a time; the redline
+/// must be the one the library makes of the whole documents with the system allocator.
+#[test]
+fn large_inputs_give_the_same_redline_as_the_library() {
+    let (old, new) = pair();
+    let old_text = collection(&std::fs::read_to_string(&old).expect("old"), 80);
+    let new_text = collection(&std::fs::read_to_string(&new).expect("new"), 80);
+    assert!(old_text.len() + new_text.len() >= 1 << 20, "large enough");
+    // These are cut into resolutions, so the binary takes the part-by-part path.
+    assert!(amend_text::split_collection(&old_text).is_some());
+    assert!(amend_text::split_collection(&new_text).is_some());
+    assert_binary_redline_is_the_library_s(&old_text, &new_text, "large-diff");
+
+    // Resolutions deleted, inserted, and two run together (a number line lost).
+    let new_text = new_text
+        .replacen("RESOLUTION 7 ", "RESOLUTION 7bis ", 1)
+        .replacen("RESOLUTION 30 ", "RESOLUTION 300 ", 1)
+        .replacen("\nRESOLUTION 50 ", " RESOLUTION 50 ", 1);
+    assert!(amend_text::split_collection(&new_text).is_some());
+    assert_binary_redline_is_the_library_s(&old_text, &new_text, "large-diff-pairs");
+
+    // Not cut (text before the first resolution): the whole documents are compared.
+    let front = format!("Compilation of resolutions\n{new_text}");
+    assert!(amend_text::split_collection(&front).is_none());
+    assert_binary_redline_is_the_library_s(&old_text, &front, "large-diff-front");
 }

@@ -220,29 +220,64 @@ fn footnotes(marks: &Marks<'_>, old: &[Footnote], new: &[Footnote]) -> Option<Ve
     )
 }
 
+/// How the resolutions of two collections pair up, given their numbers (the instruments'
+/// numbers, as the title lines give them): the same number in the same order is the same
+/// resolution; the rest were deleted or inserted whole.
+pub fn pair_resolutions<'a>(
+    old: impl IntoIterator<Item = &'a str>,
+    new: impl IntoIterator<Item = &'a str>,
+) -> Vec<align::Pair> {
+    let old_keys: Vec<u64> = old.into_iter().map(generic::key).collect();
+    let new_keys: Vec<u64> = new.into_iter().map(generic::key).collect();
+    align::align(&old_keys, &new_keys, &|_, _| 0.0, 1.0)
+}
+
+/// One resolution of a collection compared as [`diff_document`] compares it there: a pair
+/// of [`pair_resolutions`], with `None` on the side of a resolution inserted or deleted
+/// whole. For callers that compare a collection one resolution at a time.
+pub fn diff_member(
+    old: Option<&Resolution>,
+    new: Option<&Resolution>,
+    options: &DiffOptions,
+) -> Option<Resolution> {
+    member(&Marks { options }, old, new)
+}
+
+fn member(
+    marks: &Marks<'_>,
+    old: Option<&Resolution>,
+    new: Option<&Resolution>,
+) -> Option<Resolution> {
+    Some(match (old, new) {
+        (Some(o), Some(n)) => structure::diff_resolution(marks, o, n),
+        (Some(o), None) => structure::diff_resolution(marks, o, &structure::empty_like(o)),
+        (None, Some(n)) => structure::diff_resolution(marks, &structure::empty_like(n), n),
+        (None, None) => return None,
+    })
+}
+
 fn collection(marks: &Marks<'_>, old: &Collection, new: &Collection) -> Collection {
-    let number = |r: &Resolution| generic::key(&r.title_block.instrument.number);
-    let old_keys: Vec<u64> = old.resolutions.iter().map(number).collect();
-    let new_keys: Vec<u64> = new.resolutions.iter().map(number).collect();
-    let pairs = align::align(&old_keys, &new_keys, &|_, _| 0.0, 1.0);
-    let one = |p: align::Pair| match p {
-        align::Pair::Matched(i, j) => {
-            structure::diff_resolution(marks, &old.resolutions[i], &new.resolutions[j])
-        }
-        align::Pair::Deleted(i) => {
-            let o = &old.resolutions[i];
-            structure::diff_resolution(marks, o, &structure::empty_like(o))
-        }
-        align::Pair::Inserted(j) => {
-            let n = &new.resolutions[j];
-            structure::diff_resolution(marks, &structure::empty_like(n), n)
-        }
+    let pairs = pair_resolutions(
+        old.resolutions
+            .iter()
+            .map(|r| r.title_block.instrument.number.as_str()),
+        new.resolutions
+            .iter()
+            .map(|r| r.title_block.instrument.number.as_str()),
+    );
+    let one = |p: align::Pair| {
+        let (o, n) = match p {
+            align::Pair::Matched(i, j) => (Some(&old.resolutions[i]), Some(&new.resolutions[j])),
+            align::Pair::Deleted(i) => (Some(&old.resolutions[i]), None),
+            align::Pair::Inserted(j) => (None, Some(&new.resolutions[j])),
+        };
+        member(marks, o, n)
     };
     // Resolutions are independent: many are diffed in parallel.
     let resolutions = if pairs.len() > 16 {
-        pairs.into_par_iter().map(one).collect()
+        pairs.into_par_iter().filter_map(one).collect()
     } else {
-        pairs.into_iter().map(one).collect()
+        pairs.into_iter().filter_map(one).collect()
     };
     Collection {
         front_matter: generic::diff_blocks(marks, &old.front_matter, &new.front_matter),

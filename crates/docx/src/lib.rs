@@ -231,6 +231,7 @@ pub fn read_docx_from<R: Read + Seek>(
         footnotes: read.footnotes,
         removed_markers: Vec::new(),
         source: options.source.clone(),
+        ..LayoutInput::default()
     }))
 }
 

@@ -102,6 +102,10 @@ pub struct LayoutInput {
     pub removed_markers: Vec<RemovedMarker>,
     /// The contribution's source given by the user (`--source`), overriding detection.
     pub source: Option<String>,
+    /// The paragraphs are a piece of a longer text that goes on after them (one
+    /// resolution of a collection read alone): their end is not the text's end, so
+    /// trailing blank and `[n]` paragraphs stay paragraphs, as in the whole.
+    pub continues: bool,
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
@@ -217,11 +221,12 @@ pub fn build(input: LayoutInput) -> Document {
         mut footnotes,
         removed_markers,
         source,
+        continues,
     } = input;
     let mut paragraphs = paragraphs;
 
     // Trailing `[n] text` paragraphs are footnotes (pandoc's plain text puts them there).
-    if footnotes.is_empty() {
+    if footnotes.is_empty() && !continues {
         footnotes = take_trailing_footnotes(&mut paragraphs);
     }
 
@@ -331,24 +336,34 @@ fn classify(paragraph: &Paragraph) -> Class {
     if paragraph.is_blank() {
         return Class::Blank;
     }
-    let key = paragraph.key();
-    let key = key.as_ref();
+    classify_key(
+        paragraph.key().as_ref(),
+        paragraph.style.as_deref(),
+        paragraph.list_label.is_some(),
+    )
+}
+
+/// The role of a non-blank paragraph from its key text, its style and whether it has a
+/// computed list label.
+fn classify_key(key: &str, style: Option<&str>, has_list_label: bool) -> Class {
+    let style_is =
+        |names: &[&str]| style.is_some_and(|s| names.iter().any(|n| s.eq_ignore_ascii_case(n)));
     // Each pattern below is anchored at the start and begins with one of a few words: a
     // line that starts with none of them cannot match, and is not searched. Every such
     // word starts with an ASCII capital, so most lines are ruled out by their first byte.
     let capital = key.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
-    if paragraph.style_is(&["ResNo", "DecNo", "RecNo"]) || (capital && title_line(key).is_some()) {
+    if style_is(&["ResNo", "DecNo", "RecNo"]) || (capital && title_line(key).is_some()) {
         return Class::Title;
     }
     if capital && starts_with_any(key, MARGIN_WORDS) && MARGIN_LINE.on(key).is_match(key) {
         return Class::Margin;
     }
-    if paragraph.style_is(&["SectionNo"])
+    if style_is(&["SectionNo"])
         || (capital && starts_with_any(key, DIVISION_WORDS) && DIVISION_LINE.on(key).is_match(key))
     {
         return Class::Division;
     }
-    if paragraph.style_is(&["AnnexNo", "AppendixNo"])
+    if style_is(&["AnnexNo", "AppendixNo"])
         || (capital && starts_with_any(key, ANNEX_WORDS) && ANNEX_LINE.on(key).is_match(key))
     {
         return Class::Annex;
@@ -365,12 +380,44 @@ fn classify(paragraph: &Paragraph) -> Class {
     {
         return Class::EnvelopeHeading(kind);
     }
-    if paragraph.list_label.is_none()
-        && let Some(kind) = heading_kind(key, paragraph.style_is(&["Call"]))
-    {
+    if !has_list_label && let Some(kind) = heading_kind(key, style_is(&["Call"])) {
         return Class::Heading(kind);
     }
     Class::Text
+}
+
+/// What the layout rules make of one line of plain text standing alone (as the text
+/// reader hands it over: one unmarked paragraph), as far as cutting a long text into its
+/// resolutions needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRole {
+    Blank,
+    /// A resolution's number line: a resolution starts here.
+    Title,
+    /// A margin mark or an envelope heading, which can make the text a contribution.
+    Envelope,
+    /// A `[n] text` line, which becomes a note when nothing but notes follows it.
+    Note,
+    Other,
+}
+
+/// The [`LineRole`] of a line of plain text, decided by the rules [`build`] applies.
+pub fn plain_line_role(line: &str) -> LineRole {
+    if line.trim_start().is_empty() {
+        return LineRole::Blank;
+    }
+    let key = normalize_spaces(line.trim());
+    match classify_key(&key, None, false) {
+        Class::Title => LineRole::Title,
+        Class::Margin | Class::EnvelopeHeading(_) => LineRole::Envelope,
+        _ if is_footnote_line(&key) => LineRole::Note,
+        _ => LineRole::Other,
+    }
+}
+
+/// The instrument number a resolution whose number line is this plain line gets.
+pub fn plain_title_number(line: &str) -> String {
+    parse_title_line(&normalize_spaces(line.trim())).0.number
 }
 
 fn envelope_heading(key: &str) -> Option<PartKind> {
@@ -2251,6 +2298,53 @@ mod tests {
             offset += line.len() + 1;
         }
         out
+    }
+
+    /// `plain_line_role` must say what `classify` says of the same line read as a
+    /// paragraph: the text reader cuts long collections by it.
+    #[test]
+    fn a_plain_line_has_the_role_its_paragraph_has() {
+        use LineRole::*;
+        let lines = [
+            ("", Blank),
+            ("   ", Blank),
+            ("\u{a0}", Blank),
+            ("RESOLUTION 75 (Rev. Dubai, 2012)", Title),
+            ("  RESOLUTION 1", Title),
+            ("\u{a0}Resolution 12 (Rev.\u{a0}Hammamet, 2016)", Title),
+            ("Resolution of the assembly", Other),
+            ("MOD CITEL/75A1/1", Envelope),
+            ("ADD", Envelope),
+            ("Contact: A. Delegate", Envelope),
+            ("Summary", Envelope),
+            ("Summary of the work", Other),
+            ("[1] A note.", Note),
+            ("[12]", Note),
+            ("considering", Other),
+            ("a) the text of an item;", Other),
+            ("SECTION 2", Other),
+            ("Annex A", Other),
+            ("+---+---+", Other),
+        ];
+        for (line, role) in lines {
+            let paragraph = &paragraphs(line)[0];
+            let classified = match classify(paragraph) {
+                Class::Blank => Blank,
+                Class::Title => Title,
+                Class::Margin | Class::EnvelopeHeading(_) => Envelope,
+                _ if is_footnote_line(&paragraph.key()) => Note,
+                _ => Other,
+            };
+            assert_eq!(classified, role, "classify: {line:?}");
+            assert_eq!(plain_line_role(line), role, "{line:?}");
+            if role == Title {
+                let number = parse(line)
+                    .resolutions()
+                    .first()
+                    .map(|r| r.title_block.instrument.number.clone());
+                assert_eq!(Some(plain_title_number(line)), number, "{line:?}");
+            }
+        }
     }
 
     fn parse(text: &str) -> Document {

@@ -14,10 +14,12 @@
 
 mod json;
 mod lines;
+mod parts;
 mod read;
 mod write;
 
 pub use json::{JsonOptions, spans as json_spans, to_json, write_json};
 pub use lines::{Line, lines};
+pub use parts::{ResolutionText, read_part, split_collection};
 pub use read::{Markup, ReadOptions, has_critic_marks, read, read_critic, read_plain};
 pub use write::{write_markdown, write_text};

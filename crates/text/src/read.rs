@@ -41,12 +41,29 @@ pub fn read_critic(text: &str, options: &ReadOptions) -> Document {
 
 /// Reads `text` with the given markup.
 pub fn read(text: &str, markup: Markup, options: &ReadOptions) -> Document {
-    let scan = scan(text, markup);
+    read_at(text, 0, false, markup, options)
+}
+
+/// Reads `text`, a piece of a larger input that starts at byte `base` of it: source
+/// positions are given in the larger input.
+/// With `continues`, the text goes on after the piece (see [`LayoutInput::continues`]).
+pub(crate) fn read_at(
+    text: &str,
+    base: usize,
+    continues: bool,
+    markup: Markup,
+    options: &ReadOptions,
+) -> Document {
+    let mut scan = scan(text, markup);
+    if base > 0 {
+        scan.shift(base);
+    }
     let mut document = layout::build(LayoutInput {
         paragraphs: scan.paragraphs,
         footnotes: Vec::new(),
         removed_markers: scan.removed,
         source: options.source.clone(),
+        continues,
     });
     document.warnings.extend(scan.warnings);
     document
@@ -63,6 +80,31 @@ struct Scan {
     paragraphs: Vec<Paragraph>,
     removed: Vec<RemovedMarker>,
     warnings: Vec<Finding>,
+}
+
+impl Scan {
+    /// Moves every source position `base` bytes on.
+    fn shift(&mut self, base: usize) {
+        let by =
+            |span: &mut SourceSpan| *span = SourceSpan::new(span.start + base, span.end + base);
+        for paragraph in &mut self.paragraphs {
+            by(&mut paragraph.span);
+            let cells = paragraph.cells.iter_mut().flatten();
+            for content in std::iter::once(&mut paragraph.content).chain(cells) {
+                for span in &mut content.spans {
+                    if let Some(src) = &mut span.src {
+                        by(src);
+                    }
+                }
+            }
+        }
+        for marker in &mut self.removed {
+            by(&mut marker.span);
+        }
+        for warning in &mut self.warnings {
+            by(&mut warning.span);
+        }
+    }
 }
 
 /// Cuts the input into marked segments, then into paragraphs at line ends.

@@ -231,6 +231,7 @@ pub(crate) fn document(recovery: &Recovery, annotate: bool, options: &Options) -
         footnotes: Vec::new(),
         removed_markers: removed,
         source: options.source.clone(),
+        ..LayoutInput::default()
     });
     document.warnings.extend(recovery.findings.iter().cloned());
     document
