@@ -11,7 +11,7 @@ use amend_text::ReadOptions;
 use amend_text::ResolutionText;
 use anyhow::Context;
 
-use crate::input::{self, Format, Input};
+use crate::input::{self, Format, MappedInput};
 use rayon::prelude::*;
 
 /// Output formats of `diff`.
@@ -99,25 +99,23 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         ..DiffOptions::default()
     };
     let large = crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT;
-    let (old, new) = if large && args.to == DiffOutput::Md && !any_docx(args) {
-        let (old, new) = load_both(args)?;
-        if let Some(markdown) = markdown_by_parts(&old, &new, &options) {
-            let written = write_out(&args.output, markdown.as_bytes());
-            crate::keep_until_exit((old, new, markdown));
-            return written;
-        }
-        read_both(
-            args,
-            || input::read_loaded(&old, &ReadOptions::default()),
-            || input::read_loaded(&new, &ReadOptions::default()),
-        )?
-    } else {
-        read_both(
-            args,
-            || read(&args.old, args.from),
-            || read(&args.new, args.from),
-        )?
-    };
+    if large
+        && args.to == DiffOutput::Md
+        && !any_docx(args)
+        && let (Some(old), Some(new)) =
+            (MappedInput::open(&args.old)?, MappedInput::open(&args.new)?)
+        && let Some((old_parts, new_parts)) = cut_both(&old, &new, args.from)?
+    {
+        let parts = markdown_by_parts(&old_parts, &new_parts, &options);
+        let written = write_parts(&args.output, &parts);
+        crate::keep_until_exit(parts);
+        return written;
+    }
+    let (old, new) = read_both(
+        args,
+        || read(&args.old, args.from),
+        || read(&args.new, args.from),
+    )?;
     let written = match args.to {
         // These show the marks only: the change list is not made.
         DiffOutput::Md | DiffOutput::Docx => {
@@ -160,43 +158,54 @@ fn any_docx(args: &DiffArgs) -> bool {
     input::wants_docx(&args.old, args.from) || input::wants_docx(&args.new, args.from)
 }
 
-/// Loads both inputs as text, in parallel.
-fn load_both(args: &DiffArgs) -> anyhow::Result<(Input, Input)> {
+type Parts<'t> = Vec<ResolutionText<'t>>;
+
+/// Both inputs cut into their resolutions (in parallel), when both are plain-text
+/// collections that can be (see `amend_text::split_collection`).
+fn cut_both<'m>(
+    old: &'m MappedInput,
+    new: &'m MappedInput,
+    forced: Option<Format>,
+) -> anyhow::Result<Option<(Parts<'m>, Parts<'m>)>> {
+    let cut = |input: &'m MappedInput| -> anyhow::Result<Option<Parts<'m>>> {
+        let (text, format) = input.text(forced)?;
+        Ok(match format {
+            Format::Text => amend_text::split_collection(text),
+            _ => None,
+        })
+    };
     let (old, new) = std::thread::scope(|s| {
-        let old = s.spawn(|| input::load(&args.old, args.from));
-        let new = input::load(&args.new, args.from);
+        let old = s.spawn(|| cut(old));
+        let new = cut(new);
         (old.join().expect("reader thread"), new)
     });
-    Ok((old?, new?))
+    Ok(old?.zip(new?))
 }
 
-/// The Markdown redline of two plain-text collections whose resolutions pair one to one
-/// (the same number lines, in the same order), made one resolution at a time: each pair
-/// is read, compared and written, and its memory goes to the next, instead of both whole
-/// models and the marked one being held at once. The output is the one the whole
-/// documents give (each part reads as the whole reads it, and a collection's pairs are
-/// compared one by one anyway). `None` when the inputs are not such a pair.
-fn markdown_by_parts(old: &Input, new: &Input, options: &DiffOptions) -> Option<String> {
-    if old.format != Format::Text || new.format != Format::Text {
-        return None;
-    }
-    let old_parts = amend_text::split_collection(&old.text)?;
-    let new_parts = amend_text::split_collection(&new.text)?;
+/// The Markdown redline of two plain-text collections, made one resolution at a time:
+/// each pair is read, compared and written, and its memory goes to the next, instead of
+/// both whole models and the marked one being held at once. The parts, in order, are the
+/// output the whole documents give: each part reads as the whole reads it, and they are
+/// paired and compared as the collection's resolutions are.
+fn markdown_by_parts(
+    old_parts: &[ResolutionText<'_>],
+    new_parts: &[ResolutionText<'_>],
+    options: &DiffOptions,
+) -> Vec<String> {
     let pairs = amend_diff::pair_resolutions(
         old_parts.iter().map(|p| p.number.as_str()),
         new_parts.iter().map(|p| p.number.as_str()),
     );
     let read = |part: Option<&ResolutionText<'_>>| {
-        part.map(
+        part.and_then(
             |p| match amend_text::read_part(p, &ReadOptions::default()).body {
-                Body::Resolution(r) => Ok(r),
-                // A part starts with a number line, so it reads as one resolution.
-                _ => Err(()),
+                Body::Resolution(r) => Some(r),
+                // Not reached: a part starts with its number line.
+                _ => None,
             },
         )
-        .transpose()
     };
-    let parts: Result<Vec<String>, ()> = pairs
+    pairs
         .into_par_iter()
         .map(|pair| {
             let (old, new) = match pair {
@@ -204,14 +213,34 @@ fn markdown_by_parts(old: &Input, new: &Input, options: &DiffOptions) -> Option<
                 Pair::Deleted(i) => (Some(&old_parts[i]), None),
                 Pair::Inserted(j) => (None, Some(&new_parts[j])),
             };
-            let (old, new) = (read(old)?, read(new)?);
-            let marked = amend_diff::diff_member(old.as_ref(), new.as_ref(), options);
-            Ok(marked.map_or_else(String::new, |r| {
+            let marked = amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options);
+            marked.map_or_else(String::new, |r| {
                 amend_text::write_markdown(&Document::new(Body::Resolution(r)))
-            }))
+            })
         })
-        .collect();
-    parts.ok().map(|parts| parts.concat())
+        .collect()
+}
+
+/// Writes the parts in order, to the file or to standard output.
+fn write_parts(output: &Option<String>, parts: &[String]) -> anyhow::Result<()> {
+    let write_all = |out: &mut dyn Write| -> std::io::Result<()> {
+        for part in parts {
+            out.write_all(part.as_bytes())?;
+        }
+        out.flush()
+    };
+    match output {
+        Some(path) => {
+            let file =
+                std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?;
+            write_all(&mut std::io::BufWriter::new(file))
+                .with_context(|| format!("{path}: cannot write"))
+        }
+        None => match write_all(&mut std::io::stdout().lock()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(Into::into),
+        },
+    }
 }
 
 /// The outputs made from the marked document alone.

@@ -61,28 +61,80 @@ pub fn load(path: &str, forced: Option<Format>) -> Result<Input, InputError> {
         path.to_string()
     };
     let bytes = read_bytes(path)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(InputError::Empty { file: name });
-    }
-    if let Some(offset) = memchr::memchr(0, &bytes) {
-        return Err(InputError::Binary { file: name, offset });
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-            let at = LineIndex::new(&valid).line_column(offset);
-            return Err(InputError::NotUtf8 {
-                file: name,
-                line: at.line,
-                column: at.column,
-                offset,
-            });
-        }
-    };
+    check_bytes(&name, &bytes)?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| not_utf8(&name, e.as_bytes(), e.utf8_error()))?;
     let format = forced.unwrap_or_else(|| detect(path, &text));
     Ok(Input { name, text, format })
+}
+
+/// Why these bytes are no text document, if they are empty or binary.
+fn check_bytes(name: &str, bytes: &[u8]) -> Result<(), InputError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(InputError::Empty {
+            file: name.to_string(),
+        });
+    }
+    if let Some(offset) = memchr::memchr(0, bytes) {
+        return Err(InputError::Binary {
+            file: name.to_string(),
+            offset,
+        });
+    }
+    Ok(())
+}
+
+/// The error for bytes that are not UTF-8, with the line and column where they stop being.
+fn not_utf8(name: &str, bytes: &[u8], e: std::str::Utf8Error) -> InputError {
+    let offset = e.valid_up_to();
+    let valid = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+    let at = LineIndex::new(&valid).line_column(offset);
+    InputError::NotUtf8 {
+        file: name.to_string(),
+        line: at.line,
+        column: at.column,
+        offset,
+    }
+}
+
+/// A text file mapped into memory instead of read into a buffer: its pages are the page
+/// cache's own, so a large input that is only read costs no copy and no fresh pages.
+pub struct MappedInput {
+    pub name: String,
+    map: memmap2::Mmap,
+}
+
+impl MappedInput {
+    /// Maps the file at `path` (within [`MAX_INPUT`]); `None` for standard input and for
+    /// an empty file (which `load` reports).
+    pub fn open(path: &str) -> Result<Option<Self>, InputError> {
+        if path == "-" {
+            return Ok(None);
+        }
+        let (file, len) = open_within_limit(path)?;
+        if len == 0 {
+            return Ok(None);
+        }
+        // SAFETY: the map is only read. Another process truncating the file while it is
+        // mapped would end this one with SIGBUS, the risk every tool that maps its
+        // inputs takes; nothing here writes through the map.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|source| InputError::Io {
+            file: path.to_string(),
+            source,
+        })?;
+        Ok(Some(Self {
+            name: path.to_string(),
+            map,
+        }))
+    }
+
+    /// The text, checked as [`load`] checks it, and its format.
+    pub fn text(&self, forced: Option<Format>) -> Result<(&str, Format), InputError> {
+        check_bytes(&self.name, &self.map)?;
+        let text =
+            std::str::from_utf8(&self.map).map_err(|e| not_utf8(&self.name, &self.map, e))?;
+        Ok((text, forced.unwrap_or_else(|| detect(&self.name, text))))
+    }
 }
 
 /// The format from the extension, else from the content.

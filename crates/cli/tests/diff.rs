@@ -199,3 +199,43 @@ fn large_inputs_give_the_same_redline_as_the_library() {
     assert!(amend_text::split_collection(&front).is_none());
     assert_binary_redline_is_the_library_s(&old_text, &front, "large-diff-front");
 }
+
+/// Large inputs are mapped rather than read; bad bytes in them are reported as in small
+/// ones: the file, the line and column, and a non-zero exit.
+#[test]
+fn large_inputs_with_bad_bytes_are_refused_with_their_position() {
+    let (old, _) = pair();
+    let old_text = collection(&std::fs::read_to_string(&old).expect("old"), 80);
+    let dir = std::env::temp_dir().join(format!("amend-large-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (old_path, new_path) = (dir.join("old.txt"), dir.join("new.txt"));
+    std::fs::write(&old_path, &old_text).expect("write old");
+    let mut bad = old_text.clone().into_bytes();
+    let at = old_text.find("\nconsidering").expect("a considering line") + 3;
+    bad[at] = 0xFF;
+    std::fs::write(&new_path, &bad).expect("write new");
+    let run = || {
+        amend(&[
+            "diff",
+            old_path.to_str().expect("path"),
+            new_path.to_str().expect("path"),
+            "--to",
+            "md",
+        ])
+    };
+    let out = run();
+    let line = old_text[..at].matches('\n').count() + 1;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("new.txt:{line}:3: not valid UTF-8")),
+        "{stderr}"
+    );
+    bad[at] = 0;
+    std::fs::write(&new_path, &bad).expect("write new");
+    let out = run();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("new.txt:1:1: binary content"), "{stderr}");
+}
