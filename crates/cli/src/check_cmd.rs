@@ -54,6 +54,7 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let read_options = ReadOptions {
         source: args.source.clone(),
+        ..ReadOptions::default()
     };
     let mut registry = Registry::builtin();
     if let Some(path) = &args.registry {

@@ -196,14 +196,21 @@ fn markdown_by_parts(
         old_parts.iter().map(|p| p.number.as_str()),
         new_parts.iter().map(|p| p.number.as_str()),
     );
+    // Markdown shows no node ids: none are made.
+    let read_options = ReadOptions {
+        without_ids: true,
+        ..ReadOptions::default()
+    };
+    let options = &DiffOptions {
+        without_ids: true,
+        ..options.clone()
+    };
     let read = |part: Option<&ResolutionText<'_>>| {
-        part.and_then(
-            |p| match amend_text::read_part(p, &ReadOptions::default()).body {
-                Body::Resolution(r) => Some(r),
-                // Not reached: a part starts with its number line.
-                _ => None,
-            },
-        )
+        part.and_then(|p| match amend_text::read_part(p, &read_options).body {
+            Body::Resolution(r) => Some(r),
+            // Not reached: a part starts with its number line.
+            _ => None,
+        })
     };
     pairs
         .into_par_iter()

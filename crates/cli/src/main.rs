@@ -254,6 +254,7 @@ fn demo() -> anyhow::Result<()> {
 fn options(args: &Common) -> ReadOptions {
     ReadOptions {
         source: args.source.clone(),
+        ..ReadOptions::default()
     }
 }
 

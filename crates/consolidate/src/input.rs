@@ -33,6 +33,7 @@ pub fn is_flattened(text: &str) -> bool {
 pub(crate) fn read_text(source: &str, text: &str, form: Form, base_text: &str) -> Document {
     let options = ReadOptions {
         source: Some(source.to_string()),
+        ..ReadOptions::default()
     };
     let form = match form {
         Form::Auto if has_critic_marks(text) => Form::Critic,

@@ -54,6 +54,9 @@ pub struct DiffOptions {
     pub hide_boilerplate: bool,
     /// Detect moved items (on by default).
     pub detect_moves: bool,
+    /// Leave the merged document's node ids empty, for output that shows none (the
+    /// Markdown redline); inputs read without ids need this too.
+    pub without_ids: bool,
 }
 
 impl Default for DiffOptions {
@@ -63,6 +66,7 @@ impl Default for DiffOptions {
             date: None,
             hide_boilerplate: false,
             detect_moves: true,
+            without_ids: false,
         }
     }
 }

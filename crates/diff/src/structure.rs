@@ -640,7 +640,9 @@ pub(crate) fn diff_resolution(marks: &Marks<'_>, old: &Resolution, new: &Resolut
         span: new.span,
     };
     // Matched nodes carry their old counterpart's wid from the builder.
-    amend_model::ids::assign_keeping_wids(&mut merged);
+    if !marks.options.without_ids {
+        amend_model::ids::assign_keeping_wids(&mut merged);
+    }
     merged
 }
 

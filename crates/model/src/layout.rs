@@ -106,6 +106,9 @@ pub struct LayoutInput {
     /// resolution of a collection read alone): their end is not the text's end, so
     /// trailing blank and `[n]` paragraphs stay paragraphs, as in the whole.
     pub continues: bool,
+    /// Leave every `eid` and `wid` empty: for a document that is only shown as text
+    /// (a Markdown redline), where nothing reads them and assigning them is wasted.
+    pub without_ids: bool,
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
@@ -222,6 +225,7 @@ pub fn build(input: LayoutInput) -> Document {
         removed_markers,
         source,
         continues,
+        without_ids,
     } = input;
     let mut paragraphs = paragraphs;
 
@@ -309,8 +313,10 @@ pub fn build(input: LayoutInput) -> Document {
     document.removed_markers = removed_markers;
     document.lost_hyphens = lost_hyphens;
     document.warnings = warnings;
-    for resolution in document.resolutions_mut() {
-        ids::assign(resolution);
+    if !without_ids {
+        for resolution in document.resolutions_mut() {
+            ids::assign(resolution);
+        }
     }
     document
 }

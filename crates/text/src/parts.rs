@@ -164,6 +164,28 @@ mod tests {
         assert!(parts_read_as_the_whole(COLLECTION));
     }
 
+    /// Read without ids, a part is the same but for its empty ids, and writes the same.
+    #[test]
+    fn a_part_read_without_ids_differs_only_in_them() {
+        let parts = split_collection(COLLECTION).expect("a plain collection");
+        let without = ReadOptions {
+            without_ids: true,
+            ..ReadOptions::default()
+        };
+        for part in &parts {
+            let with = read_part(part, &ReadOptions::default());
+            let bare = read_part(part, &without);
+            assert_eq!(crate::write_markdown(&with), crate::write_markdown(&bare));
+            let sections = &one(bare).sections;
+            assert!(!sections.is_empty());
+            for section in sections {
+                assert!(section.eid.is_empty() && section.wid.is_empty());
+                assert!(section.items.iter().all(|i| i.eid.is_empty()));
+            }
+            assert!(one(with).sections.iter().all(|s| !s.eid.is_empty()));
+        }
+    }
+
     #[test]
     fn texts_the_parts_might_read_otherwise_are_not_cut() {
         let first = COLLECTION.split_once("RESOLUTION 2").map_or("", |(a, _)| a);

@@ -24,6 +24,8 @@ pub enum Markup {
 pub struct ReadOptions {
     /// The contribution's source, overriding detection (`--source`).
     pub source: Option<String>,
+    /// Leave node ids empty (see `LayoutInput::without_ids`).
+    pub without_ids: bool,
 }
 
 static MARKER: LazyLock<Regex> =
@@ -64,6 +66,7 @@ pub(crate) fn read_at(
         removed_markers: scan.removed,
         source: options.source.clone(),
         continues,
+        without_ids: options.without_ids,
     });
     document.warnings.extend(scan.warnings);
     document

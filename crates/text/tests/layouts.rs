@@ -112,6 +112,7 @@ fn margin_lines_give_action_and_source() {
 fn source_option_overrides_detection() {
     let options = ReadOptions {
         source: Some("CEPT".into()),
+        ..ReadOptions::default()
     };
     let doc = read_plain(MARGIN, &options);
     let Body::Contribution(c) = &doc.body else {
