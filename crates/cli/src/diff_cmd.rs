@@ -12,7 +12,8 @@ use amend_text::ResolutionText;
 use anyhow::Context;
 
 use crate::input::{self, Format, MappedInput};
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -102,14 +103,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     if large
         && args.to == DiffOutput::Md
         && !any_docx(args)
+        && !output_is_an_input(args)
         && let (Some(old), Some(new)) =
             (MappedInput::open(&args.old)?, MappedInput::open(&args.new)?)
         && let Some((old_parts, new_parts)) = cut_both(&old, &new, args.from)?
     {
-        let parts = markdown_by_parts(&old_parts, &new_parts, &options);
-        let written = write_parts(&args.output, &parts);
-        crate::keep_until_exit(parts);
-        return written;
+        return write_markdown_by_parts(&args.output, &old_parts, &new_parts, &options);
     }
     let (old, new) = read_both(
         args,
@@ -154,6 +153,20 @@ fn read_both(
     Ok((old?, new?))
 }
 
+/// Whether `-o` names one of the inputs: that input must then be read whole before the
+/// output is made (a mapped input must not be truncated under the map).
+fn output_is_an_input(args: &DiffArgs) -> bool {
+    let Some(output) = &args.output else {
+        return false;
+    };
+    let Ok(output) = std::fs::canonicalize(output) else {
+        return false;
+    };
+    [&args.old, &args.new]
+        .iter()
+        .any(|input| std::fs::canonicalize(input).is_ok_and(|input| input == output))
+}
+
 fn any_docx(args: &DiffArgs) -> bool {
     input::wants_docx(&args.old, args.from) || input::wants_docx(&args.new, args.from)
 }
@@ -182,16 +195,20 @@ fn cut_both<'m>(
     Ok(old?.zip(new?))
 }
 
-/// The Markdown redline of two plain-text collections, made one resolution at a time:
-/// each pair is read, compared and written, and its memory goes to the next, instead of
-/// both whole models and the marked one being held at once. The parts, in order, are the
-/// output the whole documents give: each part reads as the whole reads it, and they are
-/// paired and compared as the collection's resolutions are.
-fn markdown_by_parts(
+/// Writes the Markdown redline of two plain-text collections, made one resolution at a
+/// time: each pair is read, compared and laid out, and its memory goes to the next,
+/// instead of both whole models and the marked one being held at once. The parts, in
+/// order, are the output the whole documents give: each part reads as the whole reads
+/// it, and they are paired and compared as the collection's resolutions are.
+///
+/// Workers take the pairs in order and this thread writes each part as soon as those
+/// before it are written, so that writing overlaps the work instead of following it.
+fn write_markdown_by_parts(
+    output: &Option<String>,
     old_parts: &[ResolutionText<'_>],
     new_parts: &[ResolutionText<'_>],
     options: &DiffOptions,
-) -> Vec<String> {
+) -> anyhow::Result<()> {
     let pairs = amend_diff::pair_resolutions(
         old_parts.iter().map(|p| p.number.as_str()),
         new_parts.iter().map(|p| p.number.as_str()),
@@ -212,42 +229,72 @@ fn markdown_by_parts(
             _ => None,
         })
     };
-    pairs
-        .into_par_iter()
-        .map(|pair| {
-            let (old, new) = match pair {
-                Pair::Matched(i, j) => (Some(&old_parts[i]), Some(&new_parts[j])),
-                Pair::Deleted(i) => (Some(&old_parts[i]), None),
-                Pair::Inserted(j) => (None, Some(&new_parts[j])),
-            };
-            let marked = amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options);
-            marked.map_or_else(String::new, |r| {
-                amend_text::write_markdown(&Document::new(Body::Resolution(r)))
-            })
+    let markdown = |pair: &Pair| {
+        let (old, new) = match *pair {
+            Pair::Matched(i, j) => (Some(&old_parts[i]), Some(&new_parts[j])),
+            Pair::Deleted(i) => (Some(&old_parts[i]), None),
+            Pair::Inserted(j) => (None, Some(&new_parts[j])),
+        };
+        let marked = amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options);
+        marked.map_or_else(String::new, |r| {
+            amend_text::write_markdown(&Document::new(Body::Resolution(r)))
         })
-        .collect()
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .min(pairs.len())
+        .max(1);
+    // The file is made first: a path that cannot be written costs no work.
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, String)>();
+    let written = std::thread::scope(|s| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, pairs, markdown) = (&next, &pairs, &markdown);
+            s.spawn(move || {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(pair) = pairs.get(k) else { break };
+                    // The writer is gone only after an error: stop.
+                    if sender.send((k, markdown(pair))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        write_in_order(receiver, &mut out)
+    });
+    match (written, output) {
+        (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        (Err(e), Some(path)) => Err(e).with_context(|| format!("{path}: cannot write")),
+        (other, _) => other.map_err(Into::into),
+    }
 }
 
-/// Writes the parts in order, to the file or to standard output.
-fn write_parts(output: &Option<String>, parts: &[String]) -> anyhow::Result<()> {
-    let write_all = |out: &mut dyn Write| -> std::io::Result<()> {
-        for part in parts {
+/// Writes the numbered parts in their order as they arrive. On an error the receiver is
+/// dropped, which stops the workers.
+fn write_in_order(
+    receiver: std::sync::mpsc::Receiver<(usize, String)>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut waiting = BTreeMap::new();
+    let mut at = 0;
+    for (k, part) in receiver {
+        waiting.insert(k, part);
+        while let Some(part) = waiting.remove(&at) {
             out.write_all(part.as_bytes())?;
+            crate::keep_until_exit(part);
+            at += 1;
         }
-        out.flush()
-    };
-    match output {
-        Some(path) => {
-            let file =
-                std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?;
-            write_all(&mut std::io::BufWriter::new(file))
-                .with_context(|| format!("{path}: cannot write"))
-        }
-        None => match write_all(&mut std::io::stdout().lock()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other.map_err(Into::into),
-        },
     }
+    out.flush()
 }
 
 /// The outputs made from the marked document alone.

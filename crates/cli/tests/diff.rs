@@ -239,3 +239,43 @@ fn large_inputs_with_bad_bytes_are_refused_with_their_position() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("new.txt:1:1: binary content"), "{stderr}");
 }
+
+/// `-o` may name an input: the redline replaces it, made from what it held before.
+#[test]
+fn a_large_redline_may_replace_its_new_input() {
+    let (old, new) = pair();
+    let old_text = collection(&std::fs::read_to_string(&old).expect("old"), 80);
+    let new_text = collection(&std::fs::read_to_string(&new).expect("new"), 80);
+    let dir = std::env::temp_dir().join(format!("amend-large-in-place-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (old_path, new_path) = (dir.join("old.txt"), dir.join("new.txt"));
+    std::fs::write(&old_path, &old_text).expect("write old");
+    std::fs::write(&new_path, &new_text).expect("write new");
+    let new_arg = new_path.to_str().expect("path");
+    let out = amend(&[
+        "diff",
+        old_path.to_str().expect("path"),
+        new_arg,
+        "--to",
+        "md",
+        "-o",
+        new_arg,
+    ]);
+    let written = std::fs::read_to_string(&new_path).expect("output");
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let options = ReadOptions::default();
+    let expected = amend_text::write_markdown(&amend_diff::diff_document(
+        &amend_text::read_plain(&old_text, &options),
+        &amend_text::read_plain(&new_text, &options),
+        &amend_diff::DiffOptions::default(),
+    ));
+    assert!(
+        written == expected,
+        "the redline written over its input differs"
+    );
+}

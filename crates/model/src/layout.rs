@@ -409,6 +409,15 @@ pub enum LineRole {
 
 /// The [`LineRole`] of a line of plain text, decided by the rules [`build`] applies.
 pub fn plain_line_role(line: &str) -> LineRole {
+    // Every role but `Other` needs the line to be blank or its first character past the
+    // blanks to be a capital (titles, margin marks, envelope headings) or `[` (notes): a
+    // line that starts otherwise (most lines) is decided by its first bytes.
+    let first = line
+        .bytes()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
+    if first.is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'[') {
+        return LineRole::Other;
+    }
     if line.trim_start().is_empty() {
         return LineRole::Blank;
     }
@@ -2331,6 +2340,11 @@ mod tests {
             ("SECTION 2", Other),
             ("Annex A", Other),
             ("+---+---+", Other),
+            ("\t\x0b\x0cRESOLUTION 2", Title),
+            ("\u{2003}[3] A note after an em space.", Note),
+            ("\u{2003}considering", Other),
+            ("\r", Blank),
+            ("\ta) resolves", Other),
         ];
         for (line, role) in lines {
             let paragraph = &paragraphs(line)[0];
