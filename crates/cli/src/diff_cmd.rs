@@ -69,8 +69,12 @@ impl DiffArgs {
 }
 
 /// Any readable format: text, CriticMarkup, .docx, Akoma Ntoso.
-fn read(path: &str, from: Option<Format>) -> anyhow::Result<Document> {
-    input::read_document(path, from, &ReadOptions::default()).map(|(_, doc)| doc)
+fn read(path: &str, from: Option<Format>, without_ids: bool) -> anyhow::Result<Document> {
+    let options = ReadOptions {
+        without_ids,
+        ..ReadOptions::default()
+    };
+    input::read_document(path, from, &options).map(|(_, doc)| doc)
 }
 
 fn file_name(path: &str) -> String {
@@ -97,6 +101,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         author: args.author.clone(),
         date: args.date.clone(),
         hide_boilerplate: args.no_boilerplate,
+        // Markdown shows no node ids: none are made.
+        without_ids: args.to == DiffOutput::Md,
         ..DiffOptions::default()
     };
     let large = crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT;
@@ -112,8 +118,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     }
     let (old, new) = read_both(
         args,
-        || read(&args.old, args.from),
-        || read(&args.new, args.from),
+        || read(&args.old, args.from, options.without_ids),
+        || read(&args.new, args.from, options.without_ids),
     )?;
     let written = match args.to {
         // These show the marks only: the change list is not made.
@@ -213,14 +219,9 @@ fn write_markdown_by_parts(
         old_parts.iter().map(|p| p.number.as_str()),
         new_parts.iter().map(|p| p.number.as_str()),
     );
-    // Markdown shows no node ids: none are made.
     let read_options = ReadOptions {
-        without_ids: true,
+        without_ids: options.without_ids,
         ..ReadOptions::default()
-    };
-    let options = &DiffOptions {
-        without_ids: true,
-        ..options.clone()
     };
     let read = |part: Option<&ResolutionText<'_>>| {
         part.and_then(|p| match amend_text::read_part(p, &read_options).body {
