@@ -13,6 +13,9 @@ for target in $(cargo fuzz list); do
   # Seed each corpus with the repository's own test texts.
   cp ../tests/data/*.txt "corpus/$target/" 2>/dev/null || true
   cp ../tests/data/critic/*.md "corpus/$target/" 2>/dev/null || true
+  # A collection of two resolutions, which the text reader also cuts into its parts.
+  sed 's/RESOLUTION 75/RESOLUTION 76/' ../tests/data/res75-dubai-2012.reconstructed.txt |
+    cat ../tests/data/res75-dubai-2012.reconstructed.txt - > "corpus/$target/collection.txt"
   case "$target" in
     docx_package) find ../../shared/fixtures/peer/python-docx -name '*.docx' -exec cp {} "corpus/$target/" \; 2>/dev/null || true ;;
     akn_reader) find ../../shared/fixtures/peer/akomantoso -name '*.xml' -size -64k -exec cp {} "corpus/$target/" \; 2>/dev/null || true ;;
