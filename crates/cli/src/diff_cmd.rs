@@ -13,6 +13,7 @@ use anyhow::Context;
 
 use crate::input::{self, Format, MappedInput};
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Output formats of `diff`.
@@ -246,32 +247,41 @@ fn write_markdown_by_parts(
         .min(pairs.len())
         .max(1);
     // The file is made first: a path that cannot be written costs no work.
-    let mut out: Box<dyn Write> = match output {
+    let out: Box<dyn Write + Send> = match output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?,
         )),
-        None => Box::new(std::io::stdout().lock()),
+        None => Box::new(std::io::stdout()),
     };
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = std::sync::mpsc::channel::<(usize, String)>();
-    let written = std::thread::scope(|s| {
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let (next, pairs, markdown) = (&next, &pairs, &markdown);
-            s.spawn(move || {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(pair) = pairs.get(k) else { break };
-                    // The writer is gone only after an error: stop.
-                    if sender.send((k, markdown(pair))).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(sender);
-        write_in_order(receiver, &mut out)
+    let writer = Mutex::new(InOrder {
+        out,
+        next: 0,
+        waiting: BTreeMap::new(),
+        error: None,
     });
+    let work = || {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(pair) = pairs.get(k) else { break };
+            let part = markdown(pair);
+            let Ok(mut writer) = writer.lock() else { break };
+            if !writer.write(k, part) {
+                break;
+            }
+        }
+    };
+    // This thread is one of the workers.
+    std::thread::scope(|s| {
+        for _ in 1..workers {
+            s.spawn(work);
+        }
+        work();
+    });
+    let written = match writer.into_inner() {
+        Ok(writer) => writer.finish(),
+        Err(_) => Err(std::io::Error::other("a worker failed")),
+    };
     match (written, output) {
         (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         (Err(e), Some(path)) => Err(e).with_context(|| format!("{path}: cannot write")),
@@ -279,23 +289,41 @@ fn write_markdown_by_parts(
     }
 }
 
-/// Writes the numbered parts in their order as they arrive. On an error the receiver is
-/// dropped, which stops the workers.
-fn write_in_order(
-    receiver: std::sync::mpsc::Receiver<(usize, String)>,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let mut waiting = BTreeMap::new();
-    let mut at = 0;
-    for (k, part) in receiver {
-        waiting.insert(k, part);
-        while let Some(part) = waiting.remove(&at) {
-            out.write_all(part.as_bytes())?;
+/// The output of parts made out of order, written in order: the worker that finishes
+/// the next part to write writes it and every part after it that is ready (no thread
+/// waits for parts, so none is woken for each).
+struct InOrder {
+    out: Box<dyn Write + Send>,
+    /// The number of the next part to write.
+    next: usize,
+    waiting: BTreeMap<usize, String>,
+    error: Option<std::io::Error>,
+}
+
+impl InOrder {
+    /// Takes part `k`; false once writing has failed (the workers then stop).
+    fn write(&mut self, k: usize, part: String) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        self.waiting.insert(k, part);
+        while let Some(part) = self.waiting.remove(&self.next) {
+            if let Err(e) = self.out.write_all(part.as_bytes()) {
+                self.error = Some(e);
+                return false;
+            }
             crate::keep_until_exit(part);
-            at += 1;
+            self.next += 1;
+        }
+        true
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
         }
     }
-    out.flush()
 }
 
 /// The outputs made from the marked document alone.
