@@ -237,7 +237,16 @@ fn write_markdown_by_parts(
             Pair::Deleted(i) => (Some(&old_parts[i]), None),
             Pair::Inserted(j) => (None, Some(&new_parts[j])),
         };
-        let marked = amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options);
+        let marked = match (old, new) {
+            // A resolution the new version leaves as it was (most of a compilation's) is
+            // read once and compared with itself: the Markdown shows no source positions,
+            // the one thing the old reading would add.
+            (Some(o), Some(n)) if o.text == n.text => {
+                let same = read(new);
+                amend_diff::diff_member(same.as_ref(), same.as_ref(), options)
+            }
+            _ => amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options),
+        };
         marked.map_or_else(String::new, |r| {
             amend_text::write_markdown(&Document::new(Body::Resolution(r)))
         })

@@ -194,6 +194,17 @@ fn large_inputs_give_the_same_redline_as_the_library() {
     assert!(amend_text::split_collection(&new_text).is_some());
     assert_binary_redline_is_the_library_s(&old_text, &new_text, "large-diff-pairs");
 
+    // Resolutions left as they were: every third of the new version is the old one's.
+    let old_one = std::fs::read_to_string(&old).expect("old");
+    let new_one = std::fs::read_to_string(&new).expect("new");
+    let mixed: Vec<String> = (1..=80)
+        .map(|n| {
+            let text = if n % 3 == 0 { &old_one } else { &new_one };
+            text.replacen("RESOLUTION 75", &format!("RESOLUTION {n}"), 1)
+        })
+        .collect();
+    assert_binary_redline_is_the_library_s(&old_text, &mixed.join("\n"), "large-diff-same");
+
     // Not cut (text before the first resolution): the whole documents are compared.
     let front = format!("Compilation of resolutions\n{new_text}");
     assert!(amend_text::split_collection(&front).is_none());
