@@ -154,22 +154,27 @@ fn assert_binary_redline_is_the_library_s(old_text: &str, new_text: &str, name: 
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let options = ReadOptions::default();
-    let expected = amend_text::write_markdown(&amend_diff::diff_document(
-        &amend_text::read_plain(old_text, &options),
-        &amend_text::read_plain(new_text, &options),
-        &amend_diff::DiffOptions::default(),
-    ));
+    let expected = library_markdown(old_text, new_text);
     let md = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
         md == expected,
         "{name}: the binary's redline differs from the library's"
     );
-    let doc = read_critic(&md, &options);
+    let doc = read_critic(&md, &ReadOptions::default());
     assert_eq!(
         first_difference(&write_text(&doc, Some(View::Accepted)), new_text),
         None
     );
+}
+
+/// The Markdown redline the library makes of the whole documents, on the system allocator.
+fn library_markdown(old_text: &str, new_text: &str) -> String {
+    let options = ReadOptions::default();
+    amend_text::write_markdown(&amend_diff::diff_document(
+        &amend_text::read_plain(old_text, &options),
+        &amend_text::read_plain(new_text, &options),
+        &amend_diff::DiffOptions::default(),
+    ))
 }
 
 /// From a megabyte of input on, the binary takes its blocks from its own arena (see
@@ -279,14 +284,8 @@ fn a_large_redline_may_replace_its_new_input() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let options = ReadOptions::default();
-    let expected = amend_text::write_markdown(&amend_diff::diff_document(
-        &amend_text::read_plain(&old_text, &options),
-        &amend_text::read_plain(&new_text, &options),
-        &amend_diff::DiffOptions::default(),
-    ));
     assert!(
-        written == expected,
+        written == library_markdown(&old_text, &new_text),
         "the redline written over its input differs"
     );
 }
