@@ -118,7 +118,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         return write_markdown_by_parts(&args.output, &old_parts, &new_parts, &options);
     }
     let (old, new) = read_both(
-        args,
+        large,
         || read(&args.old, args.from, options.without_ids),
         || read(&args.new, args.from, options.without_ids),
     )?;
@@ -144,11 +144,11 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
 /// Runs both reads, in parallel for large inputs (for small ones a second thread costs
 /// more than it saves).
 fn read_both(
-    args: &DiffArgs,
+    large: bool,
     old: impl FnOnce() -> anyhow::Result<Document> + Send,
     new: impl FnOnce() -> anyhow::Result<Document>,
 ) -> anyhow::Result<(Document, Document)> {
-    let (old, new) = if crate::input_bytes(&args.inputs()) >= crate::LARGE_INPUT {
+    let (old, new) = if large {
         std::thread::scope(|s| {
             let old = s.spawn(old);
             let new = new();
