@@ -34,6 +34,30 @@ struct Cli {
     command: Command,
 }
 
+/// `amend diff …` alone: its arguments without the other commands'.
+#[derive(Parser)]
+#[command(name = "amend diff")]
+struct DiffOnly {
+    #[command(flatten)]
+    args: diff_cmd::DiffArgs,
+}
+
+/// The command line. `amend diff …`, the command scripts run once per pair of files, is
+/// parsed without building every other command's arguments first (that was a tenth of a
+/// small diff's run); what the short parse does not take (help, a mistake) goes to the
+/// full parser, which answers as it always has.
+fn parse_command_line() -> Result<Cli, clap::Error> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "diff")
+        && let Ok(only) = DiffOnly::try_parse_from(&args[1..])
+    {
+        return Ok(Cli {
+            command: Command::Diff(only.args),
+        });
+    }
+    Cli::try_parse_from(args)
+}
+
 /// Output formats of `parse`, `accept` and `reject`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Output {
@@ -99,7 +123,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

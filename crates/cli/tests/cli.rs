@@ -134,6 +134,41 @@ fn missing_file_and_usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `amend diff` has a short parse of its own; help and mistakes still get the full
+/// command line's answers.
+#[test]
+fn diff_help_and_usage_errors_are_the_full_command_line_s() {
+    let out = amend(&["diff", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("Usage: amend diff [OPTIONS] <OLD> <NEW>"),
+        "{help}"
+    );
+    let out = amend(&["diff", "old.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("<NEW>"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Usage: amend diff"),
+        "{}",
+        stderr(&out)
+    );
+    let out = amend(&["diff", "a.txt", "b.txt", "--to", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("invalid value 'pdf'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = amend(&["diff", "/nonexistent/a.txt", "/nonexistent/b.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("/nonexistent/a.txt: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn text_without_resolution_is_a_generic_document() {
     let path = temp_file("letter.txt", b"Dear colleagues,\n\nThank you.\n");
