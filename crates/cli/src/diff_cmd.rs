@@ -1,7 +1,10 @@
 //! `amend diff OLD NEW`: the redline of two versions, for a terminal, a browser, Markdown
 //! (CriticMarkup), Word (real revisions) or programs (the JSON change list).
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amend_diff::align::Pair;
 use amend_diff::{DiffOptions, diff, diff_document};
@@ -12,9 +15,6 @@ use amend_text::ResolutionText;
 use anyhow::Context;
 
 use crate::input::{self, Format, MappedInput};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -208,8 +208,9 @@ fn cut_both<'m>(
 /// order, are the output the whole documents give: each part reads as the whole reads
 /// it, and they are paired and compared as the collection's resolutions are.
 ///
-/// Workers take the pairs in order and this thread writes each part as soon as those
-/// before it are written, so that writing overlaps the work instead of following it.
+/// Workers (this thread one of them) take the pairs in order, and the one that finishes
+/// the next part to write writes it, so that writing overlaps the work instead of
+/// following it.
 fn write_markdown_by_parts(
     output: &Option<String>,
     old_parts: &[ResolutionText<'_>],
@@ -232,11 +233,7 @@ fn write_markdown_by_parts(
         })
     };
     let markdown = |pair: &Pair| {
-        let (old, new) = match *pair {
-            Pair::Matched(i, j) => (Some(&old_parts[i]), Some(&new_parts[j])),
-            Pair::Deleted(i) => (Some(&old_parts[i]), None),
-            Pair::Inserted(j) => (None, Some(&new_parts[j])),
-        };
+        let (old, new) = pair.sides(old_parts, new_parts);
         let marked = match (old, new) {
             // A resolution the new version leaves as it was (most of a compilation's) is
             // read once and compared with itself: the Markdown shows no source positions,

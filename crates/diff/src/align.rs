@@ -20,6 +20,17 @@ pub enum Pair {
     Inserted(usize),
 }
 
+impl Pair {
+    /// The elements of `old` and `new` the pair stands for (`None` on the side without one).
+    pub fn sides<'a, T>(self, old: &'a [T], new: &'a [T]) -> (Option<&'a T>, Option<&'a T>) {
+        match self {
+            Pair::Matched(i, j) => (Some(&old[i]), Some(&new[j])),
+            Pair::Deleted(i) => (Some(&old[i]), None),
+            Pair::Inserted(j) => (None, Some(&new[j])),
+        }
+    }
+}
+
 /// The words of a text, for similarity: lower-cased word hashes, sorted, deduplicated.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {

@@ -270,11 +270,7 @@ fn collection(marks: &Marks<'_>, old: &Collection, new: &Collection) -> Collecti
             .map(|r| r.title_block.instrument.number.as_str()),
     );
     let one = |p: align::Pair| {
-        let (o, n) = match p {
-            align::Pair::Matched(i, j) => (Some(&old.resolutions[i]), Some(&new.resolutions[j])),
-            align::Pair::Deleted(i) => (Some(&old.resolutions[i]), None),
-            align::Pair::Inserted(j) => (None, Some(&new.resolutions[j])),
-        };
+        let (o, n) = p.sides(&old.resolutions, &new.resolutions);
         member(marks, o, n)
     };
     // Resolutions are independent: many are diffed in parallel.
