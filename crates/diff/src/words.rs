@@ -42,12 +42,6 @@ fn is_word(token: &str) -> bool {
         || (!token.is_ascii() && token.chars().any(char::is_alphanumeric))
 }
 
-/// Whether a token holds a line end (read as bytes: a call per token to search cost
-/// more than the token's few bytes).
-fn has_newline(token: &str) -> bool {
-    token.bytes().any(|b| b == b'\n')
-}
-
 /// Diffs two texts word by word, cleaned up for people. Concatenating the `Equal` and
 /// `new` parts gives `new`; the `Equal` and `old` parts give `old` up to kinds of space,
 /// hyphen and apostrophe (see [`comparable`]).
@@ -67,9 +61,9 @@ pub fn diff_words<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
 
 /// [`diff_words`] over every token of both texts.
 fn all_edits<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
-    let (old_tokens, new_tokens) = both_word_tokens(old, new);
+    let (old_tokens, new_tokens, same) = both_word_tokens(old, new);
     let ascii = old.is_ascii() && new.is_ascii();
-    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii);
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii, same);
     let hunks = token_hunks(&before, &after, distinct);
     let hunks = cleanup(&old_tokens, &new_tokens, &before, &after, hunks);
     edits(old, new, 0, &old_tokens, &new_tokens, &hunks)
@@ -131,11 +125,17 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     let new_end = n.len() - (o.len() - end);
-    let mut old_tokens = Vec::with_capacity(token_room(end - start));
-    word_tokens_into(&old[start..end], ascii, &mut old_tokens);
-    let mut new_tokens = Vec::with_capacity(token_room(new_end - start));
-    word_tokens_into(&new[start..new_end], ascii, &mut new_tokens);
-    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii);
+    let old_tokens = Tokens::of(&old[start..end], ascii);
+    let new_tokens = Tokens::of(&new[start..new_end], ascii);
+    // The window's bytes both versions begin and end with (`start` is in the common
+    // beginning, `end` in the common end).
+    let same = same_ends(
+        &old_tokens,
+        &new_tokens,
+        prefix - start,
+        suffix - (o.len() - end),
+    );
+    let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii, same);
     // The window's first and last tokens are the same in both versions and nowhere else.
     let alone = |first: bool| {
         let (b, a) = if first {
@@ -167,6 +167,37 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     Some(edits(old, new, start, &old_tokens, &new_tokens, &hunks))
+}
+
+/// The numbers of tokens two versions of a text begin and end with that are certainly
+/// the same text: tokens at the same offsets inside the `prefix` bytes both begin with,
+/// or at the same offsets from the end inside the `suffix` bytes both end with (the two
+/// stretches do not overlap).
+fn same_ends(old: &Tokens<'_>, new: &Tokens<'_>, prefix: usize, suffix: usize) -> SameEnds {
+    let (ob, nb) = (&old.bounds, &new.bounds);
+    let head = ob
+        .iter()
+        .zip(nb)
+        .skip(1)
+        .take_while(|&(&o, &n)| o == n && o <= prefix)
+        .count();
+    let (ol, nl) = (old.text.len(), new.text.len());
+    let tail = ob[head..]
+        .iter()
+        .rev()
+        .zip(nb[head..].iter().rev())
+        .skip(1)
+        .take_while(|&(&o, &n)| ol - o == nl - n && ol - o <= suffix)
+        .count();
+    SameEnds { head, tail }
+}
+
+/// How many tokens two token sequences begin and end with are the same text (known
+/// without reading them).
+#[derive(Debug, Clone, Copy, Default)]
+struct SameEnds {
+    head: usize,
+    tail: usize,
 }
 
 /// The form of a token that is compared: a space is a space whatever its kind (no-break,
@@ -218,11 +249,45 @@ pub fn comparable(token: &str) -> Cow<'_, str> {
 /// anything else is a token of its own. Appended to `out` (no vector per piece of a
 /// longer text).
 fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
-    let b = text.as_bytes();
+    let mut last = 0;
+    ascii_cut(text, |at| {
+        if at > 0 {
+            out.push(&text[last..at]);
+            last = at;
+        }
+    });
+    if last < text.len() {
+        out.push(&text[last..]);
+    }
+}
+
+/// The offsets where the [`ascii_tokens_into`] of `text` start, plus `offset`, appended
+/// to `out`.
+fn ascii_starts_into(text: &str, offset: usize, out: &mut Vec<usize>) {
+    ascii_cut(text, |at| out.push(offset + at));
+}
+
+/// Calls `start` with the offset of every token of ASCII text ([`ascii_tokens_into`]), in
+/// order, the first (0) included when the text is not empty.
+#[inline(always)]
+fn ascii_cut(text: &str, start: impl FnMut(usize)) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of every x86_64 processor (the target's baseline).
+    unsafe {
+        ascii_cut_sse2(text.as_bytes(), start);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    ascii_cut_bytewise(text.as_bytes(), start);
+}
+
+/// [`ascii_cut`] a byte at a time: the definition the block-wise cut follows, and the cut
+/// on targets without SSE2.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn ascii_cut_bytewise(b: &[u8], mut start: impl FnMut(usize)) {
     let word = |c: u8| BYTE_CLASS[usize::from(c)] == WORD_BYTE;
     let mut i = 0;
     while i < b.len() {
-        let start = i;
+        start(i);
         let c = b[i];
         i += 1;
         match BYTE_CLASS[usize::from(c)] {
@@ -256,7 +321,110 @@ fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
                 }
             }
         }
-        out.push(&text[start..i]);
+    }
+}
+
+/// Bit masks (bit `i` for byte `i`) of the byte classes of 64 bytes of ASCII text that
+/// decide where its tokens start.
+#[derive(Default, Clone, Copy)]
+struct Classes {
+    /// Letters, digits and `_`: they run together.
+    word: u64,
+    /// Spaces and tabs: they run together.
+    blank: u64,
+    alpha: u64,
+    digit: u64,
+    /// `.`, `'` and `:`: they join letters.
+    joins_letters: u64,
+    /// `.`, `,`, `;` and `'`: they join digits.
+    joins_digits: u64,
+    cr: u64,
+    lf: u64,
+}
+
+/// [`Classes`] of 64 bytes, 16 at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn classes_sse2(block: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::*;
+    let mut c = Classes::default();
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
+        let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
+        let v = _mm_set_epi64x(hi as i64, lo as i64);
+        let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
+        // `x - first` below `count` as unsigned bytes: shifted by 0x80 to compare signed.
+        let within = |x: __m128i, first: u8, count: u8| {
+            let shifted = _mm_add_epi8(x, _mm_set1_epi8(0x80u8.wrapping_sub(first) as i8));
+            _mm_cmplt_epi8(shifted, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
+        };
+        let alpha = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+        let digit = within(v, b'0', 10);
+        let word = _mm_or_si128(_mm_or_si128(alpha, digit), is(b'_'));
+        let blank = _mm_or_si128(is(b' '), is(b'\t'));
+        let dot_or_apostrophe = _mm_or_si128(is(b'.'), is(b'\''));
+        let joins_letters = _mm_or_si128(dot_or_apostrophe, is(b':'));
+        let joins_digits = _mm_or_si128(dot_or_apostrophe, _mm_or_si128(is(b','), is(b';')));
+        let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        c.word |= bits(word);
+        c.blank |= bits(blank);
+        c.alpha |= bits(alpha);
+        c.digit |= bits(digit);
+        c.joins_letters |= bits(joins_letters);
+        c.joins_digits |= bits(joins_digits);
+        c.cr |= bits(is(b'\r'));
+        c.lf |= bits(is(b'\n'));
+    }
+    c
+}
+
+/// [`ascii_cut`] 64 bytes at a time: the bytes' classes as bit masks give the bytes where
+/// a token starts (every byte but one that continues a run of word bytes or of blanks,
+/// the `\n` of `\r\n`, and a joining mark between two letters or two digits and the
+/// byte after it), read off with `trailing_zeros`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn ascii_cut_sse2(b: &[u8], mut start: impl FnMut(usize)) {
+    // The previous block's classes (its last byte is read as bit 63) and its joins (one
+    // at its last byte carries into this block's first).
+    let mut before = Classes::default();
+    let mut join_before = 0u64;
+    let mut base = 0;
+    let mut tail = [0u8; 64];
+    while base < b.len() {
+        let rest = &b[base..];
+        let (block, valid) = match rest.first_chunk::<64>() {
+            Some(block) => (block, u64::MAX),
+            None => {
+                // The last bytes, padded with NULs (a class of their own) that are cut off.
+                tail[..rest.len()].copy_from_slice(rest);
+                (&tail, (1u64 << rest.len()) - 1)
+            }
+        };
+        let c = classes_sse2(block);
+        let next = rest.get(64).copied().unwrap_or(0);
+        // Each class one byte earlier and one byte later, across the blocks' edges.
+        let prev = |now: u64, then: u64| (now << 1) | (then >> 63);
+        let ahead = |now: u64, next: bool| (now >> 1) | (u64::from(next) << 63);
+        let join = (c.joins_letters
+            & prev(c.alpha, before.alpha)
+            & ahead(c.alpha, next.is_ascii_alphabetic()))
+            | (c.joins_digits
+                & prev(c.digit, before.digit)
+                & ahead(c.digit, next.is_ascii_digit()));
+        let continues = (c.word & prev(c.word, before.word))
+            | (c.blank & prev(c.blank, before.blank))
+            | (c.lf & prev(c.cr, before.cr))
+            | join
+            | prev(join, join_before);
+        let mut starts = !continues & valid;
+        while starts != 0 {
+            start(base + starts.trailing_zeros() as usize);
+            starts &= starts - 1;
+        }
+        before = c;
+        join_before = join;
+        base += 64;
     }
 }
 
@@ -318,16 +486,154 @@ fn word_tokens_into<'t>(text: &'t str, ascii: bool, out: &mut Vec<&'t str>) {
     out.truncate(kept);
 }
 
-/// The [`word_tokens`] of two versions of a text. The text they begin and end with is
-/// cut into tokens once: an edited paragraph is mostly such text. The versions are cut
-/// where the tokens of a whole text always break (after a space followed by a printable
-/// ASCII character, before a space following one), so each piece's tokens are the
-/// whole text's tokens there.
-fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+/// The offsets where the [`word_tokens`] of a piece of a text start, plus `offset`,
+/// appended to `out`; `ascii` as for [`word_tokens_into`].
+fn word_starts_into(text: &str, offset: usize, ascii: bool, out: &mut Vec<usize>) {
+    if ascii {
+        ascii_starts_into(text, offset, out);
+        return;
+    }
+    if standalone_starts_into(text, offset, out) {
+        return;
+    }
+    let mut pieces = Vec::with_capacity(token_room(text.len()));
+    word_tokens_into(text, ascii, &mut pieces);
+    let origin = text.as_ptr() as usize;
+    out.extend(
+        pieces
+            .iter()
+            .map(|t| offset + (t.as_ptr() as usize - origin)),
+    );
+}
+
+/// [`word_starts_into`] of non-ASCII text whose only non-ASCII characters are ones that
+/// stand alone ([`standalone_len`]): the text is cut at each of them and the ASCII
+/// between them cut by [`ascii_cut`], then runs of spaces of any kind are joined.
+/// `false`, with `out` as it was, for other text.
+fn standalone_starts_into(text: &str, offset: usize, out: &mut Vec<usize>) -> bool {
+    let from = out.len();
+    let b = text.as_bytes();
+    let mut done = 0;
+    while let Some(at) = next_non_ascii(b, done) {
+        let Some(len) = standalone_len(&b[at..]) else {
+            out.truncate(from);
+            return false;
+        };
+        ascii_starts_into(&text[done..at], offset + done, out);
+        out.push(offset + at);
+        done = at + len;
+    }
+    ascii_starts_into(&text[done..], offset + done, out);
+    // Runs of spaces are joined in place: `out[from..kept]` are the joined tokens so far
+    // (a start is read before it is written over, as `kept <= k`).
+    let mut kept = from;
+    let mut last_is_space = false;
+    for k in from..out.len() {
+        let start = out[k];
+        let end = out.get(k + 1).copied().unwrap_or(offset + text.len());
+        let space = is_space_token(&text[start - offset..end - offset]);
+        if !(space && last_is_space) {
+            out[kept] = start;
+            kept += 1;
+        }
+        last_is_space = space;
+    }
+    out.truncate(kept);
+    true
+}
+
+/// The length of the character `bytes` start with when it is one that stands alone as a
+/// token: of word-break class Other (no rule of UAX #29 joins it to what is before or
+/// after it), neither a letter, digit, joining mark nor extending mark: no-break space,
+/// section sign, non-breaking hyphen, en and em dash. `None` for any other character.
+fn standalone_len(bytes: &[u8]) -> Option<usize> {
+    match bytes {
+        [0xc2, 0xa0 | 0xa7, ..] => Some(2),
+        [0xe2, 0x80, 0x91 | 0x93 | 0x94, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// The offset of the first non-ASCII byte of `b` from `from` on, read eight bytes at a
+/// time.
+fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = b[at..].first_chunk::<8>() {
+        let high = u64::from_le_bytes(*chunk) & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    b[at..].iter().position(|c| !c.is_ascii()).map(|p| at + p)
+}
+
+/// The tokens of a text as offsets: token `k` is `text[bounds[k]..bounds[k + 1]]`, and
+/// the last bound is the text's length.
+struct Tokens<'t> {
+    text: &'t str,
+    bounds: Vec<usize>,
+    /// Whether the text is ASCII.
+    ascii: bool,
+}
+
+impl<'t> Tokens<'t> {
+    /// The [`word_tokens`] of a text; `ascii` says whether it is ASCII.
+    fn of(text: &'t str, ascii: bool) -> Self {
+        let mut bounds = Vec::with_capacity(token_room(text.len()));
+        word_starts_into(text, 0, ascii, &mut bounds);
+        bounds.push(text.len());
+        Tokens {
+            text,
+            bounds,
+            ascii,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    fn get(&self, k: usize) -> &'t str {
+        &self.text[self.bounds[k]..self.bounds[k + 1]]
+    }
+
+    /// Whether token `k` is the one byte `b`.
+    fn is_byte(&self, k: usize, b: u8) -> bool {
+        self.bounds[k + 1] - self.bounds[k] == 1 && self.text.as_bytes()[self.bounds[k]] == b
+    }
+
+    /// The text of tokens `range`.
+    fn text_of(&self, range: &Range<usize>) -> &'t str {
+        &self.text[self.bounds[range.start]..self.bounds[range.end]]
+    }
+
+    /// The number of characters of tokens `range`.
+    fn chars(&self, range: &Range<usize>) -> usize {
+        let text = self.text_of(range);
+        if self.ascii {
+            return text.len();
+        }
+        // Characters are the bytes that do not continue one (UTF-8), counted in line.
+        text.bytes().filter(|&b| (b as i8) >= -0x40).count()
+    }
+}
+
+/// The [`Tokens`] of two versions of a text, and how many tokens both begin and end
+/// with are the same text. The text they begin and end with is cut into tokens once: an
+/// edited paragraph is mostly such text. The versions are cut where the tokens of a
+/// whole text always break (after a space followed by a printable ASCII character,
+/// before a space following one), so each piece's tokens are the whole text's tokens
+/// there.
+fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Tokens<'a>, Tokens<'a>, SameEnds) {
     let ascii = old.is_ascii();
     if ascii != new.is_ascii() {
         // Spaces of other kinds (\x0b, \x0c) beside spaces are cut differently.
-        return (word_tokens(old), word_tokens(new));
+        return (
+            Tokens::of(old, ascii),
+            Tokens::of(new, !ascii),
+            SameEnds::default(),
+        );
     }
     let (o, n) = (old.as_bytes(), new.as_bytes());
     let (prefix, suffix) = common_ends(o, n);
@@ -342,19 +648,33 @@ fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a st
         .find(|&i| o[i] == b' ' && graphic(o[i - 1]))
         .unwrap_or(o.len());
     let shift = n.len() - (o.len() - end);
-    let mut old_tokens = Vec::with_capacity(token_room(old.len()));
-    word_tokens_into(&old[..start], ascii, &mut old_tokens);
-    let head = old_tokens.len();
-    word_tokens_into(&old[start..end], ascii, &mut old_tokens);
-    let tail = old_tokens.len();
-    word_tokens_into(&old[end..], ascii, &mut old_tokens);
-    let mut new_tokens = Vec::with_capacity(old_tokens.len() + token_room(shift - start));
-    // The same text: its tokens (slices of `old`) serve for `new` too, since only the
-    // tokens' text and lengths are read.
-    new_tokens.extend_from_slice(&old_tokens[..head]);
-    word_tokens_into(&new[start..shift], ascii, &mut new_tokens);
-    new_tokens.extend_from_slice(&old_tokens[tail..]);
-    (old_tokens, new_tokens)
+    let mut old_bounds = Vec::with_capacity(token_room(old.len()));
+    word_starts_into(&old[..start], 0, ascii, &mut old_bounds);
+    let head = old_bounds.len();
+    word_starts_into(&old[start..end], start, ascii, &mut old_bounds);
+    let tail = old_bounds.len();
+    word_starts_into(&old[end..], end, ascii, &mut old_bounds);
+    old_bounds.push(old.len());
+    let mut new_bounds = Vec::with_capacity(old_bounds.len() + token_room(shift - start));
+    // The same text: its offsets serve for `new` too (shifted after the middle).
+    new_bounds.extend_from_slice(&old_bounds[..head]);
+    word_starts_into(&new[start..shift], start, ascii, &mut new_bounds);
+    new_bounds.extend(old_bounds[tail..].iter().map(|&b| b - end + shift));
+    let same = SameEnds {
+        head,
+        tail: old_bounds.len() - 1 - tail,
+    };
+    let old_tokens = Tokens {
+        text: old,
+        bounds: old_bounds,
+        ascii,
+    };
+    let new_tokens = Tokens {
+        text: new,
+        bounds: new_bounds,
+        ascii,
+    };
+    (old_tokens, new_tokens, same)
 }
 
 /// Room for the tokens of `bytes` bytes of text: resolution text has a token every
@@ -409,22 +729,57 @@ fn chunked_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     ascii_tokens_into(&text[done..], out);
 }
 
-/// [`ascii_tokens_into`] in a vector of its own.
 /// The lengths of the longest common prefix of `o` and `n` and of their longest common
 /// suffix in what remains after it (the two never overlap).
 pub(crate) fn common_ends(o: &[u8], n: &[u8]) -> (usize, usize) {
     let shortest = o.len().min(n.len());
-    let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
-    let suffix = o[prefix..]
-        .iter()
-        .rev()
-        .zip(n[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(shortest - prefix);
+    let prefix = common_prefix(o, n);
+    let suffix = common_suffix(&o[prefix..], &n[prefix..]).min(shortest - prefix);
     (prefix, suffix)
 }
 
+/// The length of the longest common prefix of two byte strings, compared eight bytes at
+/// a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut done = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+        let differ = word(x) ^ word(y);
+        if differ != 0 {
+            // The first differing byte is the lowest nonzero byte (little-endian).
+            return done + differ.trailing_zeros() as usize / 8;
+        }
+        done += 8;
+    }
+    done + a[done..]
+        .iter()
+        .zip(&b[done..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the longest common suffix of two byte strings, compared eight bytes at
+/// a time.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let mut done = 0;
+    for (x, y) in a.rchunks_exact(8).zip(b.rchunks_exact(8)) {
+        let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
+        let differ = word(x) ^ word(y);
+        if differ != 0 {
+            // The last differing byte is the highest nonzero byte (little-endian).
+            return done + differ.leading_zeros() as usize / 8;
+        }
+        done += 8;
+    }
+    done + a[..a.len() - done]
+        .iter()
+        .rev()
+        .zip(b[..b.len() - done].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// [`ascii_tokens_into`] in a vector of its own.
 #[cfg(test)]
 fn ascii_tokens(text: &str) -> Vec<&str> {
     let mut out = Vec::with_capacity(text.len() / 4);
@@ -459,133 +814,256 @@ fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
 }
 
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
-/// number of distinct ids. `ascii`: every token is ASCII (the texts are).
-fn intern(old: &[&str], new: &[&str], ascii: bool) -> (Vec<Token>, Vec<Token>, u32) {
+/// number of distinct ids. `ascii`: both texts are ASCII. `same`: how many tokens both
+/// begin and end with are the same text (they take the old tokens' ids unread).
+fn intern(
+    old: &Tokens<'_>,
+    new: &Tokens<'_>,
+    ascii: bool,
+    same: SameEnds,
+) -> (Vec<Token>, Vec<Token>, u32) {
     thread_local! {
         // One table per thread, kept between paragraphs: a table made and freed for each
         // paragraph cost more in allocation than the lookups themselves.
         static TABLE: RefCell<TokenIds> = RefCell::default();
     }
-    TABLE.with_borrow_mut(|table| table.intern(old, new, ascii))
+    TABLE.with_borrow_mut(|table| table.intern(old, new, ascii, same))
+}
+
+/// A token's compared form as a key: up to 16 bytes are the key itself (the first and
+/// the last eight, which overlap below 16, and the length); a longer form is keyed by
+/// its hash and compared when the keys agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    first: u64,
+    last: u64,
+    len: usize,
+}
+
+/// Forms up to this long are their own keys.
+const KEY_BYTES: usize = 16;
+
+impl Key {
+    /// The key of `bytes[start..end]`.
+    #[inline(always)]
+    fn of(bytes: &[u8], start: usize, end: usize) -> Key {
+        let len = end - start;
+        if len <= 8 {
+            let first = match bytes[start..].first_chunk::<8>() {
+                // One load, the bytes after the form masked off.
+                Some(word) => u64::from_le_bytes(*word) & (u64::MAX >> (8 * (8 - len))),
+                None => match end.checked_sub(8) {
+                    // One load that ends with the form, the bytes before it shifted out.
+                    Some(from) => {
+                        let word = bytes[from..end].first_chunk::<8>().copied();
+                        u64::from_le_bytes(word.unwrap_or_default()) >> (8 * (8 - len))
+                    }
+                    // A text shorter than eight bytes.
+                    None => bytes[start..end]
+                        .iter()
+                        .rev()
+                        .fold(0, |word, &b| (word << 8) | u64::from(b)),
+                },
+            };
+            return Key {
+                first,
+                last: 0,
+                len,
+            };
+        }
+        let word = |at: usize| {
+            let word = bytes[at..].first_chunk::<8>().copied();
+            u64::from_le_bytes(word.unwrap_or_default())
+        };
+        if len <= KEY_BYTES {
+            return Key {
+                first: word(start),
+                last: word(end - 8),
+                len,
+            };
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut hasher, &bytes[start..end]);
+        Key {
+            first: std::hash::Hasher::finish(&hasher),
+            last: word(start),
+            len,
+        }
+    }
+
+    /// A slot number in a table of `1 << bits` slots.
+    #[inline(always)]
+    fn slot(&self, bits: u32) -> usize {
+        let mixed = (self.first ^ self.last.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - bits)) as usize
+    }
 }
 
 /// An open-addressing table from a token's comparable form to its id. Ids are given in
 /// the order forms first occur (the old text's tokens, then the new text's).
-#[derive(Default)]
 struct TokenIds {
     /// 0 for an empty slot, else the id + 1.
     slots: Vec<u32>,
-    /// Per id: the hash of its form, and where a token of that form is (new side or
-    /// not, index).
-    ids: Vec<(u64, bool, u32)>,
-    /// Half the tokens are one byte (a space, a comma): their ids are kept by byte.
-    by_byte: Vec<u32>,
+    /// log2 of the number of slots.
+    bits: u32,
+    /// Per id: the key of its form, and where a token of that form is (new side or not,
+    /// index), read to compare forms longer than their keys.
+    ids: Vec<(Key, bool, u32)>,
+    /// Half the tokens are one byte (a space, a comma): the ids of one-byte forms are
+    /// kept by byte (`u32::MAX`: none yet).
+    by_byte: [u32; 256],
+}
+
+impl Default for TokenIds {
+    fn default() -> Self {
+        TokenIds {
+            slots: Vec::new(),
+            bits: 0,
+            ids: Vec::new(),
+            by_byte: [u32::MAX; 256],
+        }
+    }
 }
 
 impl TokenIds {
-    fn intern(&mut self, old: &[&str], new: &[&str], ascii: bool) -> (Vec<Token>, Vec<Token>, u32) {
+    fn intern(
+        &mut self,
+        old: &Tokens<'_>,
+        new: &Tokens<'_>,
+        ascii: bool,
+        same: SameEnds,
+    ) -> (Vec<Token>, Vec<Token>, u32) {
         let size = ((old.len() + new.len()) * 2).next_power_of_two().max(64);
+        self.bits = size.trailing_zeros();
         self.slots.clear();
         self.slots.resize(size, 0);
         self.ids.clear();
-        self.by_byte.clear();
-        self.by_byte.resize(128, u32::MAX);
+        self.by_byte = [u32::MAX; 256];
         let mut before: Vec<Token> = Vec::with_capacity(old.len());
-        for (k, token) in old.iter().enumerate() {
-            before.push(self.id(old, new, false, k, token, ascii));
-        }
-        // The new text's tokens that equal the old text's at the same place from the
-        // start, or from the end, take the old token's id without a lookup: an edited
-        // paragraph is mostly such tokens.
-        let prefix = old.iter().zip(new).take_while(|(a, b)| same(a, b)).count();
-        let suffix = old[prefix..]
-            .iter()
-            .rev()
-            .zip(new[prefix..].iter().rev())
-            .take_while(|(a, b)| same(a, b))
-            .count();
+        before.extend((0..old.len()).map(|k| self.id(old, new, false, k, ascii)));
+        let (head, tail) = (same.head, same.tail);
         let mut after: Vec<Token> = Vec::with_capacity(new.len());
-        after.extend_from_slice(&before[..prefix]);
-        for (k, token) in new.iter().enumerate().take(new.len() - suffix).skip(prefix) {
-            after.push(self.id(old, new, true, k, token, ascii));
-        }
-        after.extend_from_slice(&before[old.len() - suffix..]);
+        after.extend_from_slice(&before[..head]);
+        after.extend((head..new.len() - tail).map(|k| self.id(old, new, true, k, ascii)));
+        after.extend_from_slice(&before[old.len() - tail..]);
         (before, after, self.ids.len() as u32)
     }
 
-    /// The id of `token`, `old[index]` or `new[index]` (`new_side`).
+    /// The id of `old`'s or `new`'s (`new_side`) token `index`.
     #[inline(always)]
     fn id(
         &mut self,
-        old: &[&str],
-        new: &[&str],
+        old: &Tokens<'_>,
+        new: &Tokens<'_>,
         new_side: bool,
         index: usize,
-        token: &str,
         ascii: bool,
     ) -> Token {
-        let bytes = token.as_bytes();
+        let tokens = if new_side { new } else { old };
+        let (start, end) = (tokens.bounds[index], tokens.bounds[index + 1]);
+        let bytes = tokens.text.as_bytes();
         // In ASCII text a token that starts with a space of any kind is spaces (runs of
-        // spaces and tabs are one token, other spaces stand alone), compared as one space;
-        // any other token is compared as written (see `comparable`).
-        let byte = match bytes {
-            [b, ..] if ascii && matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c') => Some(b' '),
-            [b] if b.is_ascii() => Some(*b),
-            _ => None,
-        };
-        // The same holds of an ASCII token of other text: the tokenizer keeps spaces of
-        // any kind together and apart from everything else.
-        let ascii_token = ascii || bytes.is_ascii();
-        if let Some(b) = byte {
-            let id = self.by_byte[usize::from(b)];
-            if id != u32::MAX {
-                return Token(id);
+        // spaces and tabs are one token, other spaces stand alone), compared as one
+        // space; any other token is compared as written (see `comparable`). The same
+        // holds of an ASCII token of other text: the tokenizer keeps spaces of any kind
+        // together and apart from everything else.
+        if ascii || bytes[start..end].is_ascii() {
+            let first = bytes[start];
+            if matches!(first, b' ' | b'\t' | b'\x0b' | b'\x0c') {
+                return self.byte_id(b' ', new_side, index);
+            }
+            if end - start == 1 {
+                return self.byte_id(first, new_side, index);
+            }
+            return self.key_id(Key::of(bytes, start, end), old, new, new_side, index, true);
+        }
+        let form = comparable(&tokens.text[start..end]);
+        match form.as_bytes() {
+            [b] => self.byte_id(*b, new_side, index),
+            bytes => {
+                let key = Key::of(bytes, 0, bytes.len());
+                self.key_id(key, old, new, new_side, index, false)
             }
         }
-        let form = if ascii_token {
-            Cow::Borrowed(ascii_form(token))
-        } else {
-            comparable(token)
+    }
+
+    /// The id of a one-byte form.
+    #[inline(always)]
+    fn byte_id(&mut self, b: u8, new_side: bool, index: usize) -> Token {
+        let id = self.by_byte[usize::from(b)];
+        if id != u32::MAX {
+            return Token(id);
+        }
+        let id = self.ids.len() as u32;
+        let key = Key {
+            first: u64::from(b),
+            last: 0,
+            len: 1,
         };
-        let mut hasher = rustc_hash::FxHasher::default();
-        std::hash::Hasher::write(&mut hasher, form.as_bytes());
-        let hash = std::hash::Hasher::finish(&hasher);
+        self.ids.push((key, new_side, index as u32));
+        self.by_byte[usize::from(b)] = id;
+        Token(id)
+    }
+
+    /// The id of a form longer than one byte, by its key; `ascii`: the token is ASCII
+    /// (its form is its text).
+    #[inline(always)]
+    fn key_id(
+        &mut self,
+        key: Key,
+        old: &Tokens<'_>,
+        new: &Tokens<'_>,
+        new_side: bool,
+        index: usize,
+        ascii: bool,
+    ) -> Token {
         let mask = self.slots.len() - 1;
-        let mut slot = hash as usize & mask;
-        let id = loop {
+        let mut slot = key.slot(self.bits);
+        loop {
             match self.slots[slot] {
                 0 => {
                     let id = self.ids.len() as u32;
-                    self.ids.push((hash, new_side, index as u32));
+                    self.ids.push((key, new_side, index as u32));
                     self.slots[slot] = id + 1;
-                    break id;
+                    return Token(id);
                 }
                 taken => {
-                    let (h, side, at) = self.ids[taken as usize - 1];
-                    let other = if side {
-                        new[at as usize]
-                    } else {
-                        old[at as usize]
-                    };
-                    // The same text (most repeats) has the same form.
-                    if h == hash
-                        && (same(other, token)
-                            || if ascii_token && other.is_ascii() {
-                                ascii_form(other) == form
-                            } else {
-                                comparable(other) == form
-                            })
+                    let (other_key, side, at) = self.ids[taken as usize - 1];
+                    if other_key == key
+                        && (key.len <= KEY_BYTES
+                            || same_form(old, new, (side, at as usize), (new_side, index), ascii))
                     {
-                        break taken - 1;
+                        return Token(taken - 1);
                     }
                     slot = (slot + 1) & mask;
                 }
             }
-        };
-        if let Some(b) = byte {
-            self.by_byte[usize::from(b)] = id;
         }
-        Token(id)
+    }
+}
+
+/// Whether two tokens (new side or not, index) have the same compared form; `ascii`:
+/// the second is ASCII.
+fn same_form(
+    old: &Tokens<'_>,
+    new: &Tokens<'_>,
+    a: (bool, usize),
+    b: (bool, usize),
+    ascii: bool,
+) -> bool {
+    let token = |(side, at): (bool, usize)| if side { new } else { old }.get(at);
+    let (a, b) = (token(a), token(b));
+    // The same text (most repeats) has the same form.
+    a == b || (!(ascii && a.is_ascii()) && form_of(a) == form_of(b))
+}
+
+/// The compared form of a token ([`comparable`]); read as bytes when it is ASCII.
+fn form_of(token: &str) -> Cow<'_, str> {
+    if token.is_ascii() {
+        Cow::Borrowed(ascii_form(token))
+    } else {
+        comparable(token)
     }
 }
 
@@ -597,34 +1075,19 @@ fn ascii_form(token: &str) -> &str {
     }
 }
 
-/// Whether two tokens are the same text: compared in line, as tokens are short (a call
-/// to compare memory cost more than the comparison).
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    a.len() == b.len() && (a.as_ptr() == b.as_ptr() || a.iter().zip(b).all(|(x, y)| x == y))
-}
-
-fn chars(tokens: &[&str], range: &Range<usize>) -> usize {
-    // Characters are the bytes that do not continue one (UTF-8), counted in line.
-    tokens[range.clone()]
-        .iter()
-        .map(|t| t.bytes().filter(|&b| (b as i8) >= -0x40).count())
-        .sum()
-}
-
 /// The cleanup pass over the hunks of a token diff.
 ///
 /// `before` and `after` are the tokens' ids (equal when their [`comparable`] forms are).
 fn cleanup(
-    old: &[&str],
-    new: &[&str],
+    old: &Tokens<'_>,
+    new: &Tokens<'_>,
     before: &[Token],
     after: &[Token],
     hunks: Vec<Hunk>,
 ) -> Vec<Hunk> {
     // 1. Edges on word boundaries: tokens common to both sides at a hunk's edges
     //    (typically the space before or after a replaced word) are unchanged text.
-    let hunks: Vec<Hunk> = hunks
+    let mut hunks: Vec<Hunk> = hunks
         .into_iter()
         .map(|mut h| {
             while !h.old.is_empty()
@@ -645,34 +1108,31 @@ fn cleanup(
         })
         .filter(|h| !(h.old.is_empty() && h.new.is_empty()))
         .collect();
-
-    let mut hunks = hunks;
+    if hunks.is_empty() {
+        return hunks;
+    }
 
     // 2. Merge hunks across unchanged islands a reader would not keep: whitespace and
     //    punctuation only, one stop-word or one letter, or (as diff-match-patch's
     //    semantic cleanup) an island no longer than the changes on both of its sides.
+    //    Each pass merges from left to right, in place: `hunks[..=current]` are the
+    //    hunks so far, the last one growing while it absorbs the next.
     loop {
-        let mut merged = Vec::with_capacity(hunks.len());
         let mut changed = false;
-        let mut iter = hunks.into_iter();
-        let Some(mut current) = iter.next() else {
-            return Vec::new();
-        };
-        for next in iter {
-            let island = current.old.end..next.old.start;
-            if absorb(old, new, &current, &island, &next) {
-                current = Hunk {
-                    old: current.old.start..next.old.end,
-                    new: current.new.start..next.new.end,
-                };
+        let mut current = 0;
+        for k in 1..hunks.len() {
+            let next = hunks[k].clone();
+            let island = hunks[current].old.end..next.old.start;
+            if absorb(old, new, &hunks[current], &island, &next) {
+                hunks[current].old.end = next.old.end;
+                hunks[current].new.end = next.new.end;
                 changed = true;
             } else {
-                merged.push(current);
-                current = next;
+                current += 1;
+                hunks[current] = next;
             }
         }
-        merged.push(current);
-        hunks = merged;
+        hunks.truncate(current + 1);
         if !changed {
             break;
         }
@@ -686,13 +1146,13 @@ fn cleanup(
 }
 
 /// The first unopened `closer` in `tokens` (a bracket closed before it is opened).
-fn unopened(tokens: &[&str], range: Range<usize>, closer: &str) -> Option<usize> {
-    let opener = if closer == ")" { "(" } else { "[" };
+fn unopened(tokens: &Tokens<'_>, range: Range<usize>, closer: u8) -> Option<usize> {
+    let opener = if closer == b')' { b'(' } else { b'[' };
     let mut depth = 0usize;
     for k in range {
-        if tokens[k] == opener {
+        if tokens.is_byte(k, opener) {
             depth += 1;
-        } else if tokens[k] == closer {
+        } else if tokens.is_byte(k, closer) {
             if depth == 0 {
                 return Some(k);
             }
@@ -702,16 +1162,16 @@ fn unopened(tokens: &[&str], range: Range<usize>, closer: &str) -> Option<usize>
     None
 }
 
-fn split_at_closers(old: &[&str], new: &[&str], hunks: Vec<Hunk>) -> Vec<Hunk> {
+fn split_at_closers(old: &Tokens<'_>, new: &Tokens<'_>, hunks: Vec<Hunk>) -> Vec<Hunk> {
     let mut out = Vec::with_capacity(hunks.len());
     for h in hunks {
         let (os, oe, ns, ne) = (h.old.start, h.old.end, h.new.start, h.new.end);
-        let closer = match (old.get(oe), new.get(ne)) {
-            (Some(&a), Some(&b)) if a == b && (a == ")" || a == "]") => a,
-            _ => {
-                out.push(h);
-                continue;
-            }
+        let closer = [b')', b']'].into_iter().find(|&c| {
+            oe < old.len() && ne < new.len() && old.is_byte(oe, c) && new.is_byte(ne, c)
+        });
+        let Some(closer) = closer else {
+            out.push(h);
+            continue;
         };
         let in_new = unopened(new, ns + 1..ne, closer);
         let in_old = unopened(old, os + 1..oe, closer);
@@ -742,27 +1202,49 @@ fn split_at_closers(old: &[&str], new: &[&str], hunks: Vec<Hunk>) -> Vec<Hunk> {
     out
 }
 
-fn absorb(old: &[&str], new: &[&str], left: &Hunk, island: &Range<usize>, right: &Hunk) -> bool {
-    let mut words = old[island.clone()].iter().copied().filter(|t| is_word(t));
+fn absorb(
+    old: &Tokens<'_>,
+    new: &Tokens<'_>,
+    left: &Hunk,
+    island: &Range<usize>,
+    right: &Hunk,
+) -> bool {
+    let mut words = island.clone().map(|k| old.get(k)).filter(|t| is_word(t));
     let (first_word, more_words) = (words.next(), words.next().is_some());
+    // The island's tokens hold a line end where its text does.
+    let newline = old.text_of(island).as_bytes().contains(&b'\n');
     let Some(first_word) = first_word else {
         // Only spaces or punctuation between two changes. A newline is a paragraph
         // boundary in whole-text diffs and is kept.
-        return !old[island.clone()].iter().any(|t| has_newline(t));
+        return !newline;
     };
-    if old[island.clone()].iter().any(|t| has_newline(t)) {
+    if newline {
         return false;
     }
-    if !more_words {
-        let w = first_word.to_lowercase();
-        if STOP_WORDS.contains(&w.as_str()) || w.chars().count() == 1 {
-            return true;
-        }
+    if !more_words && (is_stop_word(first_word) || is_letter(first_word)) {
+        return true;
     }
-    let island_len = chars(old, island);
-    let left_len = chars(old, &left.old).max(chars(new, &left.new));
-    let right_len = chars(old, &right.old).max(chars(new, &right.new));
+    let island_len = old.chars(island);
+    let left_len = old.chars(&left.old).max(new.chars(&left.new));
+    let right_len = old.chars(&right.old).max(new.chars(&right.new));
     island_len <= left_len && island_len <= right_len
+}
+
+/// Whether a word, lowercased, is one of the [`STOP_WORDS`].
+fn is_stop_word(word: &str) -> bool {
+    if word.is_ascii() {
+        // Lowercased as ASCII, without a string of its own.
+        return STOP_WORDS.iter().any(|s| s.eq_ignore_ascii_case(word));
+    }
+    STOP_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Whether a word, lowercased, is one character.
+fn is_letter(word: &str) -> bool {
+    if word.is_ascii() {
+        return word.len() == 1;
+    }
+    word.to_lowercase().chars().count() == 1
 }
 
 /// Turns hunks into edits over the original strings; the tokens are those of the texts
@@ -771,54 +1253,23 @@ fn edits<'a>(
     old: &'a str,
     new: &'a str,
     base: usize,
-    old_tokens: &[&str],
-    new_tokens: &[&str],
+    old_tokens: &Tokens<'_>,
+    new_tokens: &Tokens<'_>,
     hunks: &[Hunk],
 ) -> Vec<Edit<'a>> {
-    // Byte offsets of token boundaries, read as the hunks go (they are in order).
-    struct Offsets<'t, 'u> {
-        tokens: &'t [&'u str],
-        base: usize,
-        token: usize,
-        byte: usize,
-    }
-    impl Offsets<'_, '_> {
-        fn at(&mut self, token: usize) -> usize {
-            if token < self.token {
-                // Not in order after all: counted again from the start.
-                (self.token, self.byte) = (0, self.base);
-            }
-            for t in &self.tokens[self.token..token] {
-                self.byte += t.len();
-            }
-            self.token = token;
-            self.byte
-        }
-    }
-    let mut old_at = Offsets {
-        tokens: old_tokens,
-        base,
-        token: 0,
-        byte: base,
-    };
-    let mut new_at = Offsets {
-        tokens: new_tokens,
-        base,
-        token: 0,
-        byte: base,
-    };
+    let old_at = |token: usize| base + old_tokens.bounds[token];
+    let new_at = |token: usize| base + new_tokens.bounds[token];
     let mut out = Vec::with_capacity(hunks.len() * 2 + 1);
     // The new text up to `done` is in `out`.
     let mut done = 0;
     for h in hunks {
-        let new_start = new_at.at(h.new.start);
+        let new_start = new_at(h.new.start);
         if done < new_start {
             out.push(Edit::Equal(&new[done..new_start]));
         }
-        let old_start = old_at.at(h.old.start);
-        done = new_at.at(h.new.end);
+        done = new_at(h.new.end);
         out.push(Edit::Replace {
-            old: &old[old_start..old_at.at(h.old.end)],
+            old: &old[old_at(h.old.start)..old_at(h.old.end)],
             new: &new[new_start..done],
         });
     }
@@ -908,6 +1359,19 @@ mod tests {
         assert_eq!(show(&e), "one [-two -]three");
     }
 
+    /// The tokens' texts.
+    fn strs<'t>(tokens: &Tokens<'t>) -> Vec<&'t str> {
+        (0..tokens.len()).map(|k| tokens.get(k)).collect()
+    }
+
+    /// The tokens of ASCII text cut a byte at a time ([`ascii_cut_bytewise`]).
+    fn bytewise_tokens(text: &str) -> Vec<&str> {
+        let mut starts = Vec::new();
+        ascii_cut_bytewise(text.as_bytes(), |at| starts.push(at));
+        starts.push(text.len());
+        starts.windows(2).map(|w| &text[w[0]..w[1]]).collect()
+    }
+
     fn rebuild(edits: &[Edit<'_>]) -> (String, String) {
         let mut a = String::new();
         let mut b = String::new();
@@ -937,7 +1401,7 @@ mod tests {
 
     /// Pieces of text for the tokenizer's tests: words, spaces of every kind, marks that
     /// join, line ends, punctuation that joins words and numbers.
-    const PIECES: &str = "(the|ITU|’s|’| |  |\t|\u{a0}|\u{b}|\u{c}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|\\)|\\()";
+    const PIECES: &str = "(the|ITU|’s|’| |  |\t|\u{a0}|\u{b}|\u{c}|\u{301}|\u{200d}|\u{e9}t\u{e9}|§|–|—|\u{2011}|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|\\)|\\()";
 
     #[test]
     fn an_edited_paragraph_is_diffed_in_a_window() {
@@ -960,8 +1424,12 @@ mod tests {
         #[test]
         fn token_tests_read_as_bytes_agree_with_characters(token in "\\PC{0,6}|[ -~\t\n]{0,6}") {
             prop_assert_eq!(is_word(&token), token.chars().any(char::is_alphanumeric));
-            prop_assert_eq!(has_newline(&token), token.contains('\n'));
-            prop_assert_eq!(chars(&[token.as_str()], &(0..1)), token.chars().count());
+            let tokens = Tokens {
+                text: &token,
+                bounds: vec![0, token.len()],
+                ascii: token.is_ascii(),
+            };
+            prop_assert_eq!(tokens.chars(&(0..1)), token.chars().count());
         }
 
         /// Two tokens share an id exactly when their compared forms are the same, on
@@ -972,11 +1440,11 @@ mod tests {
             b in proptest::collection::vec(PIECES, 0..24),
         ) {
             let (a, b) = (a.concat(), b.concat());
-            let (old, new) = (word_tokens(&a), word_tokens(&b));
+            let (old, new) = (Tokens::of(&a, a.is_ascii()), Tokens::of(&b, b.is_ascii()));
             let ascii = a.is_ascii() && b.is_ascii();
-            let (before, after, distinct) = intern(&old, &new, ascii);
-            let all: Vec<(&str, Token)> = old.iter().copied().zip(before)
-                .chain(new.iter().copied().zip(after))
+            let (before, after, distinct) = intern(&old, &new, ascii, SameEnds::default());
+            let all: Vec<(&str, Token)> = strs(&old).into_iter().zip(before)
+                .chain(strs(&new).into_iter().zip(after))
                 .collect();
             for (x, i) in &all {
                 prop_assert!(i.0 < distinct);
@@ -1001,6 +1469,67 @@ mod tests {
             };
             let ascii: Vec<String> = ascii_tokens(&text).into_iter().map(String::from).collect();
             prop_assert_eq!(ascii, unicode);
+        }
+
+        /// The block-wise cut agrees with the byte-wise one on any ASCII text, across the
+        /// blocks' edges (texts of several blocks, many joins and runs).
+        #[test]
+        fn block_cut_agrees_with_bytewise(
+            text in "[ -~\t\r\n\x0b\x0c\x00]{0,200}",
+            parts in proptest::collection::vec(
+                "(ITU|'s|e\\.g|1,000|3\\.5|a:b|2;3|\r\n|\r|\n| |  |\t|x|_|\\.|,|;|:|'|\\(|9)",
+                0..120,
+            ),
+        ) {
+            prop_assert_eq!(ascii_tokens(&text), bytewise_tokens(&text));
+            let joined = parts.concat();
+            prop_assert_eq!(ascii_tokens(&joined), bytewise_tokens(&joined));
+            let tokens = Tokens::of(&joined, true);
+            prop_assert_eq!(strs(&tokens), bytewise_tokens(&joined));
+        }
+
+        /// The word-wise common ends are those read a byte at a time.
+        #[test]
+        fn common_ends_agree_with_bytewise(
+            head in "[ab]{0,20}",
+            old in "[ab]{0,20}",
+            new in "[ab]{0,20}",
+            tail in "[ab]{0,20}",
+        ) {
+            let (o, n) = (format!("{head}{old}{tail}"), format!("{head}{new}{tail}"));
+            let (o, n) = (o.as_bytes(), n.as_bytes());
+            let prefix = o.iter().zip(n).take_while(|(a, b)| a == b).count();
+            let suffix = o[prefix..]
+                .iter()
+                .rev()
+                .zip(n[prefix..].iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            prop_assert_eq!(common_ends(o, n), (prefix, suffix));
+        }
+
+        /// Text whose only non-ASCII characters stand alone is cut as the Unicode rules
+        /// cut it (with runs of spaces of any kind joined).
+        #[test]
+        fn standalone_characters_cut_like_word_bounds(
+            parts in proptest::collection::vec(
+                "(the|ITU|'s| |  |\t|\u{a0}|\u{b}|\u{c}|§|–|—|\u{2011}|2012|1,000|e\\.g|,|\\.|\r\n|\r|\n|:|'|a|_|\\)|\\()",
+                0..40,
+            ),
+        ) {
+            let text = parts.concat();
+            let mut starts = Vec::new();
+            prop_assert!(standalone_starts_into(&text, 3, &mut starts));
+            starts.push(3 + text.len());
+            let cut: Vec<&str> = starts.windows(2).map(|w| &text[w[0] - 3..w[1] - 3]).collect();
+            let mut unicode: Vec<String> = Vec::new();
+            for t in tokens(&text) {
+                match unicode.last_mut() {
+                    Some(last) if is_space_token(t) && is_space_token(last) => last.push_str(t),
+                    _ => unicode.push(t.to_string()),
+                }
+            }
+            prop_assert_eq!(cut, unicode);
         }
 
         #[test]
@@ -1032,9 +1561,20 @@ mod tests {
             let (head, tail) = (head.concat(), tail.concat());
             let old = format!("{head}{}{tail}", old_middle.concat());
             let new = format!("{head}{}{tail}", new_middle.concat());
-            let (o, n) = both_word_tokens(&old, &new);
-            prop_assert_eq!(o, word_tokens(&old));
-            prop_assert_eq!(n, word_tokens(&new));
+            let (o, n, same) = both_word_tokens(&old, &new);
+            prop_assert_eq!(strs(&o), word_tokens(&old));
+            prop_assert_eq!(strs(&n), word_tokens(&new));
+            // The tokens said to be the same text are.
+            prop_assert!(same.head + same.tail <= o.len().min(n.len()));
+            for k in 0..same.head {
+                prop_assert_eq!(o.get(k), n.get(k));
+            }
+            for k in 1..=same.tail {
+                prop_assert_eq!(o.get(o.len() - k), n.get(n.len() - k));
+            }
+            // The ids are those of tokens read one by one.
+            let ascii = old.is_ascii() && new.is_ascii();
+            prop_assert_eq!(intern(&o, &n, ascii, same), intern(&o, &n, ascii, SameEnds::default()));
         }
 
         #[test]
