@@ -439,8 +439,13 @@ fn find_number_label(text: &str, bare_numbers: bool) -> Option<LabelFound<'_>> {
 
 /// The value of a lower-case roman numeral made of i, v and x (1..=39), in canonical form.
 pub fn roman_value(letters: &str) -> Option<u32> {
+    roman_value_of(letters.as_bytes())
+}
+
+/// [`roman_value`] of letters held as bytes.
+pub(crate) fn roman_value_of(bytes: &[u8]) -> Option<u32> {
     // Every canonical numeral below 40 has at most 7 letters (`xxxviii`).
-    if letters.is_empty() || letters.len() > 7 {
+    if bytes.is_empty() || bytes.len() > 7 {
         return None;
     }
     let value = |b: u8| match b {
@@ -449,7 +454,6 @@ pub fn roman_value(letters: &str) -> Option<u32> {
         b'x' => Some(10),
         _ => None,
     };
-    let bytes = letters.as_bytes();
     let mut total = 0i64;
     for (i, &b) in bytes.iter().enumerate() {
         let v = value(b)?;
@@ -477,7 +481,7 @@ fn roman_value_ignoring_case(letters: &str) -> Option<u32> {
     for (to, b) in lower.iter_mut().zip(bytes) {
         *to = b.to_ascii_lowercase();
     }
-    roman_value(std::str::from_utf8(&lower[..bytes.len()]).ok()?)
+    roman_value_of(&lower[..bytes.len()])
 }
 
 /// Whether `letters` is [`to_roman`] of `n` (1..=39), compared without building it.
@@ -509,7 +513,11 @@ pub fn to_roman(mut n: u32) -> String {
 
 /// The ordinal of an alphabetic label: `a` 1 ... `z` 26, `aa` 27, `bb` 28 ...
 pub fn alpha_value(letters: &str) -> Option<u32> {
-    let bytes = letters.as_bytes();
+    alpha_value_of(letters.as_bytes())
+}
+
+/// [`alpha_value`] of letters held as bytes.
+pub(crate) fn alpha_value_of(bytes: &[u8]) -> Option<u32> {
     let first = bytes.first()?.to_ascii_lowercase();
     if !first.is_ascii_lowercase() {
         return None;

@@ -18,8 +18,8 @@ use crate::document::{
 use crate::ids;
 use crate::label::Label;
 use crate::label::{
-    LabelFound, LabelShape, LabelValue, Punctuation, Scheme, alpha_value, find_label_in,
-    roman_value,
+    LabelFound, LabelShape, LabelValue, Punctuation, Scheme, alpha_value_of, find_label_in,
+    roman_value_of,
 };
 use crate::span::SourceSpan;
 use crate::vocabulary;
@@ -55,7 +55,7 @@ impl Paragraph {
         if let [span] = self.content.spans.as_slice()
             && span.change.is_none()
         {
-            return normalize_spaces(span.text.trim());
+            return normalize_spaces(trim_blanks(&span.text));
         }
         let accepted = self.content.accepted();
         let key = if accepted.trim().is_empty() {
@@ -69,11 +69,9 @@ impl Paragraph {
     fn is_blank(&self) -> bool {
         self.cells.is_none()
             && self.list_label.is_none()
-            && self
-                .content
-                .spans
-                .iter()
-                .all(|s| s.kind() == Some(ChangeKind::Comment) || s.text.trim_start().is_empty())
+            && self.content.spans.iter().all(|s| {
+                s.kind() == Some(ChangeKind::Comment) || leading_blanks(&s.text) == s.text.len()
+            })
     }
 
     fn style_is(&self, names: &[&str]) -> bool {
@@ -342,6 +340,26 @@ fn classify(paragraph: &Paragraph) -> Class {
     if paragraph.is_blank() {
         return Class::Blank;
     }
+    // One unmarked span with neither style nor list label (a plain line): a line whose
+    // first byte opens no pattern of `classify_key` can only be a heading, and the ends
+    // of its text rule most such lines out (the key keeps the text's first and last
+    // characters and is no longer) before the key is made.
+    if let [span] = paragraph.content.spans.as_slice()
+        && span.change.is_none()
+        && paragraph.style.is_none()
+        && paragraph.list_label.is_none()
+    {
+        let text = trim_blanks(&span.text);
+        if let Some(&first) = text.as_bytes().first()
+            && !first.is_ascii_uppercase()
+            && first != b'+'
+            && first != b'|'
+            && (text.ends_with([';', '.', ','])
+                || !text.chars().next().is_some_and(char::is_lowercase))
+        {
+            return Class::Text;
+        }
+    }
     classify_key(
         paragraph.key().as_ref(),
         paragraph.style.as_deref(),
@@ -456,12 +474,21 @@ fn envelope_heading(key: &str) -> Option<PartKind> {
 
 /// Whether `key` is a section heading, and of which part.
 fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
-    let mut words = key.split_whitespace();
-    let first = words.next()?;
-    let lower_start = first.chars().next().is_some_and(char::is_lowercase);
+    // A key starts with its first word (keys are trimmed): most lines are ruled out by
+    // their ends before the line is cut into words.
+    let lower_start = match key.chars().next() {
+        Some(c) if !c.is_whitespace() => c.is_lowercase(),
+        _ => key
+            .split_whitespace()
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_lowercase),
+    };
     if key.len() > 200 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
         return None;
     }
+    let mut words = key.split_whitespace();
+    let first = words.next()?;
     // The first words decide first: most lines that get here are items whose first word
     // (their label) opens nothing, and the word count and the label search walk the line.
     let kind = with_lowercase(first, |word| {
@@ -984,6 +1011,8 @@ fn resolution(
     // Title lines run to the history line or the enacting formula.
     let mut i = start + 1;
     let mut title = Content::new();
+    // The words of the title's written text, counted as each line joins it.
+    let mut title_words = 0;
     let mut history = None;
     let mut enacting = None;
     let mut block_span = title_paragraph.span;
@@ -1022,7 +1051,9 @@ fn resolution(
                 if !title.is_empty() {
                     title.push(Span::plain(" "));
                 }
-                title = title.concat(head.trimmed());
+                let head = head.trimmed();
+                title_words += content_words(&head);
+                title = title.concat(head);
                 history = Some(History {
                     content: tail,
                     meetings: parse_meetings(m.as_str().trim_matches(['(', ')'])),
@@ -1041,13 +1072,15 @@ fn resolution(
         if history.is_some() || p.style_is(&["Call", "Normalaftertitle"]) {
             break;
         }
-        if find_label_in(&k, false).is_some() || title_is_long(&title, &k) {
+        if find_label_in(&k, false).is_some() || title_is_long(title_words, &k) {
             break;
         }
         if !title.is_empty() {
             title.push(Span::plain(" "));
         }
-        title = title.concat(p.content.clone().trimmed());
+        let line = p.content.clone().trimmed();
+        title_words += content_words(&line);
+        title = title.concat(line);
         block_span = block_span.join(p.span);
         i += 1;
     }
@@ -1091,8 +1124,33 @@ fn resolution(
     }
 }
 
-fn title_is_long(title: &Content, next: &str) -> bool {
-    title.written().split_whitespace().count() + next.split_whitespace().count() > 60
+/// Whether a title of `title_words` words would grow too long with the line `next`.
+fn title_is_long(title_words: usize, next: &str) -> bool {
+    title_words + word_count(next) > 60
+}
+
+/// The words of a content's written text: `written().split_whitespace().count()`.
+fn content_words(content: &Content) -> usize {
+    match content.spans.as_slice() {
+        [] => 0,
+        [span] if span.kind() != Some(ChangeKind::Comment) => word_count(&span.text),
+        _ => word_count(&content.written()),
+    }
+}
+
+/// `text.split_whitespace().count()`, byte by byte on ASCII text.
+fn word_count(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let blank = is_ascii_blank(b);
+        words += usize::from(!blank && !in_word);
+        in_word = !blank;
+    }
+    words
 }
 
 /// A title line's word (`RESOLUTION`, `Decision`…) and its number part: the captures of
@@ -1619,17 +1677,19 @@ struct SectionBuilder {
     section: Section,
     /// Path of the open items: indexes into the nested child lists.
     levels: Vec<Level>,
-    /// The items in document order, each with its depth and its number of children:
+    /// The items in document order, each with its number of children:
     /// `finish` builds the tree, giving every list its final size at once (growing
     /// lists of items as they come costs more than reading the text).
     flat: Vec<FlatItem>,
     /// Indexes into `flat` of the last item at each depth: the chain a deeper item
     /// hangs from.
     chain: Vec<usize>,
+    /// The stack of subtrees `finish` builds the tree on (kept empty between uses).
+    built: Vec<Item>,
 }
 
 struct FlatItem {
-    depth: usize,
+    /// Its number of children: the items that hang from it, later in `flat`.
     children: usize,
     item: Item,
 }
@@ -1655,6 +1715,7 @@ impl SectionBuilder {
             levels: Vec::new(),
             flat: Vec::new(),
             chain: Vec::new(),
+            built: Vec::new(),
         }
     }
 
@@ -1662,6 +1723,7 @@ impl SectionBuilder {
     fn reusing(mut self, spare: Spare) -> Self {
         self.flat = spare.flat;
         self.chain = spare.chain;
+        self.built = spare.built;
         self
     }
 
@@ -1725,11 +1787,7 @@ impl SectionBuilder {
             self.flat[parent].children += 1;
         }
         self.chain.push(self.flat.len());
-        self.flat.push(FlatItem {
-            depth,
-            children: 0,
-            item,
-        });
+        self.flat.push(FlatItem { children: 0, item });
     }
 
     /// Decides the label's family and depth, fixing its scheme; returns the depth.
@@ -1775,7 +1833,7 @@ impl SectionBuilder {
         self.levels.truncate(depth);
         self.levels.push(Level {
             family: family.clone(),
-            last: ordinal.or(label_last_letter(label)),
+            last: ordinal.or_else(|| label_last_letter(label)),
         });
         if let Some(value) = label.value.as_mut() {
             value.scheme = match family {
@@ -1798,37 +1856,23 @@ impl SectionBuilder {
 
     /// The section, and the builder's emptied lists for the next builder.
     fn finish_keeping(mut self) -> (Section, Spare) {
-        let top = self.flat.iter().filter(|f| f.depth == 0).count();
-        let mut items = Vec::with_capacity(top);
-        // The open items of the walk: each takes its children, then goes to its parent.
-        let mut open: Vec<Item> = Vec::new();
-        let close = |open: &mut Vec<Item>, items: &mut Vec<Item>, depth: usize| {
-            while open.len() > depth {
-                let Some(done) = open.pop() else { break };
-                match open.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => items.push(done),
-                }
-            }
-        };
-        for FlatItem {
-            depth,
-            children,
-            mut item,
-        } in self.flat.drain(..)
-        {
-            close(&mut open, &mut items, depth);
-            item.children = Vec::with_capacity(children);
-            open.push(item);
+        // Built from the last item back: the items are in document order, each after its
+        // parent, so an item's children are then the last subtrees built, on top of the
+        // stack (the first child topmost), and each item moves into its list once.
+        let mut built = std::mem::take(&mut self.built);
+        for FlatItem { children, mut item } in self.flat.drain(..).rev() {
+            let from = built.len().saturating_sub(children);
+            item.children = built.drain(from..).rev().collect();
+            built.push(item);
         }
-        close(&mut open, &mut items, 0);
-        self.section.items = items;
+        self.section.items = built.drain(..).rev().collect();
         self.chain.clear();
         (
             self.section,
             Spare {
                 flat: self.flat,
                 chain: self.chain,
+                built,
             },
         )
     }
@@ -1839,18 +1883,20 @@ impl SectionBuilder {
 struct Spare {
     flat: Vec<FlatItem>,
     chain: Vec<usize>,
+    built: Vec<Item>,
 }
 
 /// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.
 fn label_last_letter(label: &Label) -> Option<u32> {
     let text = label.written.accepted_str();
     let c = text.bytes().rev().find(u8::is_ascii_lowercase)?;
-    alpha_value(std::str::from_utf8(&[c]).ok()?)
+    // What `alpha_value` gives for one letter: its place in the alphabet.
+    Some(u32::from(c - b'a') + 1)
 }
 
 /// Calls `f` with the lower-case ASCII letters of a label's accepted text, without its
 /// suffix. Labels are short: the letters are gathered on the stack when they fit.
-fn with_label_letters<R>(label: &Label, suffix: Option<&str>, f: impl FnOnce(&str) -> R) -> R {
+fn with_label_letters<R>(label: &Label, suffix: Option<&str>, f: impl FnOnce(&[u8]) -> R) -> R {
     let text = label.written.accepted_str();
     let letters = || {
         text.bytes()
@@ -1858,20 +1904,19 @@ fn with_label_letters<R>(label: &Label, suffix: Option<&str>, f: impl FnOnce(&st
             .filter(u8::is_ascii_lowercase)
     };
     let mut buffer = [0u8; 32];
-    let heap: String;
-    let letters: &str = if text.len() <= buffer.len() {
+    let heap: Vec<u8>;
+    let letters: &[u8] = if text.len() <= buffer.len() {
         let mut len = 0;
         for b in letters() {
             buffer[len] = b;
             len += 1;
         }
-        // Only ASCII letters were kept.
-        std::str::from_utf8(&buffer[..len]).unwrap_or_default()
+        &buffer[..len]
     } else {
-        heap = letters().map(char::from).collect();
+        heap = letters().collect();
         &heap
     };
-    match letters.strip_suffix(suffix.unwrap_or("")) {
+    match letters.strip_suffix(suffix.unwrap_or("").as_bytes()) {
         Some(stripped) if stripped.len() < letters.len() => f(stripped),
         _ => f(letters),
     }
@@ -1887,8 +1932,8 @@ fn label_families(label: &Label) -> Families {
     match value.scheme {
         Scheme::LowerAlpha | Scheme::UpperAlpha => {
             with_label_letters(label, value.suffix.as_deref(), |letters| {
-                let mut out = Families::one(Family::Alpha(p), alpha_value(letters));
-                if let Some(r) = roman_value(letters) {
+                let mut out = Families::one(Family::Alpha(p), alpha_value_of(letters));
+                if let Some(r) = roman_value_of(letters) {
                     out.second = Some((Family::Roman(p), Some(r)));
                 }
                 out
@@ -1896,8 +1941,8 @@ fn label_families(label: &Label) -> Families {
         }
         Scheme::LowerRoman | Scheme::UpperRoman => {
             with_label_letters(label, value.suffix.as_deref(), |letters| {
-                let roman = (Family::Roman(p), roman_value(letters));
-                match alpha_value(letters) {
+                let roman = (Family::Roman(p), roman_value_of(letters));
+                match alpha_value_of(letters) {
                     Some(a) => Families {
                         first: (Family::Alpha(p), Some(a)),
                         second: Some(roman),
@@ -1969,10 +2014,10 @@ fn label_from_match(written: Content, m: &LabelFound) -> Label {
             for (to, b) in lower_bytes.iter_mut().zip(letters.bytes()) {
                 *to = b.to_ascii_lowercase();
             }
-            let lower = std::str::from_utf8(lower_bytes).unwrap_or_default();
-            let upper = letters.chars().all(|c| c.is_ascii_uppercase());
-            let alpha = alpha_value(lower);
-            let roman = roman_value(lower);
+            let lower: &[u8] = lower_bytes;
+            let upper = letters.bytes().all(|c| c.is_ascii_uppercase());
+            let alpha = alpha_value_of(lower);
+            let roman = roman_value_of(lower);
             let scheme = match (alpha, roman, upper) {
                 (_, Some(_), false) if lower.len() > 1 => Scheme::LowerRoman,
                 (_, Some(_), true) if lower.len() > 1 => Scheme::UpperRoman,
@@ -2160,14 +2205,43 @@ fn split_label_owned(
     let Some(mut span) = content.spans.pop() else {
         return Err(content);
     };
-    span.src = span
-        .src
-        .map(|s| SourceSpan::new(s.start + cut, s.start + span.text.len()));
-    span.text.drain(..cut);
-    if !span.text.is_empty() {
+    // The rest starts past the blanks after the label (what `Content::trim_start` would
+    // cut): one cut of the text for both.
+    let cut = cut + leading_blanks(&span.text[cut..]);
+    if cut < span.text.len() {
+        span.src = span
+            .src
+            .map(|s| SourceSpan::new(s.start + cut, s.start + span.text.len()));
+        span.text.drain(..cut);
         content.spans.push(span);
     }
-    Ok((label, content.trim_start()))
+    Ok((label, content))
+}
+
+/// Bytes of the white space (`char::is_whitespace`) at the start of `text`.
+fn leading_blanks(text: &str) -> usize {
+    match text.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !is_ascii_blank(b) => 0,
+        _ => text.len() - text.trim_start().len(),
+    }
+}
+
+/// The ASCII characters of `char::is_whitespace`: tab to return, and space.
+fn is_ascii_blank(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `text.trim()`, decided by the end bytes when they are ASCII and not blank (most lines).
+fn trim_blanks(text: &str) -> &str {
+    let b = text.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l))
+            if f.is_ascii() && l.is_ascii() && !is_ascii_blank(f) && !is_ascii_blank(l) =>
+        {
+            text
+        }
+        _ => text.trim(),
+    }
 }
 
 /// Appends `span.text[from..to]` with its mark and source to `target`.
@@ -2190,7 +2264,16 @@ fn piece(span: &Span, from: usize, to: usize) -> Span {
 
 /// A paragraph whose whole text is inserted (or deleted) is an inserted (deleted) paragraph.
 fn whole_paragraph_mark(content: &Content) -> Option<Box<Change>> {
-    let mut spans = content.spans.iter().filter(|s| !s.text.trim().is_empty());
+    // One unmarked span (most paragraphs): no mark, whatever its text.
+    if let [span] = content.spans.as_slice()
+        && span.change.is_none()
+    {
+        return None;
+    }
+    let mut spans = content
+        .spans
+        .iter()
+        .filter(|s| !s.text.trim_start().is_empty());
     // Most paragraphs start unmarked: decided before anything is copied.
     let first = spans.next()?.change.as_deref()?;
     if !matches!(

@@ -1,6 +1,8 @@
 //! The words that open section headings, and the bodies that enact resolutions.
 //! Open-ended: a short lower-case line opening with a participle also counts.
 
+use std::sync::LazyLock;
+
 /// First words of operative headings (`resolves`, `instructs the Director ...`).
 pub const OPERATIVE_OPENERS: &[&str] = &[
     "resolves",
@@ -87,10 +89,19 @@ pub const SOURCES: &[(&str, &str)] = &[
 
 /// The short name of a body named in `text`.
 pub fn body_in(text: &str) -> Option<&'static str> {
+    // One searcher per name, built once: building a substring searcher for each name on
+    // each call cost more than the searches (every enacting line is looked up).
+    static FINDERS: LazyLock<Vec<memchr::memmem::Finder<'static>>> = LazyLock::new(|| {
+        BODIES
+            .iter()
+            .map(|(name, _)| memchr::memmem::Finder::new(name))
+            .collect()
+    });
     BODIES
         .iter()
-        .find(|(name, _)| text.contains(name))
-        .map(|(_, short)| *short)
+        .zip(FINDERS.iter())
+        .find(|(_, finder)| finder.find(text.as_bytes()).is_some())
+        .map(|((_, short), _)| *short)
 }
 
 /// Whether a word opens an operative heading.

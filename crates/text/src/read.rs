@@ -56,10 +56,7 @@ pub(crate) fn read_at(
     markup: Markup,
     options: &ReadOptions,
 ) -> Document {
-    let mut scan = scan(text, markup);
-    if base > 0 {
-        scan.shift(base);
-    }
+    let scan = scan(text, base, markup);
     let mut document = layout::build(LayoutInput {
         paragraphs: scan.paragraphs,
         footnotes: Vec::new(),
@@ -110,10 +107,69 @@ impl Scan {
     }
 }
 
-/// Cuts the input into marked segments, then into paragraphs at line ends.
-fn scan(text: &str, markup: Markup) -> Scan {
-    let mut warnings = Vec::new();
+/// Cuts the input into paragraphs, with source positions `base` bytes on.
+fn scan(text: &str, base: usize, markup: Markup) -> Scan {
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    if markup == Markup::Plain
+        && let Some(paragraphs) = plain_lines(text, body_start, base)
+    {
+        return Scan {
+            paragraphs,
+            removed: Vec::new(),
+            warnings: Vec::new(),
+        };
+    }
+    let mut scan = scan_marked(text, body_start, markup);
+    if base > 0 {
+        scan.shift(base);
+    }
+    scan
+}
+
+/// The paragraphs of plain text whose lines all end with LF alone and that holds no
+/// extractor marker (most plain text): one unmarked span per non-empty line, found in one
+/// pass over the text. `None` at the first CR or marker, which the general scan handles.
+fn plain_lines(text: &str, body_start: usize, base: usize) -> Option<Vec<Paragraph>> {
+    let bytes = text.as_bytes();
+    let mut paragraphs = Vec::with_capacity(line_count(&bytes[body_start..]));
+    let mut para_start = body_start;
+    let paragraph = |start: usize, end: usize| {
+        let span = SourceSpan::new(base + start, base + end);
+        let content = if start < end {
+            Content {
+                spans: vec![Span {
+                    text: text[start..end].to_string(),
+                    change: None,
+                    src: Some(span),
+                }],
+            }
+        } else {
+            Content::new()
+        };
+        Paragraph::new(content, span)
+    };
+    // `[` is rare in text, and only one that opens a marker sends the text elsewhere.
+    for at in memchr::memchr3_iter(b'\n', b'\r', b'[', &bytes[body_start..]) {
+        let at = body_start + at;
+        match bytes[at] {
+            b'\n' => {
+                paragraphs.push(paragraph(para_start, at));
+                para_start = at + 1;
+            }
+            b'\r' => return None,
+            _ if bytes[at..].starts_with(b"[bookmark: ") => return None,
+            _ => {}
+        }
+    }
+    if para_start < text.len() {
+        paragraphs.push(paragraph(para_start, text.len()));
+    }
+    Some(paragraphs)
+}
+
+/// Cuts the input into marked segments, then into paragraphs at line ends.
+fn scan_marked(text: &str, body_start: usize, markup: Markup) -> Scan {
+    let mut warnings = Vec::new();
     let segments = match markup {
         Markup::Plain => vec![Segment {
             start: body_start,
@@ -209,14 +265,7 @@ fn scan(text: &str, markup: Markup) -> Scan {
 
 /// Number of lines of a text (line ends counted, plus one).
 fn line_count(bytes: &[u8]) -> usize {
-    // Counted in blocks whose count fits a byte: the compiler turns each block into
-    // vector compares and adds, where a count per byte stays a byte loop.
-    bytes
-        .chunks(255)
-        .map(|block| block.iter().fold(0u8, |n, &b| n + u8::from(b == b'\n')))
-        .map(usize::from)
-        .sum::<usize>()
-        + 1
+    memchr::memchr_iter(b'\n', bytes).count() + 1
 }
 
 /// Adds `text[start..stop]` (no extractor marker in it) to the paragraph.
@@ -380,9 +429,40 @@ pub fn has_critic_marks(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn scan_at0(text: &str, markup: Markup) -> Scan {
+        scan(text, 0, markup)
+    }
+
+    proptest::proptest! {
+        /// The one-pass reading of plain lines gives what the general scan gives, source
+        /// positions included (moved on by `base`).
+        #[test]
+        fn plain_lines_read_as_the_general_scan(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", " ", "\t", "\n", "\n\n", "\r", "\r\n", "[", "[bookmark: _x]",
+                    "[bookmark: ", "]", "\u{a0}", "\u{feff}", "{++", "++}", "\u{e9}",
+                ]),
+                0..24,
+            ),
+            base in 0usize..5,
+        ) {
+            let text = pieces.concat();
+            let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+            let mut general = scan_marked(&text, body_start, Markup::Plain);
+            general.shift(base);
+            let read = scan(&text, base, Markup::Plain);
+            proptest::prop_assert_eq!(&read.paragraphs, &general.paragraphs);
+            proptest::prop_assert_eq!(&read.removed, &general.removed);
+            if let Some(fast) = plain_lines(&text, body_start, base) {
+                proptest::prop_assert_eq!(&fast, &general.paragraphs);
+            }
+        }
+    }
+
     #[test]
     fn paragraphs_split_at_any_line_end_and_markers_are_removed() {
-        let scan = scan("\u{feff}a\r\nb\rc\n[bookmark: _GoBack]d", Markup::Plain);
+        let scan = scan_at0("\u{feff}a\r\nb\rc\n[bookmark: _GoBack]d", Markup::Plain);
         let texts: Vec<String> = scan
             .paragraphs
             .iter()
@@ -396,7 +476,7 @@ mod tests {
 
     #[test]
     fn critic_marks_become_spans_and_paragraph_marks() {
-        let scan = scan("a {++new\n++}b{~~x~>y~~}{>>why\nnot<<}", Markup::Critic);
+        let scan = scan_at0("a {++new\n++}b{~~x~>y~~}{>>why\nnot<<}", Markup::Critic);
         assert_eq!(scan.paragraphs.len(), 2);
         assert_eq!(
             scan.paragraphs[0].mark.as_ref().map(|c| c.kind),
@@ -409,7 +489,7 @@ mod tests {
 
     #[test]
     fn unclosed_marks_are_text_with_a_warning() {
-        let scan = scan("a {++b", Markup::Critic);
+        let scan = scan_at0("a {++b", Markup::Critic);
         assert_eq!(scan.paragraphs[0].content.written(), "a {++b");
         assert_eq!(scan.warnings.len(), 1);
     }
@@ -436,9 +516,9 @@ mod tests {
     #[test]
     fn a_brace_before_a_multibyte_character_is_text() {
         // Found by the fuzzer: `{>` then U+00C3 once sliced inside the character.
-        let short = scan("{>\u{c3}", Markup::Critic);
+        let short = scan_at0("{>\u{c3}", Markup::Critic);
         assert_eq!(short.paragraphs[0].content.written(), "{>\u{c3}");
-        let marked = scan("x{\u{e9}\u{e9}{++y++}", Markup::Critic);
+        let marked = scan_at0("x{\u{e9}\u{e9}{++y++}", Markup::Critic);
         assert_eq!(marked.paragraphs[0].content.accepted(), "x{\u{e9}\u{e9}y");
     }
 }
