@@ -98,6 +98,38 @@ impl Profile {
         })
     }
 
+    /// `Profile::pair(old, new)`'s similarity, without making the profiles: each word
+    /// is counted once in a table of the words seen, marked with the versions it is in.
+    /// For a pair compared on its own (an item edited in place), whose profiles would be
+    /// made only to be compared once and dropped.
+    pub fn pair_similarity(old: &str, new: &str) -> f64 {
+        let (o, n) = (old.as_bytes(), new.as_bytes());
+        let (prefix, suffix) = crate::words::common_ends(o, n);
+        let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+        // Cut as in `pair`: no word runs across a cut.
+        let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
+        let end = (o.len() - suffix..o.len())
+            .find(|&i| between(o[i]))
+            .unwrap_or(o.len());
+        let new_end = n.len() - (o.len() - end);
+        HASHES.with_borrow_mut(|hashes| {
+            WORD_SETS.with_borrow_mut(|set| {
+                // About one word in six bytes of text; the table grows if there are more.
+                set.clear((old.len() + (new_end - start)) / 6);
+                let mut add = |text: &str, sides: u8| {
+                    hashes.clear();
+                    word_hashes(text, hashes);
+                    hashes.iter().for_each(|&h| set.insert(h, sides));
+                };
+                add(&old[..start], BOTH_SIDES);
+                add(&old[end..], BOTH_SIDES);
+                add(&old[start..end], OLD_SIDE);
+                add(&new[start..new_end], NEW_SIDE);
+                set.dice()
+            })
+        })
+    }
+
     /// The profile of word hashes gathered in a buffer (which it sorts).
     fn of(hashes: &mut Vec<u64>, len: usize) -> Self {
         hashes.sort_unstable();
@@ -161,6 +193,81 @@ thread_local! {
     // ones in a vector of their number.
     static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static BOTH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+    static WORD_SETS: RefCell<WordSet> = RefCell::default();
+}
+
+const OLD_SIDE: u8 = 1;
+const NEW_SIDE: u8 = 2;
+const BOTH_SIDES: u8 = OLD_SIDE | NEW_SIDE;
+
+/// The distinct word hashes of two texts, each marked with the texts it is in, and the
+/// counts the Dice coefficient needs (an open-addressing table, kept per thread).
+#[derive(Default)]
+struct WordSet {
+    /// (hash, sides); sides 0 is an empty slot.
+    slots: Vec<(u64, u8)>,
+    /// Slots taken.
+    used: usize,
+    old: usize,
+    new: usize,
+    both: usize,
+}
+
+impl WordSet {
+    /// Empties the table and makes room for about `words` words.
+    fn clear(&mut self, words: usize) {
+        let size = (words * 2).next_power_of_two().max(64);
+        self.slots.clear();
+        self.slots.resize(size, (0, 0));
+        (self.used, self.old, self.new, self.both) = (0, 0, 0, 0);
+    }
+
+    fn insert(&mut self, hash: u64, sides: u8) {
+        if self.used * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            let (h, was) = self.slots[slot];
+            if was == 0 || h == hash {
+                self.used += usize::from(was == 0);
+                let now = was | sides;
+                if now != was {
+                    self.slots[slot] = (hash, now);
+                    let gained = now & !was;
+                    self.old += usize::from(gained & OLD_SIDE != 0);
+                    self.new += usize::from(gained & NEW_SIDE != 0);
+                    self.both += usize::from(now == BOTH_SIDES);
+                }
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Twice the slots, the words placed again (counts unchanged).
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        let mask = size - 1;
+        for (hash, sides) in old.into_iter().filter(|&(_, sides)| sides != 0) {
+            let mut slot = hash as usize & mask;
+            while self.slots[slot].1 != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = (hash, sides);
+        }
+    }
+
+    /// [`Profile::similarity`] of the two texts' profiles.
+    fn dice(&self) -> f64 {
+        let total = self.old + self.new;
+        if total == 0 {
+            return 1.0;
+        }
+        2.0 * self.both as f64 / total as f64
+    }
 }
 
 /// Pushes the hash of every word of `text` (runs of letters and digits, lower-cased) to
@@ -341,12 +448,35 @@ pub fn fnv(chars: impl Iterator<Item = char>) -> u64 {
 /// position only, so very different inputs stay fast.
 const MAX_GAP_CELLS: usize = 40_000;
 
+/// How far a square gap's diagonal must score above the best any other pairing could,
+/// so that rounding never decides (the pairing's backtrack allows 1e-9).
+const DIAGONAL_MARGIN: f64 = 1e-6;
+
+/// How alike an old and a new element are, from 0 to 1 (1 at most): what pairs the
+/// elements of a gap between exact matches. Any `Fn(old, new) -> f64` is one.
+pub trait Similarity {
+    fn similar(&self, old: usize, new: usize) -> f64;
+
+    /// [`Similarity::similar`] of a pair on a gap's diagonal, which is compared first
+    /// and often alone (see [`pair_gap`]): a caller that keeps something from each
+    /// comparison for the rest of the gap can compare such a pair without keeping it.
+    fn diagonal(&self, old: usize, new: usize) -> f64 {
+        self.similar(old, new)
+    }
+}
+
+impl<F: Fn(usize, usize) -> f64> Similarity for F {
+    fn similar(&self, old: usize, new: usize) -> f64 {
+        self(old, new)
+    }
+}
+
 /// Aligns two sequences by their keys, then pairs the rest by `similar` (which returns
 /// a score in 0..=1; pairs below `threshold` are never made).
 pub fn align<K: Hash + Eq + Copy>(
     old_keys: &[K],
     new_keys: &[K],
-    similar: &dyn Fn(usize, usize) -> f64,
+    similar: &dyn Similarity,
     threshold: f64,
 ) -> Vec<Pair> {
     align_with(old_keys, new_keys, similar, threshold, threshold)
@@ -357,7 +487,7 @@ pub fn align<K: Hash + Eq + Copy>(
 pub fn align_with<K: Hash + Eq + Copy>(
     old_keys: &[K],
     new_keys: &[K],
-    similar: &dyn Fn(usize, usize) -> f64,
+    similar: &dyn Similarity,
     threshold: f64,
     lone_threshold: f64,
 ) -> Vec<Pair> {
@@ -401,7 +531,7 @@ pub fn align_with<K: Hash + Eq + Copy>(
 fn pair_gap(
     old: std::ops::Range<usize>,
     new: std::ops::Range<usize>,
-    similar: &dyn Fn(usize, usize) -> f64,
+    similar: &dyn Similarity,
     threshold: f64,
     out: &mut Vec<Pair>,
 ) {
@@ -411,21 +541,36 @@ fn pair_gap(
     if m > 0 && n > 0 {
         if m * n <= MAX_GAP_CELLS {
             // Weighted LCS: score[i][j] over old[..i], new[..j].
-            let w = n + 1;
-            let mut score = vec![0f64; (m + 1) * (n + 1)];
             let mut sims = vec![0f64; m * n];
             let mark = |s: f64| if s >= threshold { s } else { -1.0 };
-            // The diagonal first: a node edited in place meets its counterpart there, and
-            // a caller that reads both texts together (their common beginning and end
-            // once) does so for that pair.
+            // The diagonal first: a node edited in place meets its counterpart there. In
+            // a square gap it is often all that is needed (below).
+            let mut diagonal = 0.0;
             for k in 0..m.min(n) {
-                sims[k * n + k] = mark(similar(old.start + k, new.start + k));
+                let (a, b) = (old.start + k, new.start + k);
+                let s = if m == n {
+                    similar.diagonal(a, b)
+                } else {
+                    similar.similar(a, b)
+                };
+                diagonal += s;
+                sims[k * n + k] = mark(s);
+            }
+            // In a square gap whose diagonal pairs all pass, any other set of pairs in
+            // order leaves one out, and scores at most one per pair: m - 1 in all. A
+            // diagonal that scores more is the unique best, and the rest need no scores.
+            let passes = (0..m.min(n)).all(|k| sims[k * n + k] > 0.0);
+            if m == n && passes && diagonal > (m - 1) as f64 + DIAGONAL_MARGIN {
+                matches.extend((0..m).map(|k| (old.start + k, new.start + k)));
+                return finish_gap(old, new, matches, out);
             }
             for a in 0..m {
                 for b in (0..n).filter(|&b| b != a) {
-                    sims[a * n + b] = mark(similar(old.start + a, new.start + b));
+                    sims[a * n + b] = mark(similar.similar(old.start + a, new.start + b));
                 }
             }
+            let w = n + 1;
+            let mut score = vec![0f64; (m + 1) * (n + 1)];
             for a in 1..=m {
                 for b in 1..=n {
                     let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
@@ -452,12 +597,22 @@ fn pair_gap(
             matches.reverse();
         } else {
             for k in 0..m.min(n) {
-                if similar(old.start + k, new.start + k) >= threshold {
+                if similar.similar(old.start + k, new.start + k) >= threshold {
                     matches.push((old.start + k, new.start + k));
                 }
             }
         }
     }
+    finish_gap(old, new, matches, out);
+}
+
+/// Writes a gap's pairs: `matches` (in order), the rest deleted and inserted.
+fn finish_gap(
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+    matches: Vec<(usize, usize)>,
+    out: &mut Vec<Pair>,
+) {
     let (mut i, mut j) = (old.start, new.start);
     for (a, b) in matches
         .into_iter()
@@ -489,7 +644,12 @@ mod tests {
         let new = ["one two three", "seven eight", "nine ten eleven"];
         let po: Vec<Profile> = old.iter().map(|t| Profile::new(t)).collect();
         let pn: Vec<Profile> = new.iter().map(|t| Profile::new(t)).collect();
-        let pairs = align(&old, &new, &|i, j| po[i].similarity(&pn[j]), 0.5);
+        let pairs = align(
+            &old,
+            &new,
+            &|i: usize, j: usize| po[i].similarity(&pn[j]),
+            0.5,
+        );
         assert_eq!(
             pairs,
             vec![
@@ -568,9 +728,103 @@ mod tests {
             let new = format!("{head}{}{tail}", new_middle.concat());
             let (po, pn) = Profile::pair(&old, &new);
             let (eo, en) = (Profile::new(&old), Profile::new(&new));
+            // Compared without making the profiles: the same figure, to the bit.
+            let counted = Profile::pair_similarity(&old, &new);
+            proptest::prop_assert_eq!(counted.to_bits(), po.similarity(&pn).to_bits());
             proptest::prop_assert_eq!((po.words, po.len), (eo.words, eo.len));
             proptest::prop_assert_eq!((pn.words, pn.len), (en.words, en.len));
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_sets_grow_as_needed(words in proptest::collection::vec("[a-z]{1,3}", 0..400)) {
+            // Many distinct short words in a short text: the table must grow.
+            let old = words.join(" ");
+            let new = words.iter().rev().cloned().collect::<Vec<_>>().join(",");
+            let expected = Profile::new(&old).similarity(&Profile::new(&new));
+            proptest::prop_assert_eq!(Profile::pair_similarity(&old, &new).to_bits(), expected.to_bits());
+        }
+
+        /// A square gap whose diagonal scores above what any other pairing could is
+        /// paired along it without the other scores: the same pairs as from all of them.
+        #[test]
+        fn a_clear_diagonal_pairs_as_the_whole_gap(
+            mut scores in proptest::collection::vec(0.0f64..=1.0, 1..50),
+            diagonal in proptest::collection::vec(0.4f64..=1.0, 7),
+            threshold in 0.3f64..0.8,
+        ) {
+            // Mostly high scores on the diagonal, as of items edited in place.
+            let m = (scores.len() as f64).sqrt() as usize;
+            for k in 0..m {
+                scores[k * m + k] = diagonal[k];
+            }
+            let scores = &scores[..m * m];
+            struct Counted<'s> { scores: &'s [f64], m: usize, off_diagonal: std::cell::Cell<usize> }
+            impl Similarity for Counted<'_> {
+                fn similar(&self, a: usize, b: usize) -> f64 {
+                    if a != b {
+                        self.off_diagonal.set(self.off_diagonal.get() + 1);
+                    }
+                    self.scores[a * self.m + b]
+                }
+            }
+            let counted = Counted { scores, m, off_diagonal: std::cell::Cell::new(0) };
+            let mut fast = Vec::new();
+            pair_gap(0..m, 0..m, &counted, threshold, &mut fast);
+            // The same gap with a similarity whose diagonal is not told apart.
+            let plain = |a: usize, b: usize| scores[a * m + b];
+            let mut whole = Vec::new();
+            let all = |a: usize, b: usize| plain(a, b);
+            pair_gap_all(0..m, 0..m, &all, threshold, &mut whole);
+            proptest::prop_assert_eq!(&fast, &whole);
+            let diagonal: f64 = (0..m).map(|k| scores[k * m + k]).sum();
+            if (0..m).all(|k| scores[k * m + k] >= threshold) && diagonal > (m - 1) as f64 + 1e-6 {
+                proptest::prop_assert_eq!(counted.off_diagonal.get(), 0);
+            }
+        }
+    }
+
+    /// `pair_gap` with every pair scored (no shortcut), as it paired before the diagonal
+    /// shortcut: the reference for the property test above.
+    fn pair_gap_all(
+        old: std::ops::Range<usize>,
+        new: std::ops::Range<usize>,
+        similar: &dyn Fn(usize, usize) -> f64,
+        threshold: f64,
+        out: &mut Vec<Pair>,
+    ) {
+        let (m, n) = (old.len(), new.len());
+        let w = n + 1;
+        let mut score = vec![0f64; (m + 1) * (n + 1)];
+        let mark = |s: f64| if s >= threshold { s } else { -1.0 };
+        let sims: Vec<f64> = (0..m * n).map(|k| mark(similar(k / n, k % n))).collect();
+        for a in 1..=m {
+            for b in 1..=n {
+                let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
+                let s = sims[(a - 1) * n + (b - 1)];
+                if s > 0.0 {
+                    best = best.max(score[(a - 1) * w + b - 1] + s);
+                }
+                score[a * w + b] = best;
+            }
+        }
+        let mut matches = Vec::new();
+        let (mut a, mut b) = (m, n);
+        while a > 0 && b > 0 {
+            let s = sims[(a - 1) * n + (b - 1)];
+            if s > 0.0 && (score[a * w + b] - (score[(a - 1) * w + b - 1] + s)).abs() < 1e-9 {
+                matches.push((a - 1, b - 1));
+                a -= 1;
+                b -= 1;
+            } else if score[(a - 1) * w + b] >= score[a * w + b - 1] {
+                a -= 1;
+            } else {
+                b -= 1;
+            }
+        }
+        matches.reverse();
+        finish_gap(old, new, matches, out);
     }
 
     #[test]
@@ -594,7 +848,12 @@ mod tests {
         let new = ["delta epsilon zeta"];
         let po: Vec<Profile> = old.iter().map(|t| Profile::new(t)).collect();
         let pn: Vec<Profile> = new.iter().map(|t| Profile::new(t)).collect();
-        let pairs = align(&old, &new, &|i, j| po[i].similarity(&pn[j]), 0.5);
+        let pairs = align(
+            &old,
+            &new,
+            &|i: usize, j: usize| po[i].similarity(&pn[j]),
+            0.5,
+        );
         assert_eq!(pairs, vec![Pair::Deleted(0), Pair::Inserted(0)]);
     }
 }

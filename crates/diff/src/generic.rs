@@ -189,7 +189,7 @@ pub(crate) fn diff_lines(marks: &Marks<'_>, old: &[String], new: &[String]) -> V
     let pairs = align_with(
         &old_keys,
         &new_keys,
-        &|i, j| old_profiles[i].similarity(&new_profiles[j]),
+        &|i: usize, j: usize| old_profiles[i].similarity(&new_profiles[j]),
         PARAGRAPH_THRESHOLD,
         LONE_PARAGRAPH_THRESHOLD,
     );

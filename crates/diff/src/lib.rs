@@ -233,7 +233,7 @@ pub fn pair_resolutions<'a>(
 ) -> Vec<align::Pair> {
     let old_keys: Vec<u64> = old.into_iter().map(generic::key).collect();
     let new_keys: Vec<u64> = new.into_iter().map(generic::key).collect();
-    align::align(&old_keys, &new_keys, &|_, _| 0.0, 1.0)
+    align::align(&old_keys, &new_keys, &|_: usize, _: usize| 0.0, 1.0)
 }
 
 /// One resolution of a collection compared as [`diff_document`] compares it there: a pair

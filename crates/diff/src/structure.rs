@@ -3,6 +3,7 @@
 //! moves across the whole resolution, then the word step inside every matched node.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use amend_model::{
@@ -10,7 +11,7 @@ use amend_model::{
     TitleBlock,
 };
 
-use crate::align::{Pair, Profile, align};
+use crate::align::{Pair, Profile, Similarity, align};
 use crate::generic::{PARAGRAPH_THRESHOLD, diff_blocks, key};
 use crate::marks::{Marks, Part};
 
@@ -75,7 +76,7 @@ fn align_middle(
     new_texts: &[Cow<'_, str>],
     prefix: usize,
     suffix: usize,
-    similar: &dyn Fn(usize, usize) -> f64,
+    similar: &dyn Similarity,
 ) -> Vec<Pair> {
     let (old_end, new_end) = (old_texts.len() - suffix, new_texts.len() - suffix);
     let old_keys: Vec<u64> = old_texts[prefix..old_end].iter().map(|t| key(t)).collect();
@@ -99,7 +100,10 @@ fn align_middle(
             ITEM_THRESHOLD,
         );
     }
-    let in_middle = |a: usize, b: usize| similar(a + prefix, b + prefix);
+    let in_middle = Shifted {
+        by: prefix,
+        similarity: similar,
+    };
     let middle = align(&old_keys, &new_keys, &in_middle, ITEM_THRESHOLD);
     let mut pairs = Vec::with_capacity(prefix + middle.len() + suffix);
     pairs.extend((0..prefix).map(|k| Pair::Matched(k, k)));
@@ -110,6 +114,66 @@ fn align_middle(
     }));
     pairs.extend((0..suffix).map(|k| Pair::Matched(old_end + k, new_end + k)));
     pairs
+}
+
+/// A similarity read `by` elements further on in both lists.
+struct Shifted<'s> {
+    by: usize,
+    similarity: &'s dyn Similarity,
+}
+
+impl Similarity for Shifted<'_> {
+    fn similar(&self, old: usize, new: usize) -> f64 {
+        self.similarity.similar(old + self.by, new + self.by)
+    }
+
+    fn diagonal(&self, old: usize, new: usize) -> f64 {
+        self.similarity.diagonal(old + self.by, new + self.by)
+    }
+}
+
+/// How alike two items are: their words' Dice coefficient, at least [`ITEM_THRESHOLD`]
+/// when they carry the same label and share some words (the same item, rewritten).
+struct ItemSimilarity<'t, 'a> {
+    old: &'t [&'a Item],
+    new: &'t [&'a Item],
+    old_texts: &'t [Cow<'a, str>],
+    new_texts: &'t [Cow<'a, str>],
+    /// Profiles, made on demand and kept for the rest of the gap (and for moves).
+    old_profiles: Vec<OnceCell<Profile>>,
+    new_profiles: Vec<OnceCell<Profile>>,
+}
+
+impl ItemSimilarity<'_, '_> {
+    fn with_label(&self, s: f64, a: usize, b: usize) -> f64 {
+        if s >= 0.3 && same_label(self.old[a], self.new[b]) {
+            s.max(ITEM_THRESHOLD)
+        } else {
+            s
+        }
+    }
+}
+
+impl Similarity for ItemSimilarity<'_, '_> {
+    fn similar(&self, a: usize, b: usize) -> f64 {
+        let (old, new) = (&self.old_profiles[a], &self.new_profiles[b]);
+        if old.get().is_none() && new.get().is_none() {
+            // Mostly an item edited in place: both read together.
+            let (po, pn) = Profile::pair(&self.old_texts[a], &self.new_texts[b]);
+            let _ = old.set(po);
+            let _ = new.set(pn);
+        }
+        let po = old.get_or_init(|| Profile::new(&self.old_texts[a]));
+        let pn = new.get_or_init(|| Profile::new(&self.new_texts[b]));
+        self.with_label(po.similarity(pn), a, b)
+    }
+
+    /// Most items on a gap's diagonal are edited in place and matched on it alone: they
+    /// are compared without profiles, which are made later only if needed.
+    fn diagonal(&self, a: usize, b: usize) -> f64 {
+        let s = Profile::pair_similarity(&self.old_texts[a], &self.new_texts[b]);
+        self.with_label(s, a, b)
+    }
 }
 
 /// The alignment of a list of items, before moves are known.
@@ -239,29 +303,21 @@ impl<'a> Aligner<'a> {
         let suffix = (1..=shortest - prefix)
             .take_while(|&k| old_texts[old.len() - k] == new_texts[new.len() - k])
             .count();
-        // Profiles are only needed for items in gaps: computed on demand, an old and a
-        // new item's together when neither has one yet (mostly an edited item).
-        let mut old_profiles: Vec<std::cell::OnceCell<Profile>> =
-            old.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let mut new_profiles: Vec<std::cell::OnceCell<Profile>> =
-            new.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let similar = |a: usize, b: usize| {
-            if old_profiles[a].get().is_none() && new_profiles[b].get().is_none() {
-                let (po, pn) = Profile::pair(&old_texts[a], &new_texts[b]);
-                let _ = old_profiles[a].set(po);
-                let _ = new_profiles[b].set(pn);
-            }
-            let po = old_profiles[a].get_or_init(|| Profile::new(&old_texts[a]));
-            let pn = new_profiles[b].get_or_init(|| Profile::new(&new_texts[b]));
-            let s = po.similarity(pn);
-            // Same label and some common words: the same item, rewritten.
-            if s >= 0.3 && same_label(old[a], new[b]) {
-                s.max(ITEM_THRESHOLD)
-            } else {
-                s
-            }
+        // Profiles are only needed for items in gaps: made on demand.
+        let similarity = ItemSimilarity {
+            old,
+            new,
+            old_texts: &old_texts,
+            new_texts: &new_texts,
+            old_profiles: old.iter().map(|_| OnceCell::new()).collect(),
+            new_profiles: new.iter().map(|_| OnceCell::new()).collect(),
         };
-        let pairs = align_middle(&old_texts, &new_texts, prefix, suffix, &similar);
+        let pairs = align_middle(&old_texts, &new_texts, prefix, suffix, &similarity);
+        let ItemSimilarity {
+            mut old_profiles,
+            mut new_profiles,
+            ..
+        } = similarity;
         pairs
             .into_iter()
             .map(|pair| match pair {
