@@ -631,10 +631,75 @@ struct Tokens<'t> {
     ascii: bool,
 }
 
+/// Vectors kept per thread from one word diff to the next, so that a diff does not
+/// allocate and free its token offsets and ids afresh.
+#[derive(Default)]
+struct Spare {
+    bounds: Vec<Vec<usize>>,
+    ids: Vec<Vec<Token>>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Spare> = RefCell::default();
+}
+
+/// Spare vectors longer than this are freed rather than kept.
+const SPARE_LIMIT: usize = 1 << 16;
+
+/// An empty vector with room for `capacity` elements, a spare one if there is one.
+fn spare<T>(capacity: usize, pool: impl FnOnce(&mut Spare) -> Option<Vec<T>>) -> Vec<T> {
+    let kept = SPARE
+        .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| pool(&mut s)))
+        .ok()
+        .flatten();
+    let mut v = kept.unwrap_or_default();
+    v.clear();
+    v.reserve(capacity);
+    v
+}
+
+/// Keeps a vector for [`spare`] (a few of each kind, none too long).
+fn keep<T>(v: Vec<T>, pool: impl FnOnce(&mut Spare) -> &mut Vec<Vec<T>>) {
+    if v.capacity() == 0 || v.capacity() > SPARE_LIMIT {
+        return;
+    }
+    let _ = SPARE.try_with(|spare| {
+        if let Ok(mut s) = spare.try_borrow_mut() {
+            let kept = pool(&mut s);
+            if kept.len() < 4 {
+                kept.push(v);
+            }
+        }
+    });
+}
+
+impl Drop for Tokens<'_> {
+    fn drop(&mut self) {
+        keep(std::mem::take(&mut self.bounds), |s| &mut s.bounds);
+    }
+}
+
+/// Token ids, in a vector given back for [`spare`] when dropped.
+#[derive(Debug, PartialEq, Eq)]
+struct Ids(Vec<Token>);
+
+impl std::ops::Deref for Ids {
+    type Target = [Token];
+    fn deref(&self) -> &[Token] {
+        &self.0
+    }
+}
+
+impl Drop for Ids {
+    fn drop(&mut self) {
+        keep(std::mem::take(&mut self.0), |s| &mut s.ids);
+    }
+}
+
 impl<'t> Tokens<'t> {
     /// The [`word_tokens`] of a text; `ascii` says whether it is ASCII.
     fn of(text: &'t str, ascii: bool) -> Self {
-        let mut bounds = Vec::with_capacity(token_room(text.len()));
+        let mut bounds = spare(token_room(text.len()), |s| s.bounds.pop());
         word_starts_into(text, 0, ascii, &mut bounds);
         bounds.push(text.len());
         Tokens {
@@ -714,14 +779,15 @@ fn both_word_tokens<'a>(old: &'a str, new: &'a str) -> (Tokens<'a>, Tokens<'a>, 
         .find(|&i| o[i] == b' ' && graphic(o[i - 1]))
         .unwrap_or(o.len());
     let shift = n.len() - (o.len() - end);
-    let mut old_bounds = Vec::with_capacity(token_room(old.len()));
+    let mut old_bounds = spare(token_room(old.len()), |s| s.bounds.pop());
     word_starts_into(&old[..start], 0, ascii, &mut old_bounds);
     let head = old_bounds.len();
     word_starts_into(&old[start..end], start, ascii, &mut old_bounds);
     let tail = old_bounds.len();
     word_starts_into(&old[end..], end, ascii, &mut old_bounds);
     old_bounds.push(old.len());
-    let mut new_bounds = Vec::with_capacity(old_bounds.len() + token_room(shift - start));
+    let capacity = old_bounds.len() + token_room(shift - start);
+    let mut new_bounds = spare(capacity, |s| s.bounds.pop());
     // The same text: its offsets serve for `new` too (shifted after the middle).
     new_bounds.extend_from_slice(&old_bounds[..head]);
     word_starts_into(&new[start..shift], start, ascii, &mut new_bounds);
@@ -882,12 +948,7 @@ fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
 /// number of distinct ids. `ascii`: both texts are ASCII. `same`: how many tokens both
 /// begin and end with are the same text (they take the old tokens' ids unread).
-fn intern(
-    old: &Tokens<'_>,
-    new: &Tokens<'_>,
-    ascii: bool,
-    same: SameEnds,
-) -> (Vec<Token>, Vec<Token>, u32) {
+fn intern(old: &Tokens<'_>, new: &Tokens<'_>, ascii: bool, same: SameEnds) -> (Ids, Ids, u32) {
     thread_local! {
         // One table per thread, kept between paragraphs: a table made and freed for each
         // paragraph cost more in allocation than the lookups themselves.
@@ -1010,7 +1071,7 @@ impl TokenIds {
         new: &Tokens<'_>,
         ascii: bool,
         same: SameEnds,
-    ) -> (Vec<Token>, Vec<Token>, u32) {
+    ) -> (Ids, Ids, u32) {
         // At most one form per token: the table is at most half full.
         let size = (old.len() + new.len() + 1).next_power_of_two().max(64) * 2;
         self.bits = size.trailing_zeros();
@@ -1019,8 +1080,8 @@ impl TokenIds {
         self.ids.clear();
         self.by_byte = [u32::MAX; 256];
         let (head, tail) = (same.head, same.tail);
-        let mut before: Vec<Token> = Vec::with_capacity(old.len());
-        let mut after: Vec<Token> = Vec::with_capacity(new.len());
+        let mut before: Vec<Token> = spare(old.len(), |s| s.ids.pop());
+        let mut after: Vec<Token> = spare(new.len(), |s| s.ids.pop());
         if ascii {
             self.ids_into::<true>(old, new, false, 0..old.len(), &mut before);
             after.extend_from_slice(&before[..head]);
@@ -1031,7 +1092,7 @@ impl TokenIds {
             self.ids_into::<false>(old, new, true, head..new.len() - tail, &mut after);
         }
         after.extend_from_slice(&before[old.len() - tail..]);
-        (before, after, self.ids.len() as u32)
+        (Ids(before), Ids(after), self.ids.len() as u32)
     }
 
     /// The ids of `old`'s or `new`'s (`new_side`) tokens `range`, appended to `out`;
@@ -1254,13 +1315,20 @@ fn unopened(tokens: &Tokens<'_>, range: Range<usize>, closer: u8) -> Option<usiz
 }
 
 fn split_at_closers(old: &Tokens<'_>, new: &Tokens<'_>, hunks: Vec<Hunk>) -> Vec<Hunk> {
+    // The bracket both versions close right after a hunk.
+    let closer_after = |h: &Hunk| {
+        let (oe, ne) = (h.old.end, h.new.end);
+        [b')', b']']
+            .into_iter()
+            .find(|&c| oe < old.len() && ne < new.len() && old.is_byte(oe, c) && new.is_byte(ne, c))
+    };
+    if !hunks.iter().any(|h| closer_after(h).is_some()) {
+        return hunks;
+    }
     let mut out = Vec::with_capacity(hunks.len());
     for h in hunks {
         let (os, oe, ns, ne) = (h.old.start, h.old.end, h.new.start, h.new.end);
-        let closer = [b')', b']'].into_iter().find(|&c| {
-            oe < old.len() && ne < new.len() && old.is_byte(oe, c) && new.is_byte(ne, c)
-        });
-        let Some(closer) = closer else {
+        let Some(closer) = closer_after(&h) else {
             out.push(h);
             continue;
         };
@@ -1670,8 +1738,8 @@ mod tests {
             let (old, new) = (Tokens::of(&a, a.is_ascii()), Tokens::of(&b, b.is_ascii()));
             let ascii = a.is_ascii() && b.is_ascii();
             let (before, after, distinct) = intern(&old, &new, ascii, SameEnds::default());
-            let all: Vec<(&str, Token)> = strs(&old).into_iter().zip(before)
-                .chain(strs(&new).into_iter().zip(after))
+            let all: Vec<(&str, Token)> = strs(&old).into_iter().zip(before.iter().copied())
+                .chain(strs(&new).into_iter().zip(after.iter().copied()))
                 .collect();
             for (x, i) in &all {
                 prop_assert!(i.0 < distinct);
