@@ -91,17 +91,18 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     // Cuts after a space, before a printable character, in the common beginning: from
     // the second from the edit on, each starts a token that ends before the edit; and
     // likewise cuts before a space, after a printable character, in the common end.
-    let starts: Vec<usize> = (1..prefix)
-        .rev()
-        .filter(|&i| o[i - 1] == b' ' && graphic(o[i]))
-        .skip(1)
-        .take(WINDOW_CUTS)
-        .collect();
-    let ends: Vec<usize> = (o.len() + 1 - suffix.max(1)..o.len())
-        .filter(|&i| o[i] == b' ' && graphic(o[i - 1]))
-        .skip(1)
-        .take(WINDOW_CUTS)
-        .collect();
+    let mut starts = [0; WINDOW_CUTS];
+    let starts = cuts(
+        (1..prefix)
+            .rev()
+            .filter(|&i| o[i - 1] == b' ' && graphic(o[i])),
+        &mut starts,
+    );
+    let mut ends = [0; WINDOW_CUTS];
+    let ends = cuts(
+        (o.len() + 1 - suffix.max(1)..o.len()).filter(|&i| o[i] == b' ' && graphic(o[i - 1])),
+        &mut ends,
+    );
     // Of the cuts, the first whose token is likely alone in the window (not written
     // as a token again up to the farthest end, or back to the start, in either
     // version), else the nearest.
@@ -131,8 +132,13 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         return None;
     }
     let new_end = n.len() - (o.len() - end);
-    let old_tokens = Tokens::of(&old[start..end], ascii);
-    let new_tokens = Tokens::of(&new[start..new_end], ascii);
+    // Cut as pieces of their texts (which decides how runs of spaces of other kinds
+    // are cut), but read as ASCII when they are.
+    let (old_window, new_window) = (&old[start..end], &new[start..new_end]);
+    let mut old_tokens = Tokens::of(old_window, ascii);
+    let mut new_tokens = Tokens::of(new_window, ascii);
+    let ascii = ascii || (old_window.is_ascii() && new_window.is_ascii());
+    (old_tokens.ascii, new_tokens.ascii) = (ascii, ascii);
     // The window's bytes both versions begin and end with (`start` is in the common
     // beginning, `end` in the common end).
     let same = same_ends(
@@ -177,6 +183,17 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
 
 /// How many cuts on each side of the edited stretch [`window_edits`] considers.
 const WINDOW_CUTS: usize = 4;
+
+/// The cuts [`window_edits`] considers of those `found` (from the edit outwards): the
+/// second to the `WINDOW_CUTS + 1`th, in `room`.
+fn cuts(found: impl Iterator<Item = usize>, room: &mut [usize; WINDOW_CUTS]) -> &[usize] {
+    let mut count = 0;
+    for (slot, cut) in room.iter_mut().zip(found.skip(1)) {
+        *slot = cut;
+        count += 1;
+    }
+    &room[..count]
+}
 
 /// The first token of text that starts with a printable ASCII character, as far as
 /// ASCII says: a run of letters, digits and `_`, or the one character.
@@ -1126,9 +1143,11 @@ impl TokenIds {
             // one space; any other token is compared as written (see `comparable`). The
             // same holds of an ASCII token of other text: the tokenizer keeps spaces of
             // any kind together and apart from everything else.
-            let byte = if is_any_space(first) && (ASCII || bytes[start..end].is_ascii()) {
+            let one_byte = end - start == 1;
+            let byte = if is_any_space(first) && (ASCII || one_byte || bytes[start..end].is_ascii())
+            {
                 Some(b' ')
-            } else if end - start == 1 && (ASCII || first.is_ascii()) {
+            } else if one_byte && (ASCII || first.is_ascii()) {
                 Some(first)
             } else {
                 None
