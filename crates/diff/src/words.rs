@@ -66,7 +66,9 @@ fn all_edits<'a>(old: &'a str, new: &'a str) -> Vec<Edit<'a>> {
     let (before, after, distinct) = intern(&old_tokens, &new_tokens, ascii, same);
     let hunks = token_hunks(&before, &after, distinct);
     let hunks = cleanup(&old_tokens, &new_tokens, &before, &after, hunks);
-    edits(old, new, 0, &old_tokens, &new_tokens, &hunks)
+    let edits = edits(old, new, 0, &old_tokens, &new_tokens, &hunks);
+    keep(hunks, |s| &mut s.hunks);
+    edits
 }
 
 /// [`diff_words`] over the tokens of a window around the edited stretch: most of an
@@ -178,7 +180,9 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     if hunks.iter().any(touches) {
         return None;
     }
-    Some(edits(old, new, start, &old_tokens, &new_tokens, &hunks))
+    let edits = edits(old, new, start, &old_tokens, &new_tokens, &hunks);
+    keep(hunks, |s| &mut s.hunks);
+    Some(edits)
 }
 
 /// How many cuts on each side of the edited stretch [`window_edits`] considers.
@@ -654,6 +658,8 @@ struct Tokens<'t> {
 struct Spare {
     bounds: Vec<Vec<usize>>,
     ids: Vec<Vec<Token>>,
+    hunks: Vec<Vec<Hunk>>,
+    merging: Vec<Vec<Merging>>,
 }
 
 thread_local! {
@@ -730,16 +736,19 @@ impl<'t> Tokens<'t> {
         self.bounds.len() - 1
     }
 
+    #[inline]
     fn get(&self, k: usize) -> &'t str {
         &self.text[self.bounds[k]..self.bounds[k + 1]]
     }
 
     /// Whether token `k` is the one byte `b`.
+    #[inline]
     fn is_byte(&self, k: usize, b: u8) -> bool {
         self.bounds[k + 1] - self.bounds[k] == 1 && self.text.as_bytes()[self.bounds[k]] == b
     }
 
     /// The text of tokens `range`.
+    #[inline]
     fn text_of(&self, range: &Range<usize>) -> &'t str {
         &self.text[self.bounds[range.start]..self.bounds[range.end]]
     }
@@ -953,12 +962,12 @@ fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
     DIFF.with_borrow_mut(|diff| {
         diff.compute_with(Algorithm::Histogram, before, after, distinct);
         diff.postprocess_with(before, after, NoSliderHeuristic);
-        diff.hunks()
-            .map(|h| Hunk {
-                old: h.before.start as usize..h.before.end as usize,
-                new: h.after.start as usize..h.after.end as usize,
-            })
-            .collect()
+        let mut hunks = spare(0, |s| s.hunks.pop());
+        hunks.extend(diff.hunks().map(|h| Hunk {
+            old: h.before.start as usize..h.before.end as usize,
+            new: h.after.start as usize..h.after.end as usize,
+        }));
+        hunks
     })
 }
 
@@ -1062,9 +1071,9 @@ struct TokenIds {
     slots: Vec<u32>,
     /// log2 of the number of slots.
     bits: u32,
-    /// Per id: the key of its form, and where a token of that form is (new side or not,
-    /// index), read to compare forms longer than their keys.
-    ids: Vec<(Key, bool, u32)>,
+    /// Per id: the key of its form, and where a token of that form is, read to compare
+    /// forms longer than their keys.
+    ids: Vec<(Key, Seen)>,
     /// Half the tokens are one byte (a space, a comma): the ids of one-byte forms are
     /// kept by byte (`u32::MAX`: none yet).
     by_byte: [u32; 256],
@@ -1135,7 +1144,7 @@ impl TokenIds {
         let slots: &mut [u32] = slots;
         let bits = *bits;
         out.reserve(range.len());
-        for (index, bound) in range.zip(bounds.windows(2)) {
+        for bound in bounds.windows(2) {
             let (start, end) = (bound[0], bound[1]);
             let first = bytes[start];
             // In ASCII text a token that starts with a space of any kind is spaces (runs
@@ -1152,18 +1161,19 @@ impl TokenIds {
             } else {
                 None
             };
+            let seen = || (new_side, start..end);
+            let place = (old.text, new.text, new_side, start..end);
             let id = match byte {
-                Some(b) => byte_id(ids, by_byte, b, new_side, index),
+                Some(b) => byte_id(ids, by_byte, b, seen),
                 None => {
                     let key = Key::of(bytes, start, end);
                     if ASCII || (first.is_ascii() && key.is_ascii(&bytes[start..end])) {
-                        key_id(ids, slots, bits, key, (old, new, new_side, index), true)
+                        key_id(ids, slots, bits, key, place, true)
                     } else {
                         match comparable(&tokens.text[start..end]).as_bytes() {
-                            [b] => byte_id(ids, by_byte, *b, new_side, index),
+                            [b] => byte_id(ids, by_byte, *b, seen),
                             form => {
                                 let key = Key::of(form, 0, form.len());
-                                let place = (old, new, new_side, index);
                                 key_id(ids, slots, bits, key, place, false)
                             }
                         }
@@ -1175,17 +1185,19 @@ impl TokenIds {
     }
 }
 
-/// Where a token is: the two texts' tokens, whether it is the new text's, its index.
-type Place<'p, 't> = (&'p Tokens<'t>, &'p Tokens<'t>, bool, usize);
+/// Where a token is: the two texts, whether it is the new text's, its bytes.
+type Place<'p> = (&'p str, &'p str, bool, Range<usize>);
+
+/// Where a token of a form is, kept with its id: whether in the new text, its bytes.
+type Seen = (bool, Range<usize>);
 
 /// The id of a one-byte form `b` ([`TokenIds::by_byte`]), new if it has none yet.
 #[inline(always)]
 fn byte_id(
-    ids: &mut Vec<(Key, bool, u32)>,
+    ids: &mut Vec<(Key, Seen)>,
     by_byte: &mut [u32; 256],
     b: u8,
-    new_side: bool,
-    index: usize,
+    seen: impl FnOnce() -> Seen,
 ) -> Token {
     let known = by_byte[usize::from(b)];
     if known != u32::MAX {
@@ -1197,7 +1209,7 @@ fn byte_id(
         len: 1,
     };
     let id = ids.len() as u32;
-    ids.push((key, new_side, index as u32));
+    ids.push((key, seen()));
     by_byte[usize::from(b)] = id;
     Token(id)
 }
@@ -1207,11 +1219,11 @@ fn byte_id(
 /// ASCII (its form is its text).
 #[inline(always)]
 fn key_id(
-    ids: &mut Vec<(Key, bool, u32)>,
+    ids: &mut Vec<(Key, Seen)>,
     slots: &mut [u32],
     bits: u32,
     key: Key,
-    (old, new, new_side, index): Place<'_, '_>,
+    (old, new, new_side, bytes): Place<'_>,
     ascii: bool,
 ) -> Token {
     let mask = slots.len() - 1;
@@ -1220,14 +1232,14 @@ fn key_id(
         let taken = slots[slot];
         if taken == 0 {
             let id = ids.len() as u32;
-            ids.push((key, new_side, index as u32));
+            ids.push((key, (new_side, bytes)));
             slots[slot] = id + 1;
             return Token(id);
         }
-        let (other, side, at) = ids[taken as usize - 1];
-        if other == key
+        let (other, seen) = &ids[taken as usize - 1];
+        if *other == key
             && (key.len <= KEY_BYTES
-                || same_form(old, new, (side, at as usize), (new_side, index), ascii))
+                || same_form(old, new, seen.clone(), (new_side, bytes.clone()), ascii))
         {
             return Token(taken - 1);
         }
@@ -1235,16 +1247,10 @@ fn key_id(
     }
 }
 
-/// Whether two tokens (new side or not, index) have the same compared form; `ascii`:
-/// the second is ASCII.
-fn same_form(
-    old: &Tokens<'_>,
-    new: &Tokens<'_>,
-    a: (bool, usize),
-    b: (bool, usize),
-    ascii: bool,
-) -> bool {
-    let token = |(side, at): (bool, usize)| if side { new } else { old }.get(at);
+/// Whether two tokens (of the new text or not, their bytes) have the same compared
+/// form; `ascii`: the second is ASCII.
+fn same_form(old: &str, new: &str, a: Seen, b: Seen, ascii: bool) -> bool {
+    let token = |(side, bytes): Seen| &(if side { new } else { old })[bytes];
     let (a, b) = (token(a), token(b));
     // The same text (most repeats) has the same form.
     a == b || (!(ascii && a.is_ascii()) && form_of(a) == form_of(b))
@@ -1386,8 +1392,8 @@ fn split_at_closers(old: &Tokens<'_>, new: &Tokens<'_>, hunks: Vec<Hunk>) -> Vec
 /// far, the last one growing while it absorbs the next), until one merges nothing. An
 /// island's verdict is read once: the island between two hunks is always one of the
 /// first hunks' islands, as merging only removes islands.
-fn merge_islands(old: &Tokens<'_>, new: &Tokens<'_>, hunks: Vec<Hunk>) -> Vec<Hunk> {
-    let mut merging: Vec<Merging> = Vec::with_capacity(hunks.len());
+fn merge_islands(old: &Tokens<'_>, new: &Tokens<'_>, mut hunks: Vec<Hunk>) -> Vec<Hunk> {
+    let mut merging: Vec<Merging> = spare(hunks.len(), |s| s.merging.pop());
     for (k, h) in hunks.iter().enumerate() {
         let island = hunks.get(k + 1).map_or(Verdict::Keep, |next| {
             island_verdict(old, &(h.old.end..next.old.start))
@@ -1432,7 +1438,10 @@ fn merge_islands(old: &Tokens<'_>, new: &Tokens<'_>, hunks: Vec<Hunk>) -> Vec<Hu
             break;
         }
     }
-    merging.into_iter().map(|m| m.hunk).collect()
+    hunks.clear();
+    hunks.extend(merging.iter().map(|m| m.hunk.clone()));
+    keep(merging, |s| &mut s.merging);
+    hunks
 }
 
 /// A hunk being merged, the numbers of characters of its two sides, and the verdict on
