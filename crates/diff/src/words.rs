@@ -165,7 +165,7 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
         } else {
             (&before[..before.len() - 1], &after[..after.len() - 1])
         };
-        b == a && !bs.contains(&b) && !as_.contains(&b)
+        b == a && !holds(bs, b) && !holds(as_, b)
     };
     if (start > 0 && !alone(true)) || (end < o.len() && !alone(false)) {
         return None;
@@ -183,6 +183,16 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     let edits = edits(old, new, start, &old_tokens, &new_tokens, &hunks);
     keep(hunks, |s| &mut s.hunks);
     Some(edits)
+}
+
+/// Whether `ids` holds `id`, compared sixteen at a time without stopping early (which
+/// the compiler does in vector registers).
+fn holds(ids: &[Token], id: Token) -> bool {
+    let (chunks, rest) = ids.as_chunks::<16>();
+    chunks
+        .iter()
+        .any(|chunk| chunk.iter().fold(false, |seen, t| seen | (t.0 == id.0)))
+        || rest.contains(&id)
 }
 
 /// How many cuts on each side of the edited stretch [`window_edits`] considers.
@@ -1143,8 +1153,10 @@ impl TokenIds {
         } = self;
         let slots: &mut [u32] = slots;
         let bits = *bits;
-        out.reserve(range.len());
-        for bound in bounds.windows(2) {
+        // The ids are written in place (no test for room per token).
+        let from = out.len();
+        out.resize(from + range.len(), Token(0));
+        for (slot, bound) in out[from..].iter_mut().zip(bounds.windows(2)) {
             let (start, end) = (bound[0], bound[1]);
             let first = bytes[start];
             // In ASCII text a token that starts with a space of any kind is spaces (runs
@@ -1180,7 +1192,7 @@ impl TokenIds {
                     }
                 }
             };
-            out.push(id);
+            *slot = id;
         }
     }
 }
