@@ -676,8 +676,8 @@ thread_local! {
     static SPARE: RefCell<Spare> = RefCell::default();
 }
 
-/// Spare vectors longer than this are freed rather than kept.
-const SPARE_LIMIT: usize = 1 << 16;
+/// Spare vectors larger than this (in bytes) are freed rather than kept.
+const SPARE_BYTES: usize = 1 << 18;
 
 /// An empty vector with room for `capacity` elements, a spare one if there is one.
 fn spare<T>(capacity: usize, pool: impl FnOnce(&mut Spare) -> Option<Vec<T>>) -> Vec<T> {
@@ -693,7 +693,7 @@ fn spare<T>(capacity: usize, pool: impl FnOnce(&mut Spare) -> Option<Vec<T>>) ->
 
 /// Keeps a vector for [`spare`] (a few of each kind, none too long).
 fn keep<T>(v: Vec<T>, pool: impl FnOnce(&mut Spare) -> &mut Vec<Vec<T>>) {
-    if v.capacity() == 0 || v.capacity() > SPARE_LIMIT {
+    if v.capacity() == 0 || v.capacity() * size_of::<T>() > SPARE_BYTES {
         return;
     }
     let _ = SPARE.try_with(|spare| {
