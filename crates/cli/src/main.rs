@@ -1,5 +1,15 @@
 //! The `amend` command line. Thin: it parses arguments, reads files, and calls the
 //! library crates.
+//!
+//! On Linux with glibc the binary has its own C `main` (`no_main`): the standard
+//! runtime's start-up reads `/proc/self/maps` to place the main thread's stack guard,
+//! a quarter of a millisecond, which is a twentieth of a 15 KB diff. What that start-up
+//! does besides is done here: closed standard descriptors are opened on `/dev/null` (so
+//! that no file the run opens takes their place), `SIGPIPE` is ignored (a closed pipe
+//! is an error to handle, not a signal), a panic exits with status 101, and standard
+//! output is flushed. A stack
+//! overflow then ends the process with a plain segmentation fault instead of a message.
+#![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
 mod arena;
 mod check_cmd;
@@ -12,7 +22,6 @@ mod serve_cmd;
 mod unflatten_cmd;
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use amend_model::{Document, View};
 use amend_text::{JsonOptions, ReadOptions};
@@ -122,16 +131,51 @@ enum Command {
     Unflatten(unflatten_cmd::UnflattenArgs),
 }
 
-fn main() -> ExitCode {
+/// The process's entry point (see the module documentation).
+#[cfg(all(target_os = "linux", target_env = "gnu", not(test)))]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    let mut standard = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `poll` reads and writes the three entries given; `open` takes a C string;
+    // `signal` sets a disposition before any other thread exists.
+    unsafe {
+        if libc::poll(standard.as_mut_ptr(), 3, 0) != -1 {
+            for closed in standard.iter().filter(|p| p.revents & libc::POLLNVAL != 0) {
+                // The lowest free descriptor: the closed one.
+                if libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) != closed.fd {
+                    return 2;
+                }
+            }
+        }
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    // The arguments are read by `std::env::args`, which glibc hands to the standard
+    // library at load time.
+    let status = std::panic::catch_unwind(amend).unwrap_or(101);
+    let _ = std::io::stdout().flush();
+    status
+}
+
+#[cfg(not(any(all(target_os = "linux", target_env = "gnu"), test)))]
+fn main() -> std::process::ExitCode {
+    match amend() {
+        0 => std::process::ExitCode::SUCCESS,
+        status => std::process::ExitCode::from(status as u8),
+    }
+}
+
+/// Runs the command line; the process's exit status.
+#[cfg_attr(test, allow(dead_code))]
+fn amend() -> i32 {
     let cli = match parse_command_line() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { 2 } else { 0 };
         }
     };
     if !matches!(cli.command, Command::Serve(_)) {
@@ -146,10 +190,10 @@ fn main() -> ExitCode {
         }
     }
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("amend: {e:#}");
-            ExitCode::from(2)
+            2
         }
     }
 }

@@ -231,3 +231,44 @@ fn unflatten_with_the_base_recovers_the_proposal_whose_rejection_is_the_base() {
     let markdown = String::from_utf8_lossy(&out.stdout);
     assert!(markdown.contains("{++Hammamet, 2016++}"), "{markdown}");
 }
+
+/// The binary starts without the standard runtime on Linux (see `main.rs`): what that
+/// start-up did must still hold. A reader that closes the pipe early is no error, and a
+/// closed standard output takes no file's place.
+#[test]
+fn closed_pipes_and_standard_descriptors_are_handled() {
+    let seed = repo("tests/data/seed-citel-res75.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amend"))
+        .args(["diff", &seed, &seed, "--to", "md"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Closed before anything is read: the first write meets a closed pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_amend"))
+        .args(["diff", &seed, &seed, "--to", "md"])
+        .stdout(Stdio::null())
+        .output()
+        .expect("run amend");
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Standard output closed outright: the output goes nowhere, and nothing else is
+    // written in its place.
+    let copy = temp_file(
+        "closed-stdout-input.txt",
+        &std::fs::read(&seed).expect("seed"),
+    );
+    let status = Command::new("sh")
+        .args(["-c", "exec \"$0\" diff \"$1\" \"$1\" --to md >&-"])
+        .arg(env!("CARGO_BIN_EXE_amend"))
+        .arg(&copy)
+        .status()
+        .expect("run sh");
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read(&copy).expect("input"),
+        std::fs::read(&seed).expect("seed")
+    );
+}
