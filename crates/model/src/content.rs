@@ -349,12 +349,22 @@ impl Content {
     }
 
     /// Drops leading and trailing whitespace of the written text, whatever its mark.
+    #[inline]
     pub fn trimmed(self) -> Self {
         self.trim_start().trim_end()
     }
 
     /// Drops leading whitespace, whatever its mark.
-    pub fn trim_start(mut self) -> Self {
+    #[inline]
+    pub fn trim_start(self) -> Self {
+        // Text that starts with a visible ASCII character (most) has nothing to cut.
+        match self.spans.first() {
+            Some(first) if first.text.as_bytes().first().is_some_and(is_ascii_visible) => self,
+            _ => self.trim_start_cut(),
+        }
+    }
+
+    fn trim_start_cut(mut self) -> Self {
         while let Some(first) = self.spans.first_mut() {
             let trimmed = first.text.trim_start();
             if trimmed.is_empty() {
@@ -374,7 +384,15 @@ impl Content {
     }
 
     /// Drops trailing whitespace, whatever its mark.
-    pub fn trim_end(mut self) -> Self {
+    #[inline]
+    pub fn trim_end(self) -> Self {
+        match self.spans.last() {
+            Some(last) if last.text.as_bytes().last().is_some_and(is_ascii_visible) => self,
+            _ => self.trim_end_cut(),
+        }
+    }
+
+    fn trim_end_cut(mut self) -> Self {
         while let Some(last) = self.spans.last_mut() {
             let trimmed_len = last.text.trim_end().len();
             if trimmed_len == 0 {
@@ -448,6 +466,12 @@ impl Content {
     }
 }
 
+/// An ASCII byte that is not white space (`char::is_whitespace`): text that starts (or
+/// ends) with one has nothing to trim there.
+fn is_ascii_visible(b: &u8) -> bool {
+    b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 impl From<&str> for Content {
     fn from(text: &str) -> Self {
         Content::plain(text)
@@ -480,6 +504,34 @@ mod tests {
         assert_eq!(content.spans.len(), 1);
         let content = content.trimmed();
         assert_eq!(content.written(), "ab");
+    }
+
+    proptest::proptest! {
+        /// Trimming cuts what `str::trim` cuts, source positions following.
+        #[test]
+        fn trimming_cuts_what_trim_cuts(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", " ", "\t", "\x0b", "\u{a0}", "\u{2003}", "\u{e9}", "\x1c", ".",
+                ]),
+                0..8,
+            ),
+        ) {
+            let text = pieces.concat();
+            let content = Content::from_spans(vec![
+                Span::plain(text.as_str()).with_src(SourceSpan::new(0, text.len())),
+            ]);
+            let trimmed = content.trimmed();
+            let expected = text.trim();
+            proptest::prop_assert_eq!(trimmed.written(), expected);
+            if !expected.is_empty() {
+                let start = text.len() - text.trim_start().len();
+                proptest::prop_assert_eq!(
+                    trimmed.src(),
+                    Some(SourceSpan::new(start, start + expected.len()))
+                );
+            }
+        }
     }
 
     #[test]

@@ -69,9 +69,11 @@ impl Paragraph {
     fn is_blank(&self) -> bool {
         self.cells.is_none()
             && self.list_label.is_none()
-            && self.content.spans.iter().all(|s| {
-                s.kind() == Some(ChangeKind::Comment) || leading_blanks(&s.text) == s.text.len()
-            })
+            && self
+                .content
+                .spans
+                .iter()
+                .all(|s| s.kind() == Some(ChangeKind::Comment) || is_blank_text(&s.text))
     }
 
     fn style_is(&self, names: &[&str]) -> bool {
@@ -487,8 +489,26 @@ fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
     if key.len() > 200 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
         return None;
     }
-    let mut words = key.split_whitespace();
-    let first = words.next()?;
+    // The first word, and what follows it: `split_whitespace` of the key, read no further
+    // than the words needed.
+    let key_start = key.trim_start();
+    // The first ASCII blank ends the word unless a character outside ASCII (perhaps
+    // white space) comes first.
+    let first_end = match key_start
+        .bytes()
+        .position(|b| is_ascii_blank(b) || !b.is_ascii())
+    {
+        Some(at) if key_start.as_bytes()[at].is_ascii() => at,
+        None => key_start.len(),
+        Some(_) => key_start
+            .find(char::is_whitespace)
+            .unwrap_or(key_start.len()),
+    };
+    let first = &key_start[..first_end];
+    if first.is_empty() {
+        return None;
+    }
+    let mut words = key_start[first_end..].split_whitespace();
     // The first words decide first: most lines that get here are items whose first word
     // (their label) opens nothing, and the word count and the label search walk the line.
     let kind = with_lowercase(first, |word| {
@@ -506,7 +526,7 @@ fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
         }
         styled.then_some(SectionKind::Operative)
     })?;
-    if key.split_whitespace().count() > 16 || find_label_in(key, false).is_some() {
+    if has_more_words_than(key, 16) || find_label_in(key, false).is_some() {
         return None;
     }
     Some(kind)
@@ -737,17 +757,28 @@ fn for_each_lost_hyphen(text: &str, mut f: impl FnMut(usize, usize)) {
     // Each word holds a `U` or a `W` at a known place (`ITU…`, `WGWSIS`, `CWGInternet`),
     // capitals far rarer in text than `I` or `C`. A match is a whole word, so matches
     // never overlap, and each is found from one of its letters only: in order.
-    for at in memchr::memchr2_iter(b'U', b'W', bytes) {
+    for_each_u_or_w(bytes, |at| {
         let start = if bytes[at] == b'U' {
-            at.checked_sub(2)
+            // Every word with a `U` is `ITU` and `T`, `R` or `D`: other `U`s (most, in
+            // text that names the ITU) are passed over here.
+            if at < 2
+                || &bytes[at - 2..at] != b"IT"
+                || !matches!(bytes.get(at + 1), Some(b'T' | b'R' | b'D'))
+            {
+                return;
+            }
+            Some(at - 2)
         } else if bytes[at..].starts_with(b"WGWSIS") {
             Some(at)
+        } else if at > 0 && bytes[at - 1] == b'C' {
+            // The other `W`: `CWGInternet`'s.
+            Some(at - 1)
         } else {
-            at.checked_sub(1)
+            return;
         };
-        let Some(start) = start else { continue };
+        let Some(start) = start else { return };
         if start > 0 && is_word(bytes[start - 1]) {
-            continue;
+            return;
         }
         let rest = &bytes[start..];
         if let Some(word) = LOST_HYPHEN_WORDS.iter().find(|w| {
@@ -755,7 +786,49 @@ fn for_each_lost_hyphen(text: &str, mut f: impl FnMut(usize, usize)) {
         }) {
             f(start, start + word.len());
         }
+    });
+}
+
+/// Calls `f` with the place of every `U` and `W` in `bytes`, in order. Paragraphs are
+/// short: compared 16 bytes at a time in line, a paragraph costs less than a call of a
+/// general byte search (and one more for each letter found).
+fn for_each_u_or_w(bytes: &[u8], mut f: impl FnMut(usize)) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let mut blocks = bytes.chunks_exact(16);
+        let mut at = 0;
+        for block in &mut blocks {
+            // SAFETY: SSE2 is part of every x86_64 processor (the target's baseline).
+            let mut found = unsafe { u_or_w_sse2(block) };
+            while found != 0 {
+                f(at + found.trailing_zeros() as usize);
+                found &= found - 1;
+            }
+            at += 16;
+        }
+        for (i, &b) in blocks.remainder().iter().enumerate() {
+            if b == b'U' || b == b'W' {
+                f(at + i);
+            }
+        }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    for at in memchr::memchr2_iter(b'U', b'W', bytes) {
+        f(at);
+    }
+}
+
+/// The bits of the bytes of a 16-byte block that are `U` or `W`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn u_or_w_sse2(block: &[u8]) -> u32 {
+    use std::arch::x86_64::*;
+    let lo = u64::from_le_bytes(block[..8].try_into().unwrap_or_default());
+    let hi = u64::from_le_bytes(block[8..16].try_into().unwrap_or_default());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let u = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'U' as i8));
+    let w = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'W' as i8));
+    _mm_movemask_epi8(_mm_or_si128(u, w)) as u32
 }
 
 // ---------------------------------------------------------------------------
@@ -1072,14 +1145,22 @@ fn resolution(
         if history.is_some() || p.style_is(&["Call", "Normalaftertitle"]) {
             break;
         }
-        if find_label_in(&k, false).is_some() || title_is_long(title_words, &k) {
+        if find_label_in(&k, false).is_some() {
+            break;
+        }
+        // The key's words are the line's (the spaces it changes are white space too).
+        let line_words = word_count(&k);
+        if title_words + line_words > 60 {
             break;
         }
         if !title.is_empty() {
             title.push(Span::plain(" "));
         }
         let line = p.content.clone().trimmed();
-        title_words += content_words(&line);
+        title_words += match p.content.spans.as_slice() {
+            [span] if span.change.is_none() => line_words,
+            _ => content_words(&line),
+        };
         title = title.concat(line);
         block_span = block_span.join(p.span);
         i += 1;
@@ -1124,11 +1205,6 @@ fn resolution(
     }
 }
 
-/// Whether a title of `title_words` words would grow too long with the line `next`.
-fn title_is_long(title_words: usize, next: &str) -> bool {
-    title_words + word_count(next) > 60
-}
-
 /// The words of a content's written text: `written().split_whitespace().count()`.
 fn content_words(content: &Content) -> usize {
     match content.spans.as_slice() {
@@ -1138,19 +1214,61 @@ fn content_words(content: &Content) -> usize {
     }
 }
 
+/// Whether `text.split_whitespace().count() > n`.
+fn has_more_words_than(text: &str, n: usize) -> bool {
+    if !text.is_ascii() {
+        return text.split_whitespace().nth(n).is_some();
+    }
+    ascii_word_count(text.as_bytes()) > n
+}
+
 /// `text.split_whitespace().count()`, byte by byte on ASCII text.
 fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
+    ascii_word_count(text.as_bytes())
+}
+
+/// The words of ASCII text: the bytes that are not [`is_ascii_blank`] and follow one that
+/// is (or start the text), counted 16 bytes at a time.
+fn ascii_word_count(bytes: &[u8]) -> usize {
     let mut words = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
+    // Whether the byte before the current block is blank (the text's start counts as).
+    let mut blank_before = true;
+    #[cfg(target_arch = "x86_64")]
+    let bytes = {
+        let mut blocks = bytes.chunks_exact(16);
+        for block in &mut blocks {
+            // SAFETY: SSE2 is part of every x86_64 processor (the target's baseline).
+            let blank = unsafe { ascii_blanks_sse2(block) };
+            let before = (blank << 1) | u32::from(blank_before);
+            words += (!blank & before & 0xFFFF).count_ones() as usize;
+            blank_before = blank & 0x8000 != 0;
+        }
+        blocks.remainder()
+    };
+    for &b in bytes {
         let blank = is_ascii_blank(b);
-        words += usize::from(!blank && !in_word);
-        in_word = !blank;
+        words += usize::from(!blank && blank_before);
+        blank_before = blank;
     }
     words
+}
+
+/// The bits of the bytes of a 16-byte block that are [`is_ascii_blank`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn ascii_blanks_sse2(block: &[u8]) -> u32 {
+    use std::arch::x86_64::*;
+    let lo = u64::from_le_bytes(block[..8].try_into().unwrap_or_default());
+    let hi = u64::from_le_bytes(block[8..16].try_into().unwrap_or_default());
+    let v = _mm_set_epi64x(hi as i64, lo as i64);
+    let space = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+    // Tab to return: `b - 9` at most 4 as an unsigned byte.
+    let from_tab = _mm_sub_epi8(v, _mm_set1_epi8(9));
+    let control = _mm_cmpeq_epi8(_mm_min_epu8(from_tab, _mm_set1_epi8(4)), from_tab);
+    _mm_movemask_epi8(_mm_or_si128(space, control)) as u32
 }
 
 /// A title line's word (`RESOLUTION`, `Decision`…) and its number part: the captures of
@@ -1721,6 +1839,7 @@ impl SectionBuilder {
 
     /// Builds into the lists of a builder that is done with (see `finish_keeping`).
     fn reusing(mut self, spare: Spare) -> Self {
+        self.levels = spare.levels;
         self.flat = spare.flat;
         self.chain = spare.chain;
         self.built = spare.built;
@@ -1734,7 +1853,7 @@ impl SectionBuilder {
         // A paragraph whose line end changed keeps its trailing blanks (see `body_of`).
         let keep_end = p.mark.is_some();
         let content = std::mem::take(&mut p.content);
-        let (label, content) = if let Some(list_label) = &p.list_label {
+        let (mut label, content) = if let Some(list_label) = &p.list_label {
             (
                 Some(label_from_list(list_label)),
                 body_of(content, keep_end),
@@ -1747,16 +1866,7 @@ impl SectionBuilder {
         } else {
             (None, body_of(content, keep_end))
         };
-        let mut item = Item {
-            eid: String::new(),
-            wid: String::new(),
-            label,
-            content,
-            children: Vec::new(),
-            mark,
-            span: p.span,
-        };
-        let depth = match item.label.as_mut() {
+        let depth = match label.as_mut() {
             Some(label) => self.place(label),
             None => {
                 // An unlabelled paragraph continues the open item (a paragraph under
@@ -1775,11 +1885,24 @@ impl SectionBuilder {
                 }
             }
         };
-        self.push_at(depth, item);
+        // The item is made where it is pushed: an item is large, and each move copies it.
+        self.push_at(
+            depth,
+            Item {
+                eid: String::new(),
+                wid: String::new(),
+                label,
+                content,
+                children: Vec::new(),
+                mark,
+                span: p.span,
+            },
+        );
     }
 
     /// Puts an item at `depth` under the last item of the depth above; where the chain of
     /// last items is shorter, at the end of the chain.
+    #[inline(always)]
     fn push_at(&mut self, depth: usize, item: Item) {
         let depth = depth.min(self.chain.len());
         self.chain.truncate(depth);
@@ -1861,15 +1984,19 @@ impl SectionBuilder {
         // stack (the first child topmost), and each item moves into its list once.
         let mut built = std::mem::take(&mut self.built);
         for FlatItem { children, mut item } in self.flat.drain(..).rev() {
-            let from = built.len().saturating_sub(children);
-            item.children = built.drain(from..).rev().collect();
+            if children > 0 {
+                let from = built.len().saturating_sub(children);
+                item.children = built.drain(from..).rev().collect();
+            }
             built.push(item);
         }
         self.section.items = built.drain(..).rev().collect();
         self.chain.clear();
+        self.levels.clear();
         (
             self.section,
             Spare {
+                levels: self.levels,
                 flat: self.flat,
                 chain: self.chain,
                 built,
@@ -1881,6 +2008,7 @@ impl SectionBuilder {
 /// The emptied lists of a finished [`SectionBuilder`], kept for the next one.
 #[derive(Default)]
 struct Spare {
+    levels: Vec<Level>,
     flat: Vec<FlatItem>,
     chain: Vec<usize>,
     built: Vec<Item>,
@@ -2192,7 +2320,7 @@ fn split_label_owned(
         return split_label(&content, bare_numbers).ok_or(content);
     }
     let span = &content.spans[0];
-    let lead = span.text.len() - span.text.trim_start().len();
+    let lead = leading_blanks(&span.text);
     let Some(m) = find_label_in(&span.text[lead..], bare_numbers) else {
         return Err(content);
     };
@@ -2218,11 +2346,26 @@ fn split_label_owned(
     Ok((label, content))
 }
 
+/// Whether `text` is all white space (`char::is_whitespace`); most text is decided by its
+/// first byte.
+fn is_blank_text(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !is_ascii_blank(b) => false,
+        _ => leading_blanks(text) == text.len(),
+    }
+}
+
 /// Bytes of the white space (`char::is_whitespace`) at the start of `text`.
 fn leading_blanks(text: &str) -> usize {
-    match text.as_bytes().first() {
-        Some(&b) if b.is_ascii() && !is_ascii_blank(b) => 0,
-        _ => text.len() - text.trim_start().len(),
+    let bytes = text.as_bytes();
+    let ascii = bytes.iter().take_while(|&&b| is_ascii_blank(b)).count();
+    match bytes.get(ascii) {
+        // Past the ASCII blanks, a character that is not ASCII may be white space too.
+        Some(&b) if !b.is_ascii() => {
+            let rest = &text[ascii..];
+            ascii + rest.len() - rest.trim_start().len()
+        }
+        _ => ascii,
     }
 }
 
@@ -2546,6 +2689,102 @@ mod tests {
             let joined = |v| format!("{}{}", label.written.view(v), rest.view(v));
             assert!(joined(View::Accepted).starts_with("new"));
             assert!(joined(View::Rejected).starts_with("a)"));
+        }
+    }
+
+    /// [`heading_kind`] as it was written before it read only the words it needs.
+    fn heading_kind_from_all_words(key: &str, styled: bool) -> Option<SectionKind> {
+        let mut words = key.split_whitespace();
+        let first = words.next()?;
+        let lower_start = first.chars().next().is_some_and(char::is_lowercase);
+        if key.len() > 200 || key.ends_with([';', '.', ',']) || (!lower_start && !styled) {
+            return None;
+        }
+        let kind = with_lowercase(first, |word| {
+            if vocabulary::is_operative_opener(word) {
+                if matches!(word, "further" | "also") {
+                    let second = words.next()?;
+                    return with_lowercase(second, vocabulary::is_operative_opener)
+                        .then_some(SectionKind::Operative);
+                }
+                return Some(SectionKind::Operative);
+            }
+            if vocabulary::is_preamble_opener(word) {
+                return Some(SectionKind::Preamble);
+            }
+            styled.then_some(SectionKind::Operative)
+        })?;
+        if key.split_whitespace().count() > 16 || find_label_in(key, false).is_some() {
+            return None;
+        }
+        Some(kind)
+    }
+
+    proptest::proptest! {
+        /// Words counted by hand are the words `split_whitespace` gives.
+        #[test]
+        fn words_are_counted_as_split_whitespace_counts_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "bc", " ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\u{a0}",
+                    "\u{2003}", "\u{e9}", "  ",
+                ]),
+                0..24,
+            ),
+            n in 0usize..12,
+        ) {
+            let text = pieces.concat();
+            let count = text.split_whitespace().count();
+            proptest::prop_assert_eq!(word_count(&text), count);
+            proptest::prop_assert_eq!(has_more_words_than(&text, n), count > n);
+        }
+
+        /// Headings are found as when the key was cut into all its words first.
+        #[test]
+        fn headings_are_found_as_from_all_the_words(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "further", "also", "resolves", "Resolves", "considering", "noting", "a)",
+                    "x", " ", "  ", "\t", "\u{a0}", "\u{2003}", ";", ".", ",", "\u{e9}",
+                    "\u{c9}", "1.", "word",
+                ]),
+                0..24,
+            ),
+            styled in proptest::bool::ANY,
+        ) {
+            let key = pieces.concat();
+            proptest::prop_assert_eq!(
+                heading_kind(&key, styled),
+                heading_kind_from_all_words(&key, styled)
+            );
+        }
+
+        /// A plain line classified by its ends gets the class of its key; the trims by
+        /// end bytes cut what `trim` cuts.
+        #[test]
+        fn plain_lines_are_classified_as_their_keys(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "A", "\u{e9}", "\u{c9}", ";", ".", ",", ":", " ", "\t", "\x0b",
+                    "\u{a0}", "\u{2003}", "+", "|", "considering", "further", "resolves",
+                    "RESOLUTION 1", "a)", "1", "x y", "(Rev. Dubai, 2012)",
+                ]),
+                0..10,
+            ),
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(trim_blanks(&text), text.trim());
+            proptest::prop_assert_eq!(
+                leading_blanks(&text),
+                text.len() - text.trim_start().len()
+            );
+            let expected = if text.trim_start().is_empty() {
+                Class::Blank
+            } else {
+                classify_key(&normalize_spaces(text.trim()), None, false)
+            };
+            let paragraph = Paragraph::new(Content::plain(text), SourceSpan::default());
+            proptest::prop_assert_eq!(classify(&paragraph), expected);
         }
     }
 

@@ -106,10 +106,35 @@ pub fn body_in(text: &str) -> Option<&'static str> {
 
 /// Whether a word opens an operative heading.
 pub fn is_operative_opener(word: &str) -> bool {
-    OPERATIVE_OPENERS.contains(&word)
+    // Most words asked about are item labels (`a)`): ruled out by their last letter.
+    static LAST: [bool; 256] = last_letters(OPERATIVE_OPENERS);
+    word.as_bytes()
+        .last()
+        .is_some_and(|&b| LAST[usize::from(b)])
+        && OPERATIVE_OPENERS.contains(&word)
+}
+
+/// Which bytes end one of `words`.
+const fn last_letters(words: &[&str]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < words.len() {
+        let bytes = words[i].as_bytes();
+        if !bytes.is_empty() {
+            table[bytes[bytes.len() - 1] as usize] = true;
+        }
+        i += 1;
+    }
+    table
 }
 
 /// Whether a word opens a preamble heading.
 pub fn is_preamble_opener(word: &str) -> bool {
-    PREAMBLE_OPENERS.contains(&word) || (word.len() > 5 && word.ends_with("ing"))
+    static LAST: [bool; 256] = last_letters(PREAMBLE_OPENERS);
+    (word
+        .as_bytes()
+        .last()
+        .is_some_and(|&b| LAST[usize::from(b)])
+        && PREAMBLE_OPENERS.contains(&word))
+        || (word.len() > 5 && word.ends_with("ing"))
 }
