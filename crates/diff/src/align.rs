@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::hash::Hash;
+use std::ops::Range;
 
 use imara_diff::{Algorithm, Diff, InternedInput, Interner};
 
@@ -274,11 +275,42 @@ impl WordSet {
 /// `words` and returns their number.
 fn word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
     let b = text.as_bytes();
-    if b.is_ascii() {
-        ascii_word_hashes(b, words)
-    } else {
-        general_word_hashes(text, words)
+    let mut len = 0;
+    let mut at = 0;
+    // ASCII stretches (most of any text) by `ascii_word_hashes`, the words around other
+    // characters by `general_word_hashes`: cut at ASCII bytes that are not letters or
+    // digits, so that no word runs across a cut.
+    while let Some(other) = first_non_ascii(&b[at..]).map(|k| at + k) {
+        let cut = (at..other)
+            .rev()
+            .find(|&i| !b[i].is_ascii_alphanumeric())
+            .unwrap_or(at);
+        len += ascii_word_hashes(b, at..cut, words);
+        let resume = (other..b.len())
+            .find(|&i| b[i].is_ascii() && !b[i].is_ascii_alphanumeric())
+            .unwrap_or(b.len());
+        len += general_word_hashes(&text[cut..resume], words);
+        at = resume;
     }
+    len + ascii_word_hashes(b, at..b.len(), words)
+}
+
+/// Where the first byte of `b` outside ASCII is, read eight bytes at a time.
+fn first_non_ascii(b: &[u8]) -> Option<usize> {
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let high = eight_bytes(chunk) & (BYTES * 0x80);
+        if high != 0 {
+            return Some(at + high.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| !c.is_ascii())
+        .map(|k| at + k)
 }
 
 /// [`word_hashes`] of any text: ASCII bytes are read one by one, other characters
@@ -328,38 +360,86 @@ fn general_word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
     len
 }
 
-/// [`word_hashes`] of ASCII text: words are runs of ASCII letters and digits, read by
-/// a table in two tight loops (no character is decoded).
-fn ascii_word_hashes(b: &[u8], words: &mut Vec<u64>) -> usize {
-    let alnum = |c: u8| ALNUM[usize::from(c)];
+/// [`word_hashes`] of `b[range]` (ASCII): words are runs of ASCII letters and digits,
+/// found from bit masks of 64 bytes made eight bytes at a time, so that a word costs a
+/// few steps rather than a test and a branch per byte. Bytes past the range are read
+/// (and left out) by the hashing only.
+fn ascii_word_hashes(b: &[u8], range: Range<usize>, words: &mut Vec<u64>) -> usize {
     let mut len = 0;
-    let mut i = 0;
-    loop {
-        while i < b.len() && !alnum(b[i]) {
-            i += 1;
+    // Where the word running into the current block began.
+    let mut open: Option<usize> = None;
+    // Whether the byte before the block is a letter or digit.
+    let mut carry = 0u64;
+    let mut base = range.start;
+    while base < range.end {
+        let block = &b[base..range.end.min(base + 64)];
+        let mask = alnum_mask(block);
+        let before = mask << 1 | carry;
+        let mut starts = mask & !before;
+        // Bit i: byte i ends a word (it is not a letter or digit, the one before is); a
+        // short last block is clear past the text, so the last word ends there.
+        let mut ends = !mask & before;
+        if block.len() < 64 {
+            ends &= (1u64 << block.len() << 1).wrapping_sub(1);
         }
-        if i == b.len() {
-            return len;
+        loop {
+            match open {
+                Some(start) if ends != 0 => {
+                    let end = base + ends.trailing_zeros() as usize;
+                    ends &= ends - 1;
+                    len += 1;
+                    words.push(ascii_word_hash(b, start, end));
+                    open = None;
+                }
+                None if starts != 0 => {
+                    open = Some(base + starts.trailing_zeros() as usize);
+                    starts &= starts - 1;
+                }
+                _ => break,
+            }
         }
-        let start = i;
-        while i < b.len() && alnum(b[i]) {
-            i += 1;
-        }
-        len += 1;
-        words.push(ascii_word_hash(b, start, i));
+        carry = mask >> 63;
+        base += block.len();
     }
+    if let Some(start) = open {
+        len += 1;
+        words.push(ascii_word_hash(b, start, range.end));
+    }
+    len
 }
 
-/// Whether each byte is an ASCII letter or digit.
-static ALNUM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        table[c] = (c as u8).is_ascii_alphanumeric();
-        c += 1;
+/// Bit `i` set when `block[i]` (ASCII, at most 64 bytes) is a letter or a digit.
+fn alnum_mask(block: &[u8]) -> u64 {
+    let mut mask = 0;
+    let mut chunks = block.chunks_exact(8);
+    let mut shift = 0;
+    for chunk in &mut chunks {
+        mask |= alnum_bits(eight_bytes(chunk)) << shift;
+        shift += 8;
     }
-    table
-};
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Zero bytes (not letters or digits) after the text's end.
+        mask |= alnum_bits(tail_bytes(rest)) << shift;
+    }
+    mask
+}
+
+/// Bit `i` set when byte `i` of `eight` (eight ASCII bytes) is a letter or a digit. Each
+/// byte is below 0x80, so adding less than 0x81 to it never carries into the next one,
+/// and the top bit of each sum says whether the byte reached a bound.
+fn alnum_bits(eight: u64) -> u64 {
+    const HIGH: u64 = BYTES * 0x80;
+    let at_least = |x: u64, low: u8| x.wrapping_add(BYTES * u64::from(0x80 - low));
+    let above = |x: u64, high: u8| x.wrapping_add(BYTES * u64::from(0x7f - high));
+    let digit = at_least(eight, b'0') & !above(eight, b'9');
+    // Setting bit 0x20 lower-cases a letter; no other byte lands among the letters.
+    let lower = eight | BYTES * 0x20;
+    let letter = at_least(lower, b'a') & !above(lower, b'z');
+    // The top bit of each byte, gathered into the low eight bits.
+    let tops = ((digit | letter) & HIGH) >> 7;
+    tops.wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
 
 /// FNV-1a's offset basis and prime.
 pub(crate) const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -709,11 +789,31 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn ascii_text_is_hashed_as_by_the_general_path(text in "[ -~\t\n]{0,60}") {
+        fn ascii_text_is_hashed_as_by_the_general_path(
+            text in "[ -~\t\n]{0,60}|[a-c1 .]{60,300}",
+            skip in 0usize..70,
+        ) {
             let (mut ascii, mut general) = (Vec::new(), Vec::new());
-            let len = ascii_word_hashes(text.as_bytes(), &mut ascii);
+            let len = ascii_word_hashes(text.as_bytes(), 0..text.len(), &mut ascii);
             proptest::prop_assert_eq!(len, general_word_hashes(&text, &mut general));
             proptest::prop_assert_eq!(ascii, general);
+            // From any point after a space (where a range starts when cut).
+            if let Some(start) = text.get(..skip.min(text.len())).and_then(|t| t.rfind(' ')) {
+                let (mut ascii, mut general) = (Vec::new(), Vec::new());
+                ascii_word_hashes(text.as_bytes(), start..text.len(), &mut ascii);
+                general_word_hashes(&text[start..], &mut general);
+                proptest::prop_assert_eq!(ascii, general);
+            }
+        }
+
+        #[test]
+        fn mixed_text_is_hashed_as_by_the_general_path(
+            text in "[a-c1 .,\u{e9}\u{a0}\u{2019}\u{212a}\u{c9}]{0,200}"
+        ) {
+            let (mut mixed, mut general) = (Vec::new(), Vec::new());
+            let len = word_hashes(&text, &mut mixed);
+            proptest::prop_assert_eq!(len, general_word_hashes(&text, &mut general));
+            proptest::prop_assert_eq!(mixed, general);
         }
 
         #[test]
@@ -825,6 +925,23 @@ mod tests {
         }
         matches.reverse();
         finish_gap(old, new, matches, out);
+    }
+
+    #[test]
+    fn letters_and_digits_are_found_eight_bytes_at_a_time() {
+        for byte in 0u8..0x80 {
+            let bytes = [b' ', byte, b'x', 0, b'9', b'{', b'@', byte];
+            let expected = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.is_ascii_alphanumeric())
+                .fold(0u64, |mask, (i, _)| mask | 1 << i);
+            assert_eq!(
+                alnum_bits(u64::from_le_bytes(bytes)),
+                expected,
+                "byte {byte:#x}"
+            );
+        }
     }
 
     #[test]
