@@ -434,7 +434,7 @@ fn alnum_bits(eight: u64) -> u64 {
     let above = |x: u64, high: u8| x.wrapping_add(BYTES * u64::from(0x7f - high));
     let digit = at_least(eight, b'0') & !above(eight, b'9');
     // Setting bit 0x20 lower-cases a letter; no other byte lands among the letters.
-    let lower = eight | BYTES * 0x20;
+    let lower = eight | (BYTES * 0x20);
     let letter = at_least(lower, b'a') & !above(lower, b'z');
     // The top bit of each byte, gathered into the low eight bits.
     let tops = ((digit | letter) & HIGH) >> 7;
