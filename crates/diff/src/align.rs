@@ -66,15 +66,7 @@ impl Profile {
     /// text. The versions are cut at an ASCII character that is not a letter or digit,
     /// so no word runs across a cut.
     pub fn pair(old: &str, new: &str) -> (Self, Self) {
-        let (o, n) = (old.as_bytes(), new.as_bytes());
-        let (prefix, suffix) = crate::words::common_ends(o, n);
-        let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
-        // `old[..start]` is `new[..start]`; `old[end..]` is `new[end + shift..]`.
-        let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
-        let end = (o.len() - suffix..o.len())
-            .find(|&i| between(o[i]))
-            .unwrap_or(o.len());
-        let new_end = n.len() - (o.len() - end);
+        let (start, end, new_end) = common_cuts(old, new);
         HASHES.with_borrow_mut(|common| {
             common.clear();
             let mut len = word_hashes(&old[..start], common);
@@ -104,15 +96,7 @@ impl Profile {
     /// For a pair compared on its own (an item edited in place), whose profiles would be
     /// made only to be compared once and dropped.
     pub fn pair_similarity(old: &str, new: &str) -> f64 {
-        let (o, n) = (old.as_bytes(), new.as_bytes());
-        let (prefix, suffix) = crate::words::common_ends(o, n);
-        let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
-        // Cut as in `pair`: no word runs across a cut.
-        let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
-        let end = (o.len() - suffix..o.len())
-            .find(|&i| between(o[i]))
-            .unwrap_or(o.len());
-        let new_end = n.len() - (o.len() - end);
+        let (start, end, new_end) = common_cuts(old, new);
         HASHES.with_borrow_mut(|hashes| {
             WORD_SETS.with_borrow_mut(|set| {
                 // About one word in six bytes of text; the table grows if there are more.
@@ -161,6 +145,21 @@ impl Profile {
         }
         2.0 * common as f64 / total as f64
     }
+}
+
+/// Where two versions of a text stop beginning alike and start ending alike, cut at an
+/// ASCII character that is not a letter or digit so that no word runs across a cut:
+/// `(start, end, new_end)`, where `old[..start]` is `new[..start]` and `old[end..]` is
+/// `new[new_end..]`.
+fn common_cuts(old: &str, new: &str) -> (usize, usize, usize) {
+    let (o, n) = (old.as_bytes(), new.as_bytes());
+    let (prefix, suffix) = crate::words::common_ends(o, n);
+    let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+    let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
+    let end = (o.len() - suffix..o.len())
+        .find(|&i| between(o[i]))
+        .unwrap_or(o.len());
+    (start, end, n.len() - (o.len() - end))
 }
 
 /// The union of two sorted lists of distinct numbers, sorted and distinct.
