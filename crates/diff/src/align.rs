@@ -648,32 +648,9 @@ fn pair_gap(
                     sims[a * n + b] = mark(similar.similar(old.start + a, new.start + b));
                 }
             }
-            let w = n + 1;
-            let mut score = vec![0f64; (m + 1) * (n + 1)];
-            for a in 1..=m {
-                for b in 1..=n {
-                    let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
-                    let s = sims[(a - 1) * n + (b - 1)];
-                    if s > 0.0 {
-                        best = best.max(score[(a - 1) * w + b - 1] + s);
-                    }
-                    score[a * w + b] = best;
-                }
-            }
-            let (mut a, mut b) = (m, n);
-            while a > 0 && b > 0 {
-                let s = sims[(a - 1) * n + (b - 1)];
-                if s > 0.0 && (score[a * w + b] - (score[(a - 1) * w + b - 1] + s)).abs() < 1e-9 {
-                    matches.push((old.start + a - 1, new.start + b - 1));
-                    a -= 1;
-                    b -= 1;
-                } else if score[(a - 1) * w + b] >= score[a * w + b - 1] {
-                    a -= 1;
-                } else {
-                    b -= 1;
-                }
-            }
-            matches.reverse();
+            matches = best_pairs(&sims, m, n)
+                .map(|(a, b)| (old.start + a, new.start + b))
+                .collect();
         } else {
             for k in 0..m.min(n) {
                 if similar.similar(old.start + k, new.start + k) >= threshold {
@@ -683,6 +660,40 @@ fn pair_gap(
         }
     }
     finish_gap(old, new, matches, out);
+}
+
+/// The pairs `(a, b)` of the best-scoring pairing in order of an `m` × `n` gap, from
+/// its scores row by row (negative: never paired), in order: a weighted longest common
+/// subsequence.
+fn best_pairs(sims: &[f64], m: usize, n: usize) -> impl Iterator<Item = (usize, usize)> {
+    // score[a][b]: the best over old[..a] and new[..b].
+    let w = n + 1;
+    let mut score = vec![0f64; (m + 1) * (n + 1)];
+    for a in 1..=m {
+        for b in 1..=n {
+            let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
+            let s = sims[(a - 1) * n + (b - 1)];
+            if s > 0.0 {
+                best = best.max(score[(a - 1) * w + b - 1] + s);
+            }
+            score[a * w + b] = best;
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut a, mut b) = (m, n);
+    while a > 0 && b > 0 {
+        let s = sims[(a - 1) * n + (b - 1)];
+        if s > 0.0 && (score[a * w + b] - (score[(a - 1) * w + b - 1] + s)).abs() < 1e-9 {
+            pairs.push((a - 1, b - 1));
+            a -= 1;
+            b -= 1;
+        } else if score[(a - 1) * w + b] >= score[a * w + b - 1] {
+            a -= 1;
+        } else {
+            b -= 1;
+        }
+    }
+    pairs.into_iter().rev()
 }
 
 /// Writes a gap's pairs: `matches` (in order), the rest deleted and inserted.
@@ -884,8 +895,8 @@ mod tests {
         }
     }
 
-    /// `pair_gap` with every pair scored (no shortcut), as it paired before the diagonal
-    /// shortcut: the reference for the property test above.
+    /// `pair_gap` with every pair scored (no shortcut): the reference for the property
+    /// test above.
     fn pair_gap_all(
         old: std::ops::Range<usize>,
         new: std::ops::Range<usize>,
@@ -894,36 +905,9 @@ mod tests {
         out: &mut Vec<Pair>,
     ) {
         let (m, n) = (old.len(), new.len());
-        let w = n + 1;
-        let mut score = vec![0f64; (m + 1) * (n + 1)];
         let mark = |s: f64| if s >= threshold { s } else { -1.0 };
         let sims: Vec<f64> = (0..m * n).map(|k| mark(similar(k / n, k % n))).collect();
-        for a in 1..=m {
-            for b in 1..=n {
-                let mut best = score[(a - 1) * w + b].max(score[a * w + b - 1]);
-                let s = sims[(a - 1) * n + (b - 1)];
-                if s > 0.0 {
-                    best = best.max(score[(a - 1) * w + b - 1] + s);
-                }
-                score[a * w + b] = best;
-            }
-        }
-        let mut matches = Vec::new();
-        let (mut a, mut b) = (m, n);
-        while a > 0 && b > 0 {
-            let s = sims[(a - 1) * n + (b - 1)];
-            if s > 0.0 && (score[a * w + b] - (score[(a - 1) * w + b - 1] + s)).abs() < 1e-9 {
-                matches.push((a - 1, b - 1));
-                a -= 1;
-                b -= 1;
-            } else if score[(a - 1) * w + b] >= score[a * w + b - 1] {
-                a -= 1;
-            } else {
-                b -= 1;
-            }
-        }
-        matches.reverse();
-        finish_gap(old, new, matches, out);
+        finish_gap(old, new, best_pairs(&sims, m, n).collect(), out);
     }
 
     #[test]
