@@ -95,17 +95,59 @@ fn single_spaced_key(bytes: &[u8]) -> Option<u64> {
     if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
         return None;
     }
-    let mut h = FNV_OFFSET;
-    let mut space_before = false;
-    let mut chunks = bytes.chunks_exact(8);
+    let mut key = SpacedKey {
+        h: FNV_OFFSET,
+        space_before: false,
+    };
     let mut at = 0;
-    for chunk in &mut chunks {
-        let w = eight_bytes(chunk);
+    // Sixteen bytes at a time while they are plain ASCII (most text), eight at a time
+    // around the other bytes.
+    #[cfg(target_arch = "x86_64")]
+    while let Some(chunk) = bytes.get(at..at + 16) {
+        let (low, high) = (eight_bytes(&chunk[..8]), eight_bytes(&chunk[8..]));
+        // SAFETY: SSE2 is part of every x86_64 processor (the target's baseline).
+        let (other, spaces) = unsafe { sixteen_classes(low, high) };
+        if other == 0 {
+            if spaces & (spaces >> 1) != 0 || (key.space_before && spaces & 1 != 0) {
+                return None;
+            }
+            key.space_before = spaces >> 15 != 0;
+            key.h = mix(mix(key.h, low), high);
+        } else {
+            key.eight(low, bytes, at)?;
+            key.eight(high, bytes, at + 8)?;
+        }
+        at += 16;
+    }
+    if let Some(chunk) = bytes.get(at..at + 8) {
+        key.eight(eight_bytes(chunk), bytes, at)?;
+        at += 8;
+    }
+    let rest = &bytes[at..];
+    for (i, &b) in rest.iter().enumerate() {
+        if b < 0x20 || (b == b' ' && key.space_before) || unicode_space_at(bytes, at + i) {
+            return None;
+        }
+        key.space_before = b == b' ';
+    }
+    Some(finish(key.h, rest, bytes.len()))
+}
+
+/// The state of [`single_spaced_key`]: the hash so far, and whether the last byte read
+/// is a space.
+struct SpacedKey {
+    h: u64,
+    space_before: bool,
+}
+
+impl SpacedKey {
+    /// Reads the eight bytes `w` at `bytes[at..]`; `None` if they are not single-spaced
+    /// text without control bytes or Unicode spaces.
+    fn eight(&mut self, w: u64, bytes: &[u8], at: usize) -> Option<()> {
         // Non-ASCII bytes (few in most paragraphs) are looked at one by one.
         if w & HIGH != 0 && (at..at + 8).any(|i| unicode_space_at(bytes, i)) {
             return None;
         }
-        at += 8;
         // A byte below 0x20 (a control byte).
         if w.wrapping_sub(BYTES * 0x20) & !w & HIGH != 0 {
             return None;
@@ -113,20 +155,29 @@ fn single_spaced_key(bytes: &[u8]) -> Option<u64> {
         // The high bit set in exactly the bytes that are spaces.
         let x = w ^ (BYTES * 0x20);
         let spaces = !(((x & !HIGH) + !HIGH) | x | !HIGH);
-        if spaces & (spaces >> 8) != 0 || (space_before && spaces & 0x80 != 0) {
+        if spaces & (spaces >> 8) != 0 || (self.space_before && spaces & 0x80 != 0) {
             return None;
         }
-        space_before = spaces >> 63 != 0;
-        h = mix(h, w);
+        self.space_before = spaces >> 63 != 0;
+        self.h = mix(self.h, w);
+        Some(())
     }
-    let rest = chunks.remainder();
-    for (i, &b) in rest.iter().enumerate() {
-        if b < 0x20 || (b == b' ' && space_before) || unicode_space_at(bytes, at + i) {
-            return None;
-        }
-        space_before = b == b' ';
-    }
-    Some(finish(h, rest, bytes.len()))
+}
+
+/// Of sixteen bytes (`low` then `high`), a bit per byte: the bytes below 0x20 or outside
+/// ASCII, and the spaces.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn sixteen_classes(low: u64, high: u64) -> (u16, u16) {
+    use std::arch::x86_64::*;
+    let v = _mm_set_epi64x(high as i64, low as i64);
+    // Compared as signed bytes, those outside ASCII are negative: below 0x20 too.
+    let other = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    let spaces = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x20));
+    (
+        _mm_movemask_epi8(other) as u16,
+        _mm_movemask_epi8(spaces) as u16,
+    )
 }
 
 /// Whether a non-ASCII whitespace character (`char::is_whitespace`: U+0085, U+00A0,

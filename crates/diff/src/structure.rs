@@ -80,7 +80,17 @@ fn align_middle(
 ) -> Vec<Pair> {
     let (old_end, new_end) = (old_texts.len() - suffix, new_texts.len() - suffix);
     let old_keys: Vec<u64> = old_texts[prefix..old_end].iter().map(|t| key(t)).collect();
-    let new_keys: Vec<u64> = new_texts[prefix..new_end].iter().map(|t| key(t)).collect();
+    // A new item with the same text as the old one at its place (most items between
+    // two edits) takes that one's fingerprint: comparing the texts costs less than
+    // hashing them.
+    let new_keys: Vec<u64> = new_texts[prefix..new_end]
+        .iter()
+        .enumerate()
+        .map(|(k, t)| match old_texts[prefix..old_end].get(k) {
+            Some(o) if o == t => old_keys[k],
+            _ => key(t),
+        })
+        .collect();
     let common = old_keys
         .iter()
         .zip(&new_keys)
