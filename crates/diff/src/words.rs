@@ -1,5 +1,5 @@
 //! The word step: a diff of two texts over word, number, punctuation and whitespace
-//! tokens (imara-diff, Histogram), followed by a cleanup pass so the result reads like a
+//! tokens (Histogram, hunk for hunk as imara-diff computes it), followed by a cleanup pass so the result reads like a
 //! careful editor's redline: whole-word replacements, no islands of one stop-word, one
 //! letter or bare punctuation between two changes, and change edges on word boundaries.
 
@@ -963,8 +963,28 @@ fn chunked_tokens(text: &str) -> Vec<&str> {
     out
 }
 
-/// Diffs two sequences of token ids with imara-diff's Histogram algorithm.
+/// Diffs two sequences of token ids: the hunks imara-diff's Histogram algorithm and its
+/// postprocessing (without a slider heuristic) give, computed in memory kept per thread.
+/// imara-diff sets up its tables and marks afresh for each diff, which on a paragraph
+/// cost about as much as the diff itself. A stretch so repetitive that Histogram would
+/// hand it to Myers is diffed by imara-diff itself.
 fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
+    thread_local! {
+        static HISTOGRAM: RefCell<HistogramDiff> = RefCell::default();
+    }
+    let hunks = HISTOGRAM
+        .try_with(|h| {
+            h.try_borrow_mut()
+                .ok()
+                .and_then(|mut h| h.hunks(before, after, distinct))
+        })
+        .ok()
+        .flatten();
+    hunks.unwrap_or_else(|| imara_hunks(before, after, distinct))
+}
+
+/// [`token_hunks`] by imara-diff.
+fn imara_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
     thread_local! {
         // The diff's marks are kept per thread and reused from paragraph to paragraph.
         static DIFF: RefCell<Diff> = RefCell::default();
@@ -979,6 +999,400 @@ fn token_hunks(before: &[Token], after: &[Token], distinct: u32) -> Vec<Hunk> {
         }));
         hunks
     })
+}
+
+/// Occurrences of a token counted up to this many and one more; a token seen more
+/// often than this everywhere leaves Histogram without a place to split on.
+const MAX_CHAIN: u32 = 63;
+
+/// The working memory of [`token_hunks`].
+#[derive(Default)]
+struct HistogramDiff {
+    occurrences: Occurrences,
+    /// Per token: whether the old sequence's is removed, the new sequence's added.
+    removed: Vec<bool>,
+    added: Vec<bool>,
+}
+
+/// The first [`MAX_CHAIN`] + 1 positions of each token in a stretch of the old sequence,
+/// as chains through `next`. Chains of an earlier generation are empty, so the table is
+/// never cleared.
+#[derive(Default)]
+struct Occurrences {
+    chains: Vec<Chain>,
+    /// Per position of the stretch: the position of the next occurrence of its token.
+    next: Vec<u32>,
+    generation: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Chain {
+    generation: u32,
+    len: u32,
+    first: u32,
+    last: u32,
+}
+
+/// The longest common stretch found: its starts in both sequences and its length.
+#[derive(Debug, Clone, Copy, Default)]
+struct Lcs {
+    before: usize,
+    after: usize,
+    len: usize,
+}
+
+impl HistogramDiff {
+    /// The hunks, or `None` for a stretch too repetitive (see [`token_hunks`]).
+    fn hunks(&mut self, before: &[Token], after: &[Token], distinct: u32) -> Option<Vec<Hunk>> {
+        let HistogramDiff {
+            occurrences,
+            removed,
+            added,
+        } = self;
+        removed.clear();
+        removed.resize(before.len(), false);
+        added.clear();
+        added.resize(after.len(), false);
+        if occurrences.chains.len() < distinct as usize {
+            occurrences
+                .chains
+                .resize(distinct as usize, Chain::default());
+        }
+        // The tokens both begin and end with are unchanged.
+        let head = before.iter().zip(after).take_while(|(b, a)| b == a).count();
+        let tail = before[head..]
+            .iter()
+            .rev()
+            .zip(after[head..].iter().rev())
+            .take_while(|(b, a)| b == a)
+            .count();
+        let (b_end, a_end) = (before.len() - tail, after.len() - tail);
+        if !occurrences.split(
+            &before[head..b_end],
+            &after[head..a_end],
+            &mut removed[head..b_end],
+            &mut added[head..a_end],
+        ) {
+            return None;
+        }
+        slide(added, removed, after);
+        slide(removed, added, before);
+        let mut hunks = spare(0, |s| s.hunks.pop());
+        let run = |marks: &[bool], from: usize| {
+            marks
+                .get(from..)
+                .map_or(0, |m| m.iter().take_while(|&&m| m).count())
+        };
+        // Hunks lie between unchanged tokens, which pair off in order.
+        let (mut i, mut j) = (0, 0);
+        while i < removed.len() || j < added.len() {
+            let (r, a) = (run(removed, i), run(added, j));
+            if r > 0 || a > 0 {
+                hunks.push(Hunk {
+                    old: i..i + r,
+                    new: j..j + a,
+                });
+            }
+            i += r + 1;
+            j += a + 1;
+        }
+        Some(hunks)
+    }
+}
+
+impl Occurrences {
+    /// Marks the tokens of `before` removed and of `after` added that are not in the
+    /// common stretches Histogram finds: the longest common stretch of the rarest
+    /// tokens, then the same on either side of it. `false` when a stretch is too
+    /// repetitive.
+    fn split(
+        &mut self,
+        mut before: &[Token],
+        mut after: &[Token],
+        mut removed: &mut [bool],
+        mut added: &mut [bool],
+    ) -> bool {
+        loop {
+            if before.is_empty() {
+                added.fill(true);
+                return true;
+            }
+            if after.is_empty() {
+                removed.fill(true);
+                return true;
+            }
+            self.count(before);
+            let Some(lcs) = self.longest(before, after) else {
+                return false;
+            };
+            if lcs.len == 0 {
+                added.fill(true);
+                removed.fill(true);
+                return true;
+            }
+            if !self.split(
+                &before[..lcs.before],
+                &after[..lcs.after],
+                &mut removed[..lcs.before],
+                &mut added[..lcs.after],
+            ) {
+                return false;
+            }
+            let (b, a) = (lcs.before + lcs.len, lcs.after + lcs.len);
+            before = &before[b..];
+            removed = &mut removed[b..];
+            after = &after[a..];
+            added = &mut added[a..];
+        }
+    }
+
+    /// Chains the positions of each token of `before`, in a new generation.
+    fn count(&mut self, before: &[Token]) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.chains.fill(Chain::default());
+            self.generation = 1;
+        }
+        if self.next.len() < before.len() {
+            self.next.resize(before.len(), 0);
+        }
+        let generation = self.generation;
+        let next = &mut self.next[..before.len()];
+        for (i, t) in before.iter().enumerate() {
+            let i = i as u32;
+            let chain = &mut self.chains[t.0 as usize];
+            if chain.generation != generation {
+                *chain = Chain {
+                    generation,
+                    len: 1,
+                    first: i,
+                    last: i,
+                };
+            } else if chain.len <= MAX_CHAIN {
+                next[chain.last as usize] = i;
+                chain.last = i;
+                chain.len += 1;
+            }
+        }
+    }
+
+    /// How often a token occurs in the stretch counted (up to [`MAX_CHAIN`] + 1).
+    #[inline(always)]
+    fn occurs(&self, t: Token) -> u32 {
+        let chain = &self.chains[t.0 as usize];
+        if chain.generation == self.generation {
+            chain.len
+        } else {
+            0
+        }
+    }
+
+    /// The common stretch to split on: scanning `after`, each token no commoner than
+    /// the best so far is extended both ways from each of its places in `before`; a
+    /// longer stretch, or one whose rarest token is rarer, wins. `None` when common
+    /// tokens exist but all are too common.
+    fn longest(&self, before: &[Token], after: &[Token]) -> Option<Lcs> {
+        let mut best = Lcs::default();
+        let mut rarest = MAX_CHAIN + 1;
+        let mut found = false;
+        let mut pos = 0;
+        while let Some(&t) = after.get(pos) {
+            let n = self.occurs(t);
+            if n != 0 {
+                found = true;
+                if n <= rarest {
+                    pos = self.extend(before, after, pos, t, &mut best, &mut rarest);
+                    continue;
+                }
+            }
+            pos += 1;
+        }
+        (!found || rarest <= MAX_CHAIN).then_some(best)
+    }
+
+    /// Extends the matches of `after[at]` (token `t`) with each of its places in
+    /// `before`, keeping the best in `best` and `rarest`; returns where the scan of
+    /// `after` goes on (past the longest match).
+    fn extend(
+        &self,
+        before: &[Token],
+        after: &[Token],
+        at: usize,
+        t: Token,
+        best: &mut Lcs,
+        rarest: &mut u32,
+    ) -> usize {
+        let chain = self.chains[t.0 as usize];
+        let mut resume = at + 1;
+        let mut place = chain.first as usize;
+        // Places of the chain after `place` not yet looked at.
+        let mut left = chain.len - 1;
+        loop {
+            let mut occurs = chain.len;
+            let (mut b0, mut a0) = (place, at);
+            while b0 > 0 && a0 > 0 && before[b0 - 1] == after[a0 - 1] {
+                b0 -= 1;
+                a0 -= 1;
+                occurs = occurs.min(self.occurs(before[b0]));
+            }
+            let (mut b1, mut a1) = (place + 1, at + 1);
+            while b1 < before.len() && a1 < after.len() && before[b1] == after[a1] {
+                occurs = occurs.min(self.occurs(before[b1]));
+                b1 += 1;
+                a1 += 1;
+            }
+            resume = resume.max(a1);
+            let len = a1 - a0;
+            if best.len < len || *rarest > occurs {
+                *rarest = occurs;
+                *best = Lcs {
+                    before: b0,
+                    after: a0,
+                    len,
+                };
+            }
+            // The next place of the chain past the end of this match (as Histogram
+            // compares it: a place in `before` against an end in `after`).
+            loop {
+                if left == 0 {
+                    return resume;
+                }
+                place = self.next[place] as usize;
+                left -= 1;
+                if place > a1 {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// One pass of the postprocessing: each hunk of `added` (marks of `tokens`) slid as
+/// far up and then down as its tokens allow, merging with the hunks it meets, and
+/// back up to meet a hunk of `removed` (the other sequence's marks) when it passed
+/// one. Hunks are read as pairs of ranges: `added`'s and where it falls in `removed`.
+fn slide(added: &mut [bool], removed: &[bool], tokens: &[Token]) {
+    let mut at = Slider {
+        added,
+        removed,
+        tokens,
+        mine: 0..0,
+        theirs: 0..0,
+    };
+    while at.next_hunk() {
+        let mut earliest_end;
+        let mut met_theirs;
+        loop {
+            while at.up() {}
+            earliest_end = at.mine.end;
+            met_theirs = !at.theirs.is_empty();
+            let len = at.mine.len();
+            while at.down() {
+                met_theirs |= !at.theirs.is_empty();
+            }
+            // Merged with a hunk below: it may slide further up.
+            if len == at.mine.len() {
+                break;
+            }
+        }
+        if at.mine.end != earliest_end && met_theirs {
+            while at.theirs.is_empty() {
+                if !at.up() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The state of [`slide`]: the current hunk's range in `added` (`mine`) and in
+/// `removed` (`theirs`, empty where the hunk is a pure insertion).
+struct Slider<'s> {
+    added: &'s mut [bool],
+    removed: &'s [bool],
+    tokens: &'s [Token],
+    mine: Range<usize>,
+    theirs: Range<usize>,
+}
+
+impl Slider<'_> {
+    /// Moves to the next hunk of `added` after the current one, and finds where it
+    /// falls in `removed` (after as many unchanged tokens). `false` when there is none.
+    fn next_hunk(&mut self) -> bool {
+        let Some(gap) = first_mark(self.added, self.mine.end) else {
+            return false;
+        };
+        // Unchanged tokens of `removed` passed so far.
+        let mut passed = 0;
+        loop {
+            let unchanged = first_mark(self.removed, self.theirs.end)
+                .unwrap_or(self.removed.len() - self.theirs.end);
+            if passed + unchanged > gap {
+                self.theirs.start = self.theirs.end + (gap - passed);
+                self.theirs.end = self.theirs.start;
+                break;
+            }
+            passed += unchanged;
+            self.theirs.start = self.theirs.end + unchanged;
+            self.theirs.end = run_end(self.removed, self.theirs.start);
+            if passed == gap {
+                break;
+            }
+        }
+        self.mine.start = self.mine.end + gap;
+        self.mine.end = run_end(self.added, self.mine.start);
+        true
+    }
+
+    /// Slides the hunk one token down (its first token equals the one after it),
+    /// merging with a hunk it meets.
+    fn down(&mut self) -> bool {
+        let Some(&next) = self.tokens.get(self.mine.end) else {
+            return false;
+        };
+        if self.tokens[self.mine.start] != next {
+            return false;
+        }
+        self.added[self.mine.start] = false;
+        self.added[self.mine.end] = true;
+        self.mine.start += 1;
+        self.mine.end = run_end(self.added, self.mine.end);
+        self.theirs.start = self.theirs.end + 1;
+        self.theirs.end = run_end(self.removed, self.theirs.start);
+        true
+    }
+
+    /// Slides the hunk one token up (its last token equals the one before it),
+    /// merging with a hunk it meets.
+    fn up(&mut self) -> bool {
+        if self.mine.start == 0
+            || self.tokens[self.mine.start - 1] != self.tokens[self.mine.end - 1]
+        {
+            return false;
+        }
+        self.added[self.mine.start - 1] = true;
+        self.added[self.mine.end - 1] = false;
+        self.mine.end -= 1;
+        self.mine.start = run_start(self.added, self.mine.start - 1);
+        self.theirs.end = self.theirs.start - 1;
+        self.theirs.start = run_start(self.removed, self.theirs.start - 1);
+        true
+    }
+}
+
+/// How far from `from` the first mark of `marks` is.
+fn first_mark(marks: &[bool], from: usize) -> Option<usize> {
+    marks[from..].iter().position(|&m| m)
+}
+
+/// The end of the run of marks at `from`.
+fn run_end(marks: &[bool], from: usize) -> usize {
+    from + marks[from..].iter().take_while(|&&m| m).count()
+}
+
+/// The start of the run of marks that ends at `to`.
+fn run_start(marks: &[bool], to: usize) -> usize {
+    to - marks[..to].iter().rev().take_while(|&&m| m).count()
 }
 
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
@@ -1921,6 +2335,37 @@ mod tests {
             // The ids are those of tokens read one by one.
             let ascii = old.is_ascii() && new.is_ascii();
             prop_assert_eq!(intern(&o, &n, ascii, same), intern(&o, &n, ascii, SameEnds::default()));
+        }
+
+        /// The histogram diff kept per thread gives imara-diff's hunks, on sequences of
+        /// few distinct tokens (so that matches compete, hunks slide and merge) and on
+        /// ones where a token is too common to split on.
+        #[test]
+        fn histogram_hunks_are_imara_diffs(
+            before in proptest::collection::vec(0u32..6, 0..60),
+            after in proptest::collection::vec(0u32..6, 0..60),
+            edits in proptest::collection::vec((0usize..80, 0u32..8), 0..8),
+            repeat in 0usize..150,
+        ) {
+            let ids = |v: &[u32]| v.iter().map(|&t| Token(t)).collect::<Vec<_>>();
+            // Some pairs edited from one another, some unrelated, some very repetitive.
+            let mut edited = before.clone();
+            for &(at, t) in &edits {
+                let at = at.min(edited.len());
+                if t < 6 { edited.insert(at, t) } else if at < edited.len() { edited.remove(at); }
+            }
+            let mut long = vec![0u32; repeat];
+            long.extend_from_slice(&before);
+            long.extend(std::iter::repeat_n(1, repeat / 2));
+            for (b, a) in [(&before, &after), (&before, &edited), (&long, &edited), (&edited, &long)] {
+                let (b, a) = (ids(b), ids(a));
+                let mine = HistogramDiff::default().hunks(&b, &a, 8);
+                let theirs = imara_hunks(&b, &a, 8);
+                if let Some(mine) = mine {
+                    prop_assert_eq!(mine, theirs, "{:?} {:?}", b, a);
+                }
+                prop_assert_eq!(token_hunks(&b, &a, 8), imara_hunks(&b, &a, 8));
+            }
         }
 
         #[test]
