@@ -1009,9 +1009,10 @@ const MAX_CHAIN: u32 = 63;
 #[derive(Default)]
 struct HistogramDiff {
     occurrences: Occurrences,
-    /// Per token: whether the old sequence's is removed, the new sequence's added.
-    removed: Vec<bool>,
-    added: Vec<bool>,
+    /// Per token: whether the old sequence's is removed, the new sequence's added (1 or
+    /// 0, bytes so that runs are read eight at a time).
+    removed: Vec<u8>,
+    added: Vec<u8>,
 }
 
 /// The first [`MAX_CHAIN`] + 1 positions of each token in a stretch of the old sequence,
@@ -1050,9 +1051,9 @@ impl HistogramDiff {
             added,
         } = self;
         removed.clear();
-        removed.resize(before.len(), false);
+        removed.resize(before.len(), 0);
         added.clear();
-        added.resize(after.len(), false);
+        added.resize(after.len(), 0);
         if occurrences.chains.len() < distinct as usize {
             occurrences
                 .chains
@@ -1078,21 +1079,25 @@ impl HistogramDiff {
         slide(added, removed, after);
         slide(removed, added, before);
         let mut hunks = spare(0, |s| s.hunks.pop());
-        let run = |marks: &[bool], from: usize| {
-            marks
-                .get(from..)
-                .map_or(0, |m| m.iter().take_while(|&&m| m).count())
-        };
         // Hunks lie between unchanged tokens, which pair off in order.
         let (mut i, mut j) = (0, 0);
         while i < removed.len() || j < added.len() {
-            let (r, a) = (run(removed, i), run(added, j));
-            if r > 0 || a > 0 {
-                hunks.push(Hunk {
-                    old: i..i + r,
-                    new: j..j + a,
-                });
+            let unchanged = first_mark(removed, i.min(removed.len()))
+                .unwrap_or(removed.len() - i.min(removed.len()))
+                .min(
+                    first_mark(added, j.min(added.len()))
+                        .unwrap_or(added.len() - j.min(added.len())),
+                );
+            if unchanged > 0 {
+                i += unchanged;
+                j += unchanged;
+                continue;
             }
+            let (r, a) = (run_end(removed, i) - i, run_end(added, j) - j);
+            hunks.push(Hunk {
+                old: i..i + r,
+                new: j..j + a,
+            });
             i += r + 1;
             j += a + 1;
         }
@@ -1109,16 +1114,16 @@ impl Occurrences {
         &mut self,
         mut before: &[Token],
         mut after: &[Token],
-        mut removed: &mut [bool],
-        mut added: &mut [bool],
+        mut removed: &mut [u8],
+        mut added: &mut [u8],
     ) -> bool {
         loop {
             if before.is_empty() {
-                added.fill(true);
+                added.fill(1);
                 return true;
             }
             if after.is_empty() {
-                removed.fill(true);
+                removed.fill(1);
                 return true;
             }
             self.count(before);
@@ -1126,8 +1131,8 @@ impl Occurrences {
                 return false;
             };
             if lcs.len == 0 {
-                added.fill(true);
-                removed.fill(true);
+                added.fill(1);
+                removed.fill(1);
                 return true;
             }
             if !self.split(
@@ -1271,7 +1276,7 @@ impl Occurrences {
 /// far up and then down as its tokens allow, merging with the hunks it meets, and
 /// back up to meet a hunk of `removed` (the other sequence's marks) when it passed
 /// one. Hunks are read as pairs of ranges: `added`'s and where it falls in `removed`.
-fn slide(added: &mut [bool], removed: &[bool], tokens: &[Token]) {
+fn slide(added: &mut [u8], removed: &[u8], tokens: &[Token]) {
     let mut at = Slider {
         added,
         removed,
@@ -1308,8 +1313,8 @@ fn slide(added: &mut [bool], removed: &[bool], tokens: &[Token]) {
 /// The state of [`slide`]: the current hunk's range in `added` (`mine`) and in
 /// `removed` (`theirs`, empty where the hunk is a pure insertion).
 struct Slider<'s> {
-    added: &'s mut [bool],
-    removed: &'s [bool],
+    added: &'s mut [u8],
+    removed: &'s [u8],
     tokens: &'s [Token],
     mine: Range<usize>,
     theirs: Range<usize>,
@@ -1353,8 +1358,8 @@ impl Slider<'_> {
         if self.tokens[self.mine.start] != next {
             return false;
         }
-        self.added[self.mine.start] = false;
-        self.added[self.mine.end] = true;
+        self.added[self.mine.start] = 0;
+        self.added[self.mine.end] = 1;
         self.mine.start += 1;
         self.mine.end = run_end(self.added, self.mine.end);
         self.theirs.start = self.theirs.end + 1;
@@ -1370,8 +1375,8 @@ impl Slider<'_> {
         {
             return false;
         }
-        self.added[self.mine.start - 1] = true;
-        self.added[self.mine.end - 1] = false;
+        self.added[self.mine.start - 1] = 1;
+        self.added[self.mine.end - 1] = 0;
         self.mine.end -= 1;
         self.mine.start = run_start(self.added, self.mine.start - 1);
         self.theirs.end = self.theirs.start - 1;
@@ -1380,19 +1385,52 @@ impl Slider<'_> {
     }
 }
 
+/// The bytes of a word that are 0 (of bytes that are 0 or 1), as their low bits.
+#[inline(always)]
+fn zero_bytes(word: u64) -> u64 {
+    !word & 0x0101_0101_0101_0101
+}
+
 /// How far from `from` the first mark of `marks` is.
-fn first_mark(marks: &[bool], from: usize) -> Option<usize> {
-    marks[from..].iter().position(|&m| m)
+fn first_mark(marks: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(chunk) = marks[at..].first_chunk::<8>() {
+        let word = u64::from_le_bytes(*chunk);
+        if word != 0 {
+            return Some(at - from + word.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    marks[at..]
+        .iter()
+        .position(|&m| m != 0)
+        .map(|p| at - from + p)
 }
 
 /// The end of the run of marks at `from`.
-fn run_end(marks: &[bool], from: usize) -> usize {
-    from + marks[from..].iter().take_while(|&&m| m).count()
+fn run_end(marks: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(chunk) = marks[at..].first_chunk::<8>() {
+        let zeros = zero_bytes(u64::from_le_bytes(*chunk));
+        if zeros != 0 {
+            return at + zeros.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    at + marks[at..].iter().take_while(|&&m| m != 0).count()
 }
 
 /// The start of the run of marks that ends at `to`.
-fn run_start(marks: &[bool], to: usize) -> usize {
-    to - marks[..to].iter().rev().take_while(|&&m| m).count()
+fn run_start(marks: &[u8], to: usize) -> usize {
+    let mut at = to;
+    while let Some(chunk) = marks[..at].last_chunk::<8>() {
+        let zeros = zero_bytes(u64::from_le_bytes(*chunk));
+        if zeros != 0 {
+            return at - zeros.leading_zeros() as usize / 8;
+        }
+        at -= 8;
+    }
+    at - marks[..at].iter().rev().take_while(|&&m| m != 0).count()
 }
 
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
