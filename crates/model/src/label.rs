@@ -270,10 +270,27 @@ impl<'a> LabelShape<'a> {
 
     /// The suffix of a number label: that of its last part carrying one.
     pub fn number_suffix(body: &'a str) -> Option<&'a str> {
-        body.rsplit('.').find_map(|part| {
-            let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-            (digits.len() < part.len()).then(|| &part[digits.len()..])
-        })
+        // The parts from the last, read as bytes (every item's label comes here).
+        let bytes = body.as_bytes();
+        let mut end = bytes.len();
+        loop {
+            let start = bytes[..end]
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map_or(0, |dot| dot + 1);
+            let letters = bytes[start..end]
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            if letters > 0 {
+                return Some(&body[end - letters..end]);
+            }
+            if start == 0 {
+                return None;
+            }
+            end = start - 1;
+        }
     }
 }
 
@@ -632,6 +649,24 @@ mod tests {
         assert_eq!(alpha_value("bd"), None);
         for n in 1..80 {
             assert_eq!(alpha_value(&to_alpha(n)), Some(n));
+        }
+    }
+
+    proptest::proptest! {
+        /// The suffix read byte by byte is the one the parts split from the last give.
+        #[test]
+        fn number_suffix_is_that_of_the_last_part_with_one(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["1", "22", ".", "bis", "a", "\u{e9}", "ter"]),
+                0..8,
+            )
+        ) {
+            let body = pieces.concat();
+            let expected = body.rsplit('.').find_map(|part| {
+                let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                (digits.len() < part.len()).then(|| &part[digits.len()..])
+            });
+            proptest::prop_assert_eq!(LabelShape::number_suffix(&body), expected);
         }
     }
 

@@ -722,12 +722,16 @@ fn find_lost_hyphens(p: &Paragraph, out: &mut Vec<Finding>) {
             let at = span
                 .src
                 .map_or(p.span, |s| SourceSpan::new(s.start + start, s.start + end));
+            // Built by hand: a formatting call costs several times more, for every hit.
+            const TAIL: &str = "` has probably lost a non-breaking hyphen";
+            let word = &span.text[start..end];
+            let mut message = String::with_capacity(1 + word.len() + TAIL.len());
+            message.push('`');
+            message.push_str(word);
+            message.push_str(TAIL);
             out.push(Finding {
                 code: "lost-hyphen".into(),
-                message: format!(
-                    "`{}` has probably lost a non-breaking hyphen",
-                    &span.text[start..end]
-                ),
+                message,
                 span: at,
             });
         });
@@ -1411,7 +1415,12 @@ fn revision_stamp(key: &str) -> Option<&str> {
 
 /// The last `Place, Year` of a stamp (the new one, when flattening glued two).
 fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
-    let text = text.trim_start_matches("Rev.").trim();
+    // `trim_start_matches("Rev.")`, without building a substring searcher per call.
+    let mut text = text;
+    while let Some(rest) = text.strip_prefix("Rev.") {
+        text = rest;
+    }
+    let text = text.trim();
     let mut place = None;
     let mut year = None;
     if text.is_ascii() {
@@ -1802,8 +1811,11 @@ struct SectionBuilder {
     /// Indexes into `flat` of the last item at each depth: the chain a deeper item
     /// hangs from.
     chain: Vec<usize>,
-    /// The stack of subtrees `finish` builds the tree on (kept empty between uses).
-    built: Vec<Item>,
+    /// The number of items at the section's top level.
+    roots: usize,
+    /// The items `finish` has begun a list of children for, each with the number of
+    /// children still to come (kept empty between uses).
+    open: Vec<(Item, usize)>,
 }
 
 struct FlatItem {
@@ -1833,7 +1845,8 @@ impl SectionBuilder {
             levels: Vec::new(),
             flat: Vec::new(),
             chain: Vec::new(),
-            built: Vec::new(),
+            roots: 0,
+            open: Vec::new(),
         }
     }
 
@@ -1842,7 +1855,7 @@ impl SectionBuilder {
         self.levels = spare.levels;
         self.flat = spare.flat;
         self.chain = spare.chain;
-        self.built = spare.built;
+        self.open = spare.open;
         self
     }
 
@@ -1906,8 +1919,9 @@ impl SectionBuilder {
     fn push_at(&mut self, depth: usize, item: Item) {
         let depth = depth.min(self.chain.len());
         self.chain.truncate(depth);
-        if let Some(&parent) = self.chain.last() {
-            self.flat[parent].children += 1;
+        match self.chain.last() {
+            Some(&parent) => self.flat[parent].children += 1,
+            None => self.roots += 1,
         }
         self.chain.push(self.flat.len());
         self.flat.push(FlatItem { children: 0, item });
@@ -1979,18 +1993,41 @@ impl SectionBuilder {
 
     /// The section, and the builder's emptied lists for the next builder.
     fn finish_keeping(mut self) -> (Section, Spare) {
-        // Built from the last item back: the items are in document order, each after its
-        // parent, so an item's children are then the last subtrees built, on top of the
-        // stack (the first child topmost), and each item moves into its list once.
-        let mut built = std::mem::take(&mut self.built);
-        for FlatItem { children, mut item } in self.flat.drain(..).rev() {
-            if children > 0 {
-                let from = built.len().saturating_sub(children);
-                item.children = built.drain(from..).rev().collect();
+        // Built front to back: an item's children follow it, and their number sizes its
+        // list. A leaf (most items) moves once, into its list; an item with children waits
+        // on a stack until its last child is in.
+        let mut open = std::mem::take(&mut self.open);
+        let mut items = Vec::with_capacity(self.roots);
+        let close = |mut item: Item, open: &mut Vec<(Item, usize)>, items: &mut Vec<Item>| {
+            loop {
+                let Some((parent, left)) = open.last_mut() else {
+                    items.push(item);
+                    return;
+                };
+                parent.children.push(item);
+                *left -= 1;
+                if *left > 0 {
+                    return;
+                }
+                match open.pop() {
+                    Some((parent, _)) => item = parent,
+                    None => return,
+                }
             }
-            built.push(item);
+        };
+        for FlatItem { children, mut item } in self.flat.drain(..) {
+            if children > 0 {
+                item.children = Vec::with_capacity(children);
+                open.push((item, children));
+            } else {
+                close(item, &mut open, &mut items);
+            }
         }
-        self.section.items = built.drain(..).rev().collect();
+        // Every count is exact, so nothing is left open; were it otherwise, no item is lost.
+        while let Some((item, _)) = open.pop() {
+            close(item, &mut open, &mut items);
+        }
+        self.section.items = items;
         self.chain.clear();
         self.levels.clear();
         (
@@ -1999,7 +2036,7 @@ impl SectionBuilder {
                 levels: self.levels,
                 flat: self.flat,
                 chain: self.chain,
-                built,
+                open,
             },
         )
     }
@@ -2011,7 +2048,7 @@ struct Spare {
     levels: Vec<Level>,
     flat: Vec<FlatItem>,
     chain: Vec<usize>,
-    built: Vec<Item>,
+    open: Vec<(Item, usize)>,
 }
 
 /// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.

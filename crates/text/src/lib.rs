@@ -12,6 +12,7 @@
 //! assert_eq!(write_text(&doc, Some(View::Rejected)), "a old text\n");
 //! ```
 
+mod find;
 mod json;
 mod lines;
 mod parts;

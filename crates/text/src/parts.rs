@@ -5,7 +5,8 @@
 use amend_model::Document;
 use amend_model::layout::{LineRole, plain_line_role, plain_title_number};
 
-use crate::read::{Markup, ReadOptions, read_at};
+use crate::find;
+use crate::read::{ReadOptions, read_plain_lines_at};
 
 /// One resolution of a plain-text collection: its lines from its number line to the next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,26 +32,23 @@ pub struct ResolutionText<'a> {
 /// contribution), and no part ends with a `[n]` line (which would become a note of the
 /// part where the whole keeps it as a paragraph).
 pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
-    let bytes = text.as_bytes();
-    if text.starts_with('\u{feff}')
-        || memchr::memchr(b'\r', bytes).is_some()
-        || memchr::memmem::find(bytes, b"[bookmark: ").is_some()
-    {
+    if text.starts_with('\u{feff}') {
         return None;
     }
+    let bytes = text.as_bytes();
     let mut parts = Vec::new();
     // The current part: where it starts and its number line.
     let mut current: Option<(usize, &str)> = None;
     let mut last_role = LineRole::Blank;
     let mut pos = 0;
-    while pos < text.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(text.len(), |i| pos + i);
+    // Whether the line from `pos` to `end` leaves the text cuttable.
+    let mut line = |pos: usize, end: usize| {
         let line = &text[pos..end];
         match plain_line_role(line) {
             LineRole::Title => {
                 if let Some((start, title)) = current {
                     if last_role == LineRole::Note {
-                        return None;
+                        return false;
                     }
                     parts.push(ResolutionText {
                         offset: start,
@@ -63,13 +61,27 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
                 current = Some((pos, line));
                 last_role = LineRole::Title;
             }
-            LineRole::Envelope => return None,
+            LineRole::Envelope => return false,
             // Text before the first number line would be the collection's front matter.
-            _ if current.is_none() => return None,
+            _ if current.is_none() => return false,
             LineRole::Blank => {}
             role => last_role = role,
         }
-        pos = end + 1;
+        true
+    };
+    // One pass finds the line ends, and the CRs and extractor markers that rule the cut
+    // out.
+    let cuttable = find::each_of(bytes, [b'\n', b'\r', b'['], |at| match bytes[at] {
+        b'\n' => {
+            let whole = line(pos, at);
+            pos = at + 1;
+            whole
+        }
+        b'\r' => false,
+        _ => !bytes[at..].starts_with(b"[bookmark: "),
+    });
+    if !cuttable || (pos < text.len() && !line(pos, text.len())) {
+        return None;
     }
     let (start, title) = current?;
     if last_role == LineRole::Note {
@@ -88,7 +100,7 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
 /// Reads one part of [`split_collection`] as a document holding that one resolution, with
 /// source positions in the whole text.
 pub fn read_part(part: &ResolutionText<'_>, options: &ReadOptions) -> Document {
-    read_at(part.text, part.offset, !part.last, Markup::Plain, options)
+    read_plain_lines_at(part.text, part.offset, !part.last, options)
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use amend_model::{
 };
 use regex::Regex;
 
+use crate::find;
+
 /// How to read marks in the text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Markup {
@@ -44,6 +46,26 @@ pub fn read_critic(text: &str, options: &ReadOptions) -> Document {
 /// Reads `text` with the given markup.
 pub fn read(text: &str, markup: Markup, options: &ReadOptions) -> Document {
     read_at(text, 0, false, markup, options)
+}
+
+/// Reads `text` as [`read_at`] does, where the text is known to be plain lines ending with
+/// LF alone and to hold no extractor marker (a part of [`crate::split_collection`]).
+pub(crate) fn read_plain_lines_at(
+    text: &str,
+    base: usize,
+    continues: bool,
+    options: &ReadOptions,
+) -> Document {
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let paragraphs = plain_lines(text, body_start, base, true).unwrap_or_default();
+    layout::build(LayoutInput {
+        paragraphs,
+        footnotes: Vec::new(),
+        removed_markers: Vec::new(),
+        source: options.source.clone(),
+        continues,
+        without_ids: options.without_ids,
+    })
 }
 
 /// Reads `text`, a piece of a larger input that starts at byte `base` of it: source
@@ -111,7 +133,7 @@ impl Scan {
 fn scan(text: &str, base: usize, markup: Markup) -> Scan {
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if markup == Markup::Plain
-        && let Some(paragraphs) = plain_lines(text, body_start, base)
+        && let Some(paragraphs) = plain_lines(text, body_start, base, false)
     {
         return Scan {
             paragraphs,
@@ -128,43 +150,63 @@ fn scan(text: &str, base: usize, markup: Markup) -> Scan {
 
 /// The paragraphs of plain text whose lines all end with LF alone and that holds no
 /// extractor marker (most plain text): one unmarked span per non-empty line, found in one
-/// pass over the text. `None` at the first CR or marker, which the general scan handles.
-fn plain_lines(text: &str, body_start: usize, base: usize) -> Option<Vec<Paragraph>> {
+/// pass over the text. `None` at the first CR or marker, which the general scan handles;
+/// with `known_plain`, the caller knows there is neither, and only line ends are sought.
+fn plain_lines(
+    text: &str,
+    body_start: usize,
+    base: usize,
+    known_plain: bool,
+) -> Option<Vec<Paragraph>> {
     let bytes = text.as_bytes();
-    let mut paragraphs = Vec::with_capacity(line_count(&bytes[body_start..]));
+    let body = &bytes[body_start..];
+    let mut paragraphs = Vec::with_capacity(find::count(body, b'\n') + 1);
     let mut para_start = body_start;
-    let paragraph = |start: usize, end: usize| {
-        let span = SourceSpan::new(base + start, base + end);
-        let content = if start < end {
-            Content {
-                spans: vec![Span {
-                    text: text[start..end].to_string(),
-                    change: None,
-                    src: Some(span),
-                }],
-            }
-        } else {
-            Content::new()
-        };
-        Paragraph::new(content, span)
-    };
-    // `[` is rare in text, and only one that opens a marker sends the text elsewhere.
-    for at in memchr::memchr3_iter(b'\n', b'\r', b'[', &bytes[body_start..]) {
+    let mut on_hit = |at: usize| {
         let at = body_start + at;
         match bytes[at] {
             b'\n' => {
-                paragraphs.push(paragraph(para_start, at));
+                paragraphs.push(plain_paragraph(text, base, para_start, at));
                 para_start = at + 1;
+                true
             }
-            b'\r' => return None,
-            _ if bytes[at..].starts_with(b"[bookmark: ") => return None,
-            _ => {}
+            b'\r' => false,
+            // `[` is rare in text, and only one that opens a marker sends the text
+            // elsewhere.
+            _ => !bytes[at..].starts_with(b"[bookmark: "),
         }
+    };
+    let all = if known_plain {
+        find::each_of(body, [b'\n'], &mut on_hit)
+    } else {
+        find::each_of(body, [b'\n', b'\r', b'['], &mut on_hit)
+    };
+    if !all {
+        return None;
     }
     if para_start < text.len() {
-        paragraphs.push(paragraph(para_start, text.len()));
+        paragraphs.push(plain_paragraph(text, base, para_start, text.len()));
     }
     Some(paragraphs)
+}
+
+/// The paragraph of the plain line `text[start..end]`, with source positions `base` bytes
+/// on. Inlined: the paragraph is then made where it is pushed.
+#[inline(always)]
+fn plain_paragraph(text: &str, base: usize, start: usize, end: usize) -> Paragraph {
+    let span = SourceSpan::new(base + start, base + end);
+    let content = if start < end {
+        Content {
+            spans: vec![Span {
+                text: text[start..end].to_string(),
+                change: None,
+                src: Some(span),
+            }],
+        }
+    } else {
+        Content::new()
+    };
+    Paragraph::new(content, span)
 }
 
 /// Cuts the input into marked segments, then into paragraphs at line ends.
@@ -265,7 +307,7 @@ fn scan_marked(text: &str, body_start: usize, markup: Markup) -> Scan {
 
 /// Number of lines of a text (line ends counted, plus one).
 fn line_count(bytes: &[u8]) -> usize {
-    memchr::memchr_iter(b'\n', bytes).count() + 1
+    find::count(bytes, b'\n') + 1
 }
 
 /// Adds `text[start..stop]` (no extractor marker in it) to the paragraph.
@@ -454,8 +496,10 @@ mod tests {
             let read = scan(&text, base, Markup::Plain);
             proptest::prop_assert_eq!(&read.paragraphs, &general.paragraphs);
             proptest::prop_assert_eq!(&read.removed, &general.removed);
-            if let Some(fast) = plain_lines(&text, body_start, base) {
+            if let Some(fast) = plain_lines(&text, body_start, base, false) {
                 proptest::prop_assert_eq!(&fast, &general.paragraphs);
+                let known = plain_lines(&text, body_start, base, true);
+                proptest::prop_assert_eq!(known.as_ref(), Some(&fast));
             }
         }
     }
