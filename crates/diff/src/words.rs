@@ -764,26 +764,31 @@ impl<'t> Tokens<'t> {
     }
 
     /// The number of characters of tokens `range`.
+    #[inline(always)]
     fn chars(&self, range: &Range<usize>) -> usize {
-        let text = self.text_of(range).as_bytes();
         if self.ascii {
-            return text.len();
+            return self.bounds[range.end] - self.bounds[range.start];
         }
-        // Characters are the bytes that do not continue one (UTF-8: 0b10xx_xxxx),
-        // counted eight at a time: each continuing byte's high bit is summed by the
-        // multiplication into the top byte.
-        let (words, rest) = text.as_chunks::<8>();
-        let continuing: usize = words
-            .iter()
-            .map(|w| {
-                let w = u64::from_le_bytes(*w);
-                let high = (w & !(w << 1) & 0x8080_8080_8080_8080) >> 7;
-                (high.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
-            })
-            .sum();
-        let rest = rest.iter().filter(|&&b| (b as i8) < -0x40).count();
-        text.len() - continuing - rest
+        utf8_chars(self.text_of(range).as_bytes())
     }
+}
+
+/// The number of characters of UTF-8 text.
+fn utf8_chars(text: &[u8]) -> usize {
+    // Characters are the bytes that do not continue one (UTF-8: 0b10xx_xxxx),
+    // counted eight at a time: each continuing byte's high bit is summed by the
+    // multiplication into the top byte.
+    let (words, rest) = text.as_chunks::<8>();
+    let continuing: usize = words
+        .iter()
+        .map(|w| {
+            let w = u64::from_le_bytes(*w);
+            let high = (w & !(w << 1) & 0x8080_8080_8080_8080) >> 7;
+            (high.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+        })
+        .sum();
+    let rest = rest.iter().filter(|&&b| (b as i8) < -0x40).count();
+    text.len() - continuing - rest
 }
 
 /// The [`Tokens`] of two versions of a text, and how many tokens both begin and end
@@ -1529,16 +1534,20 @@ impl Key {
 /// An open-addressing table from a token's comparable form to its id. Ids are given in
 /// the order forms first occur (the old text's tokens, then the new text's).
 struct TokenIds {
-    /// 0 for an empty slot, else the id + 1.
-    slots: Vec<u32>,
-    /// log2 of the number of slots.
+    /// An id in the low half, the generation it belongs to in the high half: an entry
+    /// of an earlier generation is empty, so the table is not cleared for each diff.
+    /// The first `1 << bits` slots are used.
+    slots: Vec<u64>,
+    /// log2 of the number of slots used.
     bits: u32,
     /// Per id: the key of its form, and where a token of that form is, read to compare
     /// forms longer than their keys.
     ids: Vec<(Key, Seen)>,
     /// Half the tokens are one byte (a space, a comma): the ids of one-byte forms are
-    /// kept by byte (`u32::MAX`: none yet).
-    by_byte: [u32; 256],
+    /// kept by byte (entries as in `slots`).
+    by_byte: [u64; 256],
+    /// The current generation (never 0) in the high half.
+    generation: u64,
 }
 
 impl Default for TokenIds {
@@ -1547,7 +1556,8 @@ impl Default for TokenIds {
             slots: Vec::new(),
             bits: 0,
             ids: Vec::new(),
-            by_byte: [u32::MAX; 256],
+            by_byte: [0; 256],
+            generation: 0,
         }
     }
 }
@@ -1563,10 +1573,16 @@ impl TokenIds {
         // At most one form per token: the table is at most half full.
         let size = (old.len() + new.len() + 1).next_power_of_two().max(64) * 2;
         self.bits = size.trailing_zeros();
-        self.slots.clear();
-        self.slots.resize(size, 0);
+        self.generation = self.generation.wrapping_add(1 << 32);
+        if self.generation == 0 {
+            self.slots.fill(0);
+            self.by_byte = [0; 256];
+            self.generation = 1 << 32;
+        }
+        if self.slots.len() < size {
+            self.slots.resize(size, 0);
+        }
         self.ids.clear();
-        self.by_byte = [u32::MAX; 256];
         let (head, tail) = (same.head, same.tail);
         let mut before: Vec<Token> = spare(old.len(), |s| s.ids.pop());
         let mut after: Vec<Token> = spare(new.len(), |s| s.ids.pop());
@@ -1602,9 +1618,11 @@ impl TokenIds {
             bits,
             ids,
             by_byte,
+            generation,
         } = self;
-        let slots: &mut [u32] = slots;
         let bits = *bits;
+        let slots = &mut slots[..1 << bits];
+        let generation = *generation;
         // The ids are written in place (no test for room per token).
         let from = out.len();
         out.resize(from + range.len(), Token(0));
@@ -1628,17 +1646,17 @@ impl TokenIds {
             let seen = || (new_side, start..end);
             let place = (old.text, new.text, new_side, start..end);
             let id = match byte {
-                Some(b) => byte_id(ids, by_byte, b, seen),
+                Some(b) => byte_id(ids, by_byte, generation, b, seen),
                 None => {
                     let key = Key::of(bytes, start, end);
                     if ASCII || (first.is_ascii() && key.is_ascii(&bytes[start..end])) {
-                        key_id(ids, slots, bits, key, place, true)
+                        key_id(ids, slots, bits, generation, key, place, true)
                     } else {
                         match comparable(&tokens.text[start..end]).as_bytes() {
-                            [b] => byte_id(ids, by_byte, *b, seen),
+                            [b] => byte_id(ids, by_byte, generation, *b, seen),
                             form => {
                                 let key = Key::of(form, 0, form.len());
-                                key_id(ids, slots, bits, key, place, false)
+                                key_id(ids, slots, bits, generation, key, place, false)
                             }
                         }
                     }
@@ -1652,6 +1670,9 @@ impl TokenIds {
 /// Where a token is: the two texts, whether it is the new text's, its bytes.
 type Place<'p> = (&'p str, &'p str, bool, Range<usize>);
 
+/// The generation half of an entry of [`TokenIds`].
+const GENERATION: u64 = 0xffff_ffff_0000_0000;
+
 /// Where a token of a form is, kept with its id: whether in the new text, its bytes.
 type Seen = (bool, Range<usize>);
 
@@ -1659,13 +1680,14 @@ type Seen = (bool, Range<usize>);
 #[inline(always)]
 fn byte_id(
     ids: &mut Vec<(Key, Seen)>,
-    by_byte: &mut [u32; 256],
+    by_byte: &mut [u64; 256],
+    generation: u64,
     b: u8,
     seen: impl FnOnce() -> Seen,
 ) -> Token {
     let known = by_byte[usize::from(b)];
-    if known != u32::MAX {
-        return Token(known);
+    if known & GENERATION == generation {
+        return Token(known as u32);
     }
     let key = Key {
         first: u64::from(b),
@@ -1674,7 +1696,7 @@ fn byte_id(
     };
     let id = ids.len() as u32;
     ids.push((key, seen()));
-    by_byte[usize::from(b)] = id;
+    by_byte[usize::from(b)] = generation | u64::from(id);
     Token(id)
 }
 
@@ -1684,8 +1706,9 @@ fn byte_id(
 #[inline(always)]
 fn key_id(
     ids: &mut Vec<(Key, Seen)>,
-    slots: &mut [u32],
+    slots: &mut [u64],
     bits: u32,
+    generation: u64,
     key: Key,
     (old, new, new_side, bytes): Place<'_>,
     ascii: bool,
@@ -1694,18 +1717,18 @@ fn key_id(
     let mut slot = key.slot(bits);
     loop {
         let taken = slots[slot];
-        if taken == 0 {
+        if taken & GENERATION != generation {
             let id = ids.len() as u32;
             ids.push((key, (new_side, bytes)));
-            slots[slot] = id + 1;
+            slots[slot] = generation | u64::from(id);
             return Token(id);
         }
-        let (other, seen) = &ids[taken as usize - 1];
+        let (other, seen) = &ids[taken as u32 as usize];
         if *other == key
             && (key.len <= KEY_BYTES
                 || same_form(old, new, seen.clone(), (new_side, bytes.clone()), ascii))
         {
-            return Token(taken - 1);
+            return Token(taken as u32);
         }
         slot = (slot + 1) & mask;
     }
