@@ -107,7 +107,8 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     );
     // Of the cuts, the first whose token is likely alone in the window (not written
     // as a token again up to the farthest end, or back to the start, in either
-    // version), else the nearest.
+    // version), else none on that side: a window cut where its token is not alone is
+    // refused, and the work spent on it lost.
     let farthest = ends.last().copied().unwrap_or(o.len());
     let start = starts
         .iter()
@@ -118,7 +119,6 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
             !has_token(&old[after..farthest], token)
                 && !has_token(&new[after..in_new(farthest)], token)
         })
-        .or(starts.first().copied())
         .unwrap_or(0);
     let end = ends
         .iter()
@@ -128,7 +128,6 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
             let before = i - token.len();
             !has_token(&old[start..before], token) && !has_token(&new[start..in_new(before)], token)
         })
-        .or(ends.first().copied())
         .unwrap_or(o.len());
     if start == 0 && end == o.len() {
         return None;
