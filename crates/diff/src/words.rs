@@ -87,24 +87,15 @@ fn window_edits<'a>(old: &'a str, new: &'a str) -> Option<Vec<Edit<'a>>> {
     }
     let (o, n) = (old.as_bytes(), new.as_bytes());
     let (prefix, suffix) = common_ends(o, n);
-    let graphic = |b: u8| b.is_ascii_graphic();
     // The same offset in the new version, for one in the common end.
     let in_new = |i: usize| n.len() - (o.len() - i);
     // Cuts after a space, before a printable character, in the common beginning: from
     // the second from the edit on, each starts a token that ends before the edit; and
     // likewise cuts before a space, after a printable character, in the common end.
     let mut starts = [0; WINDOW_CUTS];
-    let starts = cuts(
-        (1..prefix)
-            .rev()
-            .filter(|&i| o[i - 1] == b' ' && graphic(o[i])),
-        &mut starts,
-    );
+    let starts = start_cuts(o, prefix, &mut starts);
     let mut ends = [0; WINDOW_CUTS];
-    let ends = cuts(
-        (o.len() + 1 - suffix.max(1)..o.len()).filter(|&i| o[i] == b' ' && graphic(o[i - 1])),
-        &mut ends,
-    );
+    let ends = end_cuts(o, suffix, &mut ends);
     // Of the cuts, the first whose token is likely alone in the window (not written
     // as a token again up to the farthest end, or back to the start, in either
     // version), else none on that side: a window cut where its token is not alone is
@@ -197,15 +188,43 @@ fn holds(ids: &[Token], id: Token) -> bool {
 /// How many cuts on each side of the edited stretch [`window_edits`] considers.
 const WINDOW_CUTS: usize = 4;
 
-/// The cuts [`window_edits`] considers of those `found` (from the edit outwards): the
-/// second to the `WINDOW_CUTS + 1`th, in `room`.
-fn cuts(found: impl Iterator<Item = usize>, room: &mut [usize; WINDOW_CUTS]) -> &[usize] {
-    let mut count = 0;
-    for (slot, cut) in room.iter_mut().zip(found.skip(1)) {
-        *slot = cut;
-        count += 1;
+/// The cuts [`window_edits`] considers in the `prefix` bytes `o` begins with: offsets
+/// after a space and before a printable character, from the edit backwards, the second
+/// to the `WINDOW_CUTS + 1`th, in `room`.
+fn start_cuts<'r>(o: &[u8], prefix: usize, room: &'r mut [usize; WINDOW_CUTS]) -> &'r [usize] {
+    let mut found = 0;
+    for (i, pair) in o[..prefix].windows(2).enumerate().rev() {
+        if pair[0] == b' ' && pair[1].is_ascii_graphic() {
+            if found > 0 {
+                room[found - 1] = i + 1;
+            }
+            found += 1;
+            if found > WINDOW_CUTS {
+                break;
+            }
+        }
     }
-    &room[..count]
+    &room[..found.saturating_sub(1)]
+}
+
+/// Likewise in the `suffix` bytes `o` ends with: offsets before a space and after a
+/// printable character, from the edit forwards.
+fn end_cuts<'r>(o: &[u8], suffix: usize, room: &'r mut [usize; WINDOW_CUTS]) -> &'r [usize] {
+    let mut found = 0;
+    // Pairs of bytes ending at offsets `from + 1..`, the first at the common end's start.
+    let from = o.len() - suffix.min(o.len());
+    for (i, pair) in o[from..].windows(2).enumerate() {
+        if pair[1] == b' ' && pair[0].is_ascii_graphic() {
+            if found > 0 {
+                room[found - 1] = from + i + 1;
+            }
+            found += 1;
+            if found > WINDOW_CUTS {
+                break;
+            }
+        }
+    }
+    &room[..found.saturating_sub(1)]
 }
 
 /// The first token of text that starts with a printable ASCII character, as far as
@@ -2426,6 +2445,33 @@ mod tests {
                 }
                 prop_assert_eq!(token_hunks(&b, &a, 8), imara_hunks(&b, &a, 8));
             }
+        }
+
+        /// The window's cuts are those of their definitions, scanned offset by offset.
+        #[test]
+        fn window_cuts_follow_their_definitions(
+            text in "[a ,.\u{e9}\t]{0,40}",
+            prefix in 0usize..48,
+            suffix in 0usize..48,
+        ) {
+            let o = text.as_bytes();
+            let (prefix, suffix) = (prefix.min(o.len()), suffix.min(o.len()));
+            let graphic = |b: u8| b.is_ascii_graphic();
+            let starts: Vec<usize> = (1..prefix)
+                .rev()
+                .filter(|&i| o[i - 1] == b' ' && graphic(o[i]))
+                .skip(1)
+                .take(WINDOW_CUTS)
+                .collect();
+            let ends: Vec<usize> = (o.len() + 1 - suffix.max(1)..o.len())
+                .filter(|&i| o[i] == b' ' && graphic(o[i - 1]))
+                .skip(1)
+                .take(WINDOW_CUTS)
+                .collect();
+            let mut room = [0; WINDOW_CUTS];
+            prop_assert_eq!(start_cuts(o, prefix, &mut room), &starts[..]);
+            let mut room = [0; WINDOW_CUTS];
+            prop_assert_eq!(end_cuts(o, suffix, &mut room), &ends[..]);
         }
 
         #[test]
