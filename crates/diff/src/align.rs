@@ -111,6 +111,49 @@ impl Profile {
         })
     }
 
+    /// [`Profile::pair_similarity`], or a lower bound of it that is at least `target`
+    /// when one is found by reading only part of the texts.
+    ///
+    /// Of two versions that differ only between a common beginning and end, the words
+    /// of those ends are in both; if `d` of them are distinct, and the middles have `a`
+    /// and `b` words, the Dice coefficient is at least `2d / (2d + a + b)` (each word
+    /// of a middle at most adds one word to one side). So when the middles are short
+    /// (a paragraph with one edit), a few of the ends' words show the pair alike
+    /// enough, and the rest need not be read.
+    pub fn pair_similarity_at_least(old: &str, new: &str, target: f64) -> Score {
+        let (start, end, new_end) = common_cuts(old, new);
+        let (old_middle, new_middle) = (&old[start..end], &new[start..new_end]);
+        // Middles longer than the ends: the bound would not get far; read them all.
+        if target >= 1.0 || old_middle.len() + new_middle.len() > old.len() - old_middle.len() {
+            return Score::Exact(Self::pair_similarity(old, new));
+        }
+        let mut count = 0;
+        let mut words = |text: &str| for_each_word_hash(text, &mut |_| count += 1);
+        let middle_words = words(old_middle) + words(new_middle);
+        if middle_words == 0 {
+            // Only spaces or punctuation differ: the same words on both sides.
+            return Score::Exact(1.0);
+        }
+        // The distinct words of the ends that make the bound reach the target.
+        let needed = (target * middle_words as f64 / (2.0 * (1.0 - target))).ceil() as usize;
+        let bound = |d: usize| 2.0 * d as f64 / (2 * d + middle_words) as f64;
+        WORD_SETS.with_borrow_mut(|set| {
+            // Room for the words the bound needs; the table grows if more are read.
+            set.clear(needed + 8);
+            for piece in pieces(&old[..start]).chain(pieces(&old[end..])) {
+                for_each_word_hash(piece, &mut |h| set.insert(h, BOTH_SIDES));
+                // So far every word is in both versions: `both` counts the distinct ones.
+                if set.both >= needed.max(1) && bound(set.both) >= target {
+                    return Score::AtLeast(bound(set.both));
+                }
+            }
+            // All of the ends read: the middles make the exact figure.
+            for_each_word_hash(old_middle, &mut |h| set.insert(h, OLD_SIDE));
+            for_each_word_hash(new_middle, &mut |h| set.insert(h, NEW_SIDE));
+            Score::Exact(set.dice())
+        })
+    }
+
     /// The profile of word hashes gathered in a buffer (which it sorts).
     fn of(hashes: &mut Vec<u64>, len: usize) -> Self {
         hashes.sort_unstable();
@@ -157,6 +200,30 @@ fn common_cuts(old: &str, new: &str) -> (usize, usize, usize) {
         .unwrap_or(o.len());
     (start, end, n.len() - (o.len() - end))
 }
+
+/// A text in pieces of [`PIECE`] bytes and more, each twice the one before, cut at
+/// ASCII characters that are not letters or digits, so that no word runs across a cut.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    let mut at = 0;
+    let mut size = PIECE;
+    std::iter::from_fn(move || {
+        if at >= b.len() {
+            return None;
+        }
+        let start = at;
+        at = (start + size).min(b.len());
+        size *= 2;
+        // Past the word (or character outside ASCII) the cut falls in.
+        while at < b.len() && (b[at].is_ascii_alphanumeric() || !b[at].is_ascii()) {
+            at += 1;
+        }
+        Some(&text[start..at])
+    })
+}
+
+/// How much of a text's common ends is read before the first look at the bound.
+const PIECE: usize = 32;
 
 /// The union of two sorted lists of distinct numbers, sorted and distinct.
 fn merge_distinct(a: &[u64], b: &[u64]) -> Vec<u64> {
@@ -212,7 +279,7 @@ struct WordSet {
 impl WordSet {
     /// Empties the table and makes room for about `words` words.
     fn clear(&mut self, words: usize) {
-        let size = (words * 2).next_power_of_two().max(64);
+        let size = (words * 2).next_power_of_two().max(32);
         self.slots.clear();
         self.slots.resize(size, (0, 0));
         (self.used, self.old, self.new, self.both) = (0, 0, 0, 0);
@@ -593,16 +660,35 @@ const MAX_GAP_CELLS: usize = 40_000;
 /// so that rounding never decides (the pairing's backtrack allows 1e-9).
 const DIAGONAL_MARGIN: f64 = 1e-6;
 
+/// A pair's similarity as far as it was worked out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Score {
+    Exact(f64),
+    /// A lower bound, at least the target asked for: the pair is at least that alike.
+    AtLeast(f64),
+}
+
+impl Score {
+    pub fn value(self) -> f64 {
+        match self {
+            Score::Exact(s) | Score::AtLeast(s) => s,
+        }
+    }
+}
+
 /// How alike an old and a new element are, from 0 to 1 (1 at most): what pairs the
 /// elements of a gap between exact matches. Any `Fn(old, new) -> f64` is one.
 pub trait Similarity {
     fn similar(&self, old: usize, new: usize) -> f64;
 
     /// [`Similarity::similar`] of a pair on a gap's diagonal, which is compared first
-    /// and often alone (see [`pair_gap`]): a caller that keeps something from each
-    /// comparison for the rest of the gap can compare such a pair without keeping it.
-    fn diagonal(&self, old: usize, new: usize) -> f64 {
-        self.similar(old, new)
+    /// and often alone (see [`pair_gap`]): there, all that matters is whether each pair
+    /// is at least `target` alike, so a lower bound that shows it will do, and a caller
+    /// that keeps something from each comparison for the rest of the gap can compare
+    /// such a pair without keeping it.
+    fn diagonal(&self, old: usize, new: usize, target: f64) -> Score {
+        let _ = target;
+        Score::Exact(self.similar(old, new))
     }
 }
 
@@ -684,26 +770,43 @@ fn pair_gap(
             // Weighted LCS: score[i][j] over old[..i], new[..j].
             let mut sims = vec![0f64; m * n];
             let mark = |s: f64| if s >= threshold { s } else { -1.0 };
-            // The diagonal first: a node edited in place meets its counterpart there. In
-            // a square gap it is often all that is needed (below).
-            let mut diagonal = 0.0;
-            for k in 0..m.min(n) {
-                let (a, b) = (old.start + k, new.start + k);
-                let s = if m == n {
-                    similar.diagonal(a, b)
-                } else {
-                    similar.similar(a, b)
-                };
-                diagonal += s;
-                sims[k * n + k] = mark(s);
-            }
             // In a square gap whose diagonal pairs all pass, any other set of pairs in
             // order leaves one out, and scores at most one per pair: m - 1 in all. A
             // diagonal that scores more is the unique best, and the rest need no scores.
-            let passes = (0..m.min(n)).all(|k| sims[k * n + k] > 0.0);
-            if m == n && passes && diagonal > (m - 1) as f64 + DIAGONAL_MARGIN {
-                matches.extend((0..m).map(|k| (old.start + k, new.start + k)));
-                return finish_gap(old, new, matches, out);
+            // A node edited in place meets its counterpart there, so the diagonal is
+            // scored first; a pair shown to score at least `target` needs no exact score,
+            // as the diagonal then scores more than m - 1 whatever the exact figures.
+            let holds = |sims: &[f64], diagonal: f64| {
+                (0..m).all(|k| sims[k * n + k] > 0.0) && diagonal > (m - 1) as f64 + DIAGONAL_MARGIN
+            };
+            if m == n {
+                let target = threshold.max(((m - 1) as f64 + 2.0 * DIAGONAL_MARGIN) / m as f64);
+                let mut diagonal = 0.0;
+                let mut bounded = Vec::new();
+                for k in 0..m {
+                    let score = similar.diagonal(old.start + k, new.start + k, target);
+                    if let Score::AtLeast(_) = score {
+                        bounded.push(k);
+                    }
+                    diagonal += score.value();
+                    sims[k * n + k] = mark(score.value());
+                }
+                if !holds(&sims, diagonal) && !bounded.is_empty() {
+                    // The exact figures, which the rest of the gap is paired with.
+                    for k in bounded {
+                        sims[k * n + k] = mark(similar.similar(old.start + k, new.start + k));
+                    }
+                    // Only read when every pair passes, and then each figure is its score.
+                    diagonal = (0..m).map(|k| sims[k * n + k]).sum::<f64>();
+                }
+                if holds(&sims, diagonal) {
+                    matches.extend((0..m).map(|k| (old.start + k, new.start + k)));
+                    return finish_gap(old, new, matches, out);
+                }
+            } else {
+                for k in 0..m.min(n) {
+                    sims[k * n + k] = mark(similar.similar(old.start + k, new.start + k));
+                }
             }
             for a in 0..m {
                 for b in (0..n).filter(|&b| b != a) {
@@ -865,6 +968,8 @@ mod tests {
             block in proptest::collection::vec(0u8..0x80, 0..=64),
         ) {
             proptest::prop_assert_eq!(alnum_mask(&block), alnum_mask_swar(&block));
+            let alnum = block.iter().enumerate().filter(|(_, b)| b.is_ascii_alphanumeric());
+            proptest::prop_assert_eq!(alnum_mask(&block), alnum.fold(0, |m, (i, _)| m | 1 << i));
         }
 
         #[test]
@@ -919,6 +1024,29 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn bounds_of_similarity_are_below_it_and_reach_the_target(
+            head in proptest::collection::vec(PIECES, 0..60),
+            old_middle in proptest::collection::vec(PIECES, 0..4),
+            new_middle in proptest::collection::vec(PIECES, 0..4),
+            tail in proptest::collection::vec(PIECES, 0..60),
+            target in 0.0f64..=1.0,
+        ) {
+            let (head, tail) = (head.concat(), tail.concat());
+            let old = format!("{head}{}{tail}", old_middle.concat());
+            let new = format!("{head}{}{tail}", new_middle.concat());
+            let exact = Profile::pair_similarity(&old, &new);
+            match Profile::pair_similarity_at_least(&old, &new, target) {
+                Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
+                Score::AtLeast(s) => {
+                    proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
+                    proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn word_sets_grow_as_needed(words in proptest::collection::vec("[a-z]{1,3}", 0..400)) {
             // Many distinct short words in a short text: the table must grow.
             let old = words.join(" ");
@@ -934,6 +1062,7 @@ mod tests {
             mut scores in proptest::collection::vec(0.0f64..=1.0, 1..50),
             diagonal in proptest::collection::vec(0.4f64..=1.0, 7),
             threshold in 0.3f64..0.8,
+            bounds: bool,
         ) {
             // Mostly high scores on the diagonal, as of items edited in place.
             let m = (scores.len() as f64).sqrt() as usize;
@@ -941,7 +1070,14 @@ mod tests {
                 scores[k * m + k] = diagonal[k];
             }
             let scores = &scores[..m * m];
-            struct Counted<'s> { scores: &'s [f64], m: usize, off_diagonal: std::cell::Cell<usize> }
+            // Its diagonal gives, where it can, a lower bound half way between the target
+            // and the exact figure, as a similarity that reads only part of a text does.
+            struct Counted<'s> {
+                scores: &'s [f64],
+                m: usize,
+                off_diagonal: std::cell::Cell<usize>,
+                bounds: bool,
+            }
             impl Similarity for Counted<'_> {
                 fn similar(&self, a: usize, b: usize) -> f64 {
                     if a != b {
@@ -949,8 +1085,16 @@ mod tests {
                     }
                     self.scores[a * self.m + b]
                 }
+                fn diagonal(&self, a: usize, b: usize, target: f64) -> Score {
+                    let s = self.scores[a * self.m + b];
+                    if self.bounds && s >= target {
+                        Score::AtLeast((s + target) / 2.0)
+                    } else {
+                        Score::Exact(s)
+                    }
+                }
             }
-            let counted = Counted { scores, m, off_diagonal: std::cell::Cell::new(0) };
+            let counted = Counted { scores, m, off_diagonal: std::cell::Cell::new(0), bounds };
             let mut fast = Vec::new();
             pair_gap(0..m, 0..m, &counted, threshold, &mut fast);
             // The same gap with a similarity whose diagonal is not told apart.

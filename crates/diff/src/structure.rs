@@ -11,7 +11,7 @@ use amend_model::{
     TitleBlock,
 };
 
-use crate::align::{Pair, Profile, Similarity, align};
+use crate::align::{Pair, Profile, Score, Similarity, align};
 use crate::generic::{PARAGRAPH_THRESHOLD, diff_blocks, key};
 use crate::marks::{Marks, Part};
 
@@ -137,8 +137,9 @@ impl Similarity for Shifted<'_> {
         self.similarity.similar(old + self.by, new + self.by)
     }
 
-    fn diagonal(&self, old: usize, new: usize) -> f64 {
-        self.similarity.diagonal(old + self.by, new + self.by)
+    fn diagonal(&self, old: usize, new: usize, target: f64) -> Score {
+        self.similarity
+            .diagonal(old + self.by, new + self.by, target)
     }
 }
 
@@ -154,9 +155,12 @@ struct ItemSimilarity<'t, 'a> {
     new_profiles: Vec<OnceCell<Profile>>,
 }
 
+/// Items with the same label that share this much are the same item, rewritten.
+const SAME_LABEL_FLOOR: f64 = 0.3;
+
 impl ItemSimilarity<'_, '_> {
     fn with_label(&self, s: f64, a: usize, b: usize) -> f64 {
-        if s >= 0.3 && same_label(self.old[a], self.new[b]) {
+        if s >= SAME_LABEL_FLOOR && same_label(self.old[a], self.new[b]) {
             s.max(ITEM_THRESHOLD)
         } else {
             s
@@ -180,9 +184,18 @@ impl Similarity for ItemSimilarity<'_, '_> {
 
     /// Most items on a gap's diagonal are edited in place and matched on it alone: they
     /// are compared without profiles, which are made later only if needed.
-    fn diagonal(&self, a: usize, b: usize) -> f64 {
-        let s = Profile::pair_similarity(&self.old_texts[a], &self.new_texts[b]);
-        self.with_label(s, a, b)
+    fn diagonal(&self, a: usize, b: usize, target: f64) -> Score {
+        // With the same label, a pair that shares little is raised to the threshold.
+        let raw = if target <= ITEM_THRESHOLD && same_label(self.old[a], self.new[b]) {
+            target.min(SAME_LABEL_FLOOR)
+        } else {
+            target
+        };
+        // `with_label` never lowers a figure, and raises a larger one at least as far.
+        match Profile::pair_similarity_at_least(&self.old_texts[a], &self.new_texts[b], raw) {
+            Score::Exact(s) => Score::Exact(self.with_label(s, a, b)),
+            Score::AtLeast(s) => Score::AtLeast(self.with_label(s, a, b)),
+        }
     }
 }
 
