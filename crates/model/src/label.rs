@@ -132,6 +132,10 @@ const SUFFIXES: [&str; 5] = ["bis", "ter", "quater", "quinquies", "sexies"];
 
 /// The suffix `text` starts with, if any.
 fn suffix_at(text: &str) -> Option<&'static str> {
+    // Most labels are followed by a blank: ruled out by the first byte.
+    if !matches!(text.as_bytes().first(), Some(b'b' | b't' | b'q' | b's')) {
+        return None;
+    }
     SUFFIXES.into_iter().find(|s| text.starts_with(s))
 }
 
@@ -261,9 +265,10 @@ pub(crate) enum LabelShape<'a> {
 impl<'a> LabelShape<'a> {
     /// The numbers of a number label, each part's leading digits (one to three).
     pub fn numbers(body: &'a str) -> impl Iterator<Item = u32> + 'a {
-        body.split('.').map(|part| {
-            part.bytes()
-                .take_while(u8::is_ascii_digit)
+        // Split as bytes: `.` is ASCII, and a byte split needs no searcher.
+        body.as_bytes().split(|&b| b == b'.').map(|part| {
+            part.iter()
+                .take_while(|b| b.is_ascii_digit())
                 .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
         })
     }

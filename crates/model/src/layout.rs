@@ -109,6 +109,9 @@ pub struct LayoutInput {
     /// Leave every `eid` and `wid` empty: for a document that is only shown as text
     /// (a Markdown redline), where nothing reads them and assigning them is wasted.
     pub without_ids: bool,
+    /// Do not look for lost hyphens (`Document::lost_hyphens` stays empty): for a piece
+    /// read for its structure alone, whose whole text is checked elsewhere if at all.
+    pub without_lost_hyphens: bool,
 }
 
 fn normalize_spaces(text: &str) -> Cow<'_, str> {
@@ -226,6 +229,7 @@ pub fn build(input: LayoutInput) -> Document {
         source,
         continues,
         without_ids,
+        without_lost_hyphens,
     } = input;
     let mut paragraphs = paragraphs;
 
@@ -240,7 +244,9 @@ pub fn build(input: LayoutInput) -> Document {
     let mut lost_hyphens = Vec::new();
     let mut classes: Vec<Class> = Vec::with_capacity(paragraphs.len());
     for p in &paragraphs {
-        find_lost_hyphens(p, &mut lost_hyphens);
+        if !without_lost_hyphens {
+            find_lost_hyphens(p, &mut lost_hyphens);
+        }
         classes.push(classify(p));
     }
 
@@ -339,28 +345,38 @@ fn classify(paragraph: &Paragraph) -> Class {
     if paragraph.cells.is_some() {
         return Class::Table;
     }
+    // One unmarked span with neither style nor list label (a plain line, as most are):
+    // blank when its trimmed text is empty. A line whose first byte opens no pattern of
+    // `classify_key` (each starts with a capital, `+` or `|`) can only be a heading, and
+    // the ends of its text rule most such lines out (the key keeps the text's first and
+    // last characters and is no longer) before the key is made.
+    if paragraph.style.is_none() && paragraph.list_label.is_none() {
+        match paragraph.content.spans.as_slice() {
+            [] => return Class::Blank,
+            [span] if span.change.is_none() => {
+                let text = trim_blanks(&span.text);
+                let Some(&first) = text.as_bytes().first() else {
+                    return Class::Blank;
+                };
+                if first.is_ascii_uppercase() || first == b'+' || first == b'|' {
+                    return classify_key(&normalize_spaces(text), None, false);
+                }
+                if text.ends_with([';', '.', ','])
+                    || !text.chars().next().is_some_and(char::is_lowercase)
+                {
+                    return Class::Text;
+                }
+                // What `classify_key` gives a key starting with a lower-case letter.
+                return match heading_kind(&normalize_spaces(text), false) {
+                    Some(kind) => Class::Heading(kind),
+                    None => Class::Text,
+                };
+            }
+            _ => {}
+        }
+    }
     if paragraph.is_blank() {
         return Class::Blank;
-    }
-    // One unmarked span with neither style nor list label (a plain line): a line whose
-    // first byte opens no pattern of `classify_key` can only be a heading, and the ends
-    // of its text rule most such lines out (the key keeps the text's first and last
-    // characters and is no longer) before the key is made.
-    if let [span] = paragraph.content.spans.as_slice()
-        && span.change.is_none()
-        && paragraph.style.is_none()
-        && paragraph.list_label.is_none()
-    {
-        let text = trim_blanks(&span.text);
-        if let Some(&first) = text.as_bytes().first()
-            && !first.is_ascii_uppercase()
-            && first != b'+'
-            && first != b'|'
-            && (text.ends_with([';', '.', ','])
-                || !text.chars().next().is_some_and(char::is_lowercase))
-        {
-            return Class::Text;
-        }
     }
     classify_key(
         paragraph.key().as_ref(),
@@ -452,7 +468,21 @@ pub fn plain_line_role(line: &str) -> LineRole {
 
 /// The instrument number a resolution whose number line is this plain line gets.
 pub fn plain_title_number(line: &str) -> String {
-    parse_title_line(&normalize_spaces(line.trim())).0.number
+    title_number(&normalize_spaces(line.trim()))
+}
+
+/// [`plain_line_role`] of `text[start..end]`: most lines are decided by their first bytes,
+/// before the line is cut out of the text.
+#[inline]
+pub fn plain_line_role_in(text: &str, start: usize, end: usize) -> LineRole {
+    let first = text.as_bytes()[start..end]
+        .iter()
+        .copied()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
+    if first.is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'[') {
+        return LineRole::Other;
+    }
+    plain_line_role(&text[start..end])
 }
 
 fn envelope_heading(key: &str) -> Option<PartKind> {
@@ -810,9 +840,22 @@ fn for_each_u_or_w(bytes: &[u8], mut f: impl FnMut(usize)) {
             }
             at += 16;
         }
-        for (i, &b) in blocks.remainder().iter().enumerate() {
-            if b == b'U' || b == b'W' {
-                f(at + i);
+        // The last bytes in one more block: the text's last 16 bytes, whose first bits
+        // were seen, or (in a short text) the bytes padded with zeros.
+        let rest = blocks.remainder().len();
+        if rest > 0 {
+            let mut found = if bytes.len() >= 16 {
+                // SAFETY: as above.
+                unsafe { u_or_w_sse2(&bytes[bytes.len() - 16..]) >> (16 - rest) }
+            } else {
+                let mut padded = [0u8; 16];
+                padded[..rest].copy_from_slice(bytes);
+                // SAFETY: as above.
+                unsafe { u_or_w_sse2(&padded) }
+            };
+            while found != 0 {
+                f(at + found.trailing_zeros() as usize);
+                found &= found - 1;
             }
         }
     }
@@ -1368,22 +1411,42 @@ fn spaces_at(bytes: &[u8], at: usize) -> usize {
     })
 }
 
-fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
-    let mut kind = InstrumentKind::Resolution;
-    let mut number = String::new();
-    if let Some((word, rest)) = title_line(key) {
-        kind = match word.to_ascii_uppercase().as_str() {
-            "DECISION" => InstrumentKind::Decision,
-            "RECOMMENDATION" => InstrumentKind::Recommendation,
-            "OPINION" => InstrumentKind::Opinion,
-            _ => InstrumentKind::Resolution,
-        };
-        number = rest.split('(').next().unwrap_or("").trim().to_string();
-    } else if key.starts_with(|c: char| c.is_numeric())
+/// The instrument number of a title line (`parse_title_line`'s, without the rest).
+fn title_number(key: &str) -> String {
+    match title_line(key) {
+        Some((_, rest)) => number_of_title(rest),
+        None => un_title_number(key),
+    }
+}
+
+/// The number in a title line's number part: what stands before any parenthesis.
+fn number_of_title(rest: &str) -> String {
+    rest.split('(').next().unwrap_or("").trim().to_string()
+}
+
+/// The number of a UN title line (`70/1. Title`), or none.
+fn un_title_number(key: &str) -> String {
+    if key.starts_with(|c: char| c.is_numeric())
         && let Some(caps) = UN_TITLE_LINE.on(key).captures(key)
     {
-        number = caps[1].to_string();
+        return caps[1].to_string();
     }
+    String::new()
+}
+
+fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
+    let (kind, number) = match title_line(key) {
+        Some((word, rest)) => {
+            let kind = match word.to_ascii_uppercase().as_str() {
+                "DECISION" => InstrumentKind::Decision,
+                "RECOMMENDATION" => InstrumentKind::Recommendation,
+                "OPINION" => InstrumentKind::Opinion,
+                _ => InstrumentKind::Resolution,
+            };
+            (kind, number_of_title(rest))
+        }
+        None => (InstrumentKind::Resolution, un_title_number(key)),
+    };
     let revision = revision_stamp(key).map(|stamp| {
         let as_written = stamp.to_string();
         let (place, year) = last_place_year(&as_written);
@@ -1406,7 +1469,10 @@ fn parse_title_line(key: &str) -> (Instrument, Option<Revision>) {
 /// The text inside the first `(Rev. …)` of a line: the capture of [`REVISION`], found by
 /// hand (this runs for every title line, and the pattern would be built for it).
 fn revision_stamp(key: &str) -> Option<&str> {
-    let open = memchr::memmem::find(key.as_bytes(), b"(Rev.")?;
+    // The first `(` that opens `(Rev.`: a title line has few parentheses, and a search
+    // for them needs no searcher built per call.
+    let bytes = key.as_bytes();
+    let open = memchr::memchr_iter(b'(', bytes).find(|&at| bytes[at..].starts_with(b"(Rev."))?;
     // `[^)]*` stops at the first `)`; without one after the first `(Rev.`, there is none
     // after a later one either.
     let close = open + 5 + memchr::memchr(b')', &key.as_bytes()[open + 5..])?;
@@ -1424,7 +1490,7 @@ fn last_place_year(text: &str) -> (Option<String>, Option<u16>) {
     let mut place = None;
     let mut year = None;
     if text.is_ascii() {
-        if let Some(&(place_at, (start, end))) = place_years_ascii(text).last() {
+        if let Some((place_at, (start, end))) = last_place_year_ascii(text) {
             year = text[start..end].parse().ok();
             place = place_at.map(|(start, end)| text[start..end].trim().to_string());
         }
@@ -1447,6 +1513,19 @@ type PlaceYear = (Option<(usize, usize)>, (usize, usize));
 /// (there `\p{L}` is an ASCII letter and `\s` ASCII white space): written by hand because
 /// every title and history line is searched, and building the pattern costs more than a
 /// short run reads.
+/// The last of [`place_years_ascii`], found without keeping the others.
+fn last_place_year_ascii(text: &str) -> Option<PlaceYear> {
+    let bytes = text.as_bytes();
+    let mut last = None;
+    let mut from = 0;
+    while let Some(m) = (from..bytes.len()).find_map(|at| place_year_at(bytes, at)) {
+        from = m.1.1;
+        last = Some(m);
+    }
+    last
+}
+
+#[cfg(test)]
 fn place_years_ascii(text: &str) -> Vec<PlaceYear> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -1686,37 +1765,42 @@ fn sections(
         .filter(|c| matches!(c, Class::Heading(_) | Class::Division))
         .count();
     let mut out: Vec<Section> = Vec::with_capacity(headings + 1);
-    let mut builder: Option<SectionBuilder> = None;
-    let mut spare = Spare::default();
+    // One builder serves every section in turn, its lists kept: a builder is large, and
+    // moving one per section cost more than most sections' items. The items of a
+    // section wait in `flat` until it is done: sized once for the paragraphs here
+    // (bounded, for a long text read whole), not grown item by item.
+    let mut builder = SectionBuilder::new(
+        SectionKind::Preamble,
+        Content::new(),
+        None,
+        SourceSpan::default(),
+    );
+    builder.flat.reserve((end - start).min(1024));
+    // Whether the builder holds a section begun and not yet finished.
+    let mut open = false;
     let mut i = start;
     while i < end {
         let p = &paragraphs[i];
         match &classes[i] {
             Class::Blank => {}
             Class::Heading(kind) => {
-                if let Some(b) = builder.take() {
-                    let (section, lists) = b.finish_keeping();
-                    out.push(section);
-                    spare = lists;
+                if open {
+                    builder.finish_into(&mut out);
                 }
                 // A heading's paragraph is read no more: its content moves into the section.
                 let (mark, span) = (p.mark.clone(), p.span);
                 let heading = std::mem::take(&mut paragraphs[i].content).trimmed();
-                builder = Some(
-                    SectionBuilder::new(*kind, heading, mark, span)
-                        .reusing(std::mem::take(&mut spare)),
-                );
+                builder.begin(*kind, heading, mark, span);
+                open = true;
             }
             Class::Division => {
-                if let Some(b) = builder.take() {
-                    let (section, lists) = b.finish_keeping();
-                    out.push(section);
-                    spare = lists;
+                if open {
+                    builder.finish_into(&mut out);
                 }
                 let (mark, span) = (p.mark.clone(), p.span);
                 let heading = std::mem::take(&mut paragraphs[i].content).trimmed();
-                let mut b = SectionBuilder::new(SectionKind::Division, heading, mark, span)
-                    .reusing(std::mem::take(&mut spare));
+                builder.begin(SectionKind::Division, heading, mark, span);
+                open = true;
                 // The division's title is the next unlabelled paragraph.
                 let mut j = i + 1;
                 while j < end && classes[j] == Class::Blank {
@@ -1728,25 +1812,24 @@ fn sections(
                     && find_label_in(&paragraphs[j].key(), false).is_none()
                     && !paragraphs[j].key().ends_with(['.', ';', ','])
                 {
+                    let b = &mut builder;
                     b.section.title = Some(std::mem::take(&mut paragraphs[j].content).trimmed());
                     b.section.span = b.section.span.join(paragraphs[j].span);
                     i = j;
                 }
-                builder = Some(b);
             }
             _ => {
-                let span = p.span;
-                let b = builder.get_or_insert_with(|| {
-                    SectionBuilder::new(SectionKind::Preamble, Content::new(), None, span)
-                        .reusing(std::mem::take(&mut spare))
-                });
-                b.add(&mut paragraphs[i], &classes[i]);
+                if !open {
+                    builder.begin(SectionKind::Preamble, Content::new(), None, p.span);
+                    open = true;
+                }
+                builder.add(&mut paragraphs[i], &classes[i]);
             }
         }
         i += 1;
     }
-    if let Some(b) = builder.take() {
-        out.push(b.finish());
+    if open {
+        builder.finish_into(&mut out);
     }
     out
 }
@@ -1850,13 +1933,24 @@ impl SectionBuilder {
         }
     }
 
-    /// Builds into the lists of a builder that is done with (see `finish_keeping`).
-    fn reusing(mut self, spare: Spare) -> Self {
-        self.levels = spare.levels;
-        self.flat = spare.flat;
-        self.chain = spare.chain;
-        self.open = spare.open;
-        self
+    /// Begins a new section (the last one finished), keeping the lists.
+    fn begin(
+        &mut self,
+        kind: SectionKind,
+        heading: Content,
+        mark: Option<Box<Change>>,
+        span: SourceSpan,
+    ) {
+        self.section = Section {
+            eid: String::new(),
+            wid: String::new(),
+            kind,
+            heading,
+            title: None,
+            items: Vec::new(),
+            mark,
+            span,
+        };
     }
 
     /// Adds a paragraph as an item; its content moves into the item.
@@ -1866,6 +1960,8 @@ impl SectionBuilder {
         // A paragraph whose line end changed keeps its trailing blanks (see `body_of`).
         let keep_end = p.mark.is_some();
         let content = std::mem::take(&mut p.content);
+        // The lower-case letters of a letter label, when the label search gave them.
+        let mut known_letters = None;
         let (mut label, content) = if let Some(list_label) = &p.list_label {
             (
                 Some(label_from_list(list_label)),
@@ -1873,14 +1969,17 @@ impl SectionBuilder {
             )
         } else if *class == Class::Text {
             match split_label_owned(content, true) {
-                Ok((label, rest)) => (Some(label), if keep_end { rest } else { rest.trim_end() }),
+                Ok((label, rest, letters)) => {
+                    known_letters = letters;
+                    (Some(label), if keep_end { rest } else { rest.trim_end() })
+                }
                 Err(content) => (None, body_of(content, keep_end)),
             }
         } else {
             (None, body_of(content, keep_end))
         };
         let depth = match label.as_mut() {
-            Some(label) => self.place(label),
+            Some(label) => self.place(label, known_letters.as_ref().map(LabelLetters::get)),
             None => {
                 // An unlabelled paragraph continues the open item (a paragraph under
                 // `1.13 Voting`); with no open item it stands at the section's top level.
@@ -1928,8 +2027,9 @@ impl SectionBuilder {
     }
 
     /// Decides the label's family and depth, fixing its scheme; returns the depth.
-    fn place(&mut self, label: &mut Label) -> usize {
-        let candidates = label_families(label);
+    /// `letters`: the label's lower-case letters without suffix, when known already.
+    fn place(&mut self, label: &mut Label, letters: Option<&[u8]>) -> usize {
+        let candidates = label_families(label, letters);
         // A sibling continues a list already open; the deepest match wins.
         let mut found = None;
         'outer: for depth in (0..self.levels.len()).rev() {
@@ -1987,18 +2087,34 @@ impl SectionBuilder {
         depth
     }
 
-    fn finish(self) -> Section {
-        self.finish_keeping().0
+    fn finish(mut self) -> Section {
+        self.section.items = self.take_items();
+        self.section
     }
 
-    /// The section, and the builder's emptied lists for the next builder.
-    fn finish_keeping(mut self) -> (Section, Spare) {
+    /// Adds the section to `out`, leaving the builder's lists empty for the next.
+    fn finish_into(&mut self, out: &mut Vec<Section>) {
+        let items = self.take_items();
+        let section = &mut self.section;
+        out.push(Section {
+            eid: std::mem::take(&mut section.eid),
+            wid: std::mem::take(&mut section.wid),
+            kind: section.kind,
+            heading: std::mem::take(&mut section.heading),
+            title: section.title.take(),
+            items,
+            mark: section.mark.take(),
+            span: section.span,
+        });
+    }
+
+    /// The section's item tree, the lists emptied.
+    fn take_items(&mut self) -> Vec<Item> {
         // Built front to back: an item's children follow it, and their number sizes its
         // list. A leaf (most items) moves once, into its list; an item with children waits
         // on a stack until its last child is in.
-        let mut open = std::mem::take(&mut self.open);
-        let mut items = Vec::with_capacity(self.roots);
-        let close = |mut item: Item, open: &mut Vec<(Item, usize)>, items: &mut Vec<Item>| {
+        #[inline(always)]
+        fn close(mut item: Item, open: &mut Vec<(Item, usize)>, items: &mut Vec<Item>) {
             loop {
                 let Some((parent, left)) = open.last_mut() else {
                     items.push(item);
@@ -2014,41 +2130,26 @@ impl SectionBuilder {
                     None => return,
                 }
             }
-        };
+        }
+        let open = &mut self.open;
+        let mut items = Vec::with_capacity(self.roots);
         for FlatItem { children, mut item } in self.flat.drain(..) {
             if children > 0 {
                 item.children = Vec::with_capacity(children);
                 open.push((item, children));
             } else {
-                close(item, &mut open, &mut items);
+                close(item, open, &mut items);
             }
         }
         // Every count is exact, so nothing is left open; were it otherwise, no item is lost.
         while let Some((item, _)) = open.pop() {
-            close(item, &mut open, &mut items);
+            close(item, open, &mut items);
         }
-        self.section.items = items;
         self.chain.clear();
         self.levels.clear();
-        (
-            self.section,
-            Spare {
-                levels: self.levels,
-                flat: self.flat,
-                chain: self.chain,
-                open,
-            },
-        )
+        self.roots = 0;
+        items
     }
-}
-
-/// The emptied lists of a finished [`SectionBuilder`], kept for the next one.
-#[derive(Default)]
-struct Spare {
-    levels: Vec<Level>,
-    flat: Vec<FlatItem>,
-    chain: Vec<usize>,
-    open: Vec<(Item, usize)>,
 }
 
 /// The last letter of a suspect letter label (`bd` gives `d`), as an alphabet position.
@@ -2088,7 +2189,8 @@ fn with_label_letters<R>(label: &Label, suffix: Option<&str>, f: impl FnOnce(&[u
 }
 
 /// The families a label may belong to (one or two), with its ordinal in each.
-fn label_families(label: &Label) -> Families {
+/// `letters` are those [`with_label_letters`] would give, when known already.
+fn label_families(label: &Label, letters: Option<&[u8]>) -> Families {
     let Some(value) = &label.value else {
         // Suspect letter labels (`bd)`, `b) a)`) stay in the alphabet.
         return Families::one(Family::Alpha(Punctuation::Paren), None);
@@ -2096,16 +2198,20 @@ fn label_families(label: &Label) -> Families {
     let p = value.punctuation;
     match value.scheme {
         Scheme::LowerAlpha | Scheme::UpperAlpha => {
-            with_label_letters(label, value.suffix.as_deref(), |letters| {
+            let families = |letters: &[u8]| {
                 let mut out = Families::one(Family::Alpha(p), alpha_value_of(letters));
                 if let Some(r) = roman_value_of(letters) {
                     out.second = Some((Family::Roman(p), Some(r)));
                 }
                 out
-            })
+            };
+            match letters {
+                Some(letters) => families(letters),
+                None => with_label_letters(label, value.suffix.as_deref(), families),
+            }
         }
         Scheme::LowerRoman | Scheme::UpperRoman => {
-            with_label_letters(label, value.suffix.as_deref(), |letters| {
+            let families = |letters: &[u8]| {
                 let roman = (Family::Roman(p), roman_value_of(letters));
                 match alpha_value_of(letters) {
                     Some(a) => Families {
@@ -2117,7 +2223,11 @@ fn label_families(label: &Label) -> Families {
                         second: None,
                     },
                 }
-            })
+            };
+            match letters {
+                Some(letters) => families(letters),
+                None => with_label_letters(label, value.suffix.as_deref(), families),
+            }
         }
         Scheme::Arabic => Families::one(Family::Number(p), Some(value.ordinal())),
         Scheme::Decimal => {
@@ -2349,12 +2459,16 @@ pub fn split_label(content: &Content, bare_numbers: bool) -> Option<(Label, Cont
 /// [`split_label`] of owned content: a paragraph of one unmarked span keeps its text's
 /// allocation for the rest (the label is cut off its front). Gives the content back when
 /// it has no label.
+/// With the label, its lower-case letters when it is a letter label of one unmarked span
+/// (what [`with_label_letters`] would read from it).
 fn split_label_owned(
     mut content: Content,
     bare_numbers: bool,
-) -> Result<(Label, Content), Content> {
+) -> Result<(Label, Content, Option<LabelLetters>), Content> {
     if content.spans.len() != 1 || content.spans[0].change.is_some() {
-        return split_label(&content, bare_numbers).ok_or(content);
+        return split_label(&content, bare_numbers)
+            .map(|(label, rest)| (label, rest, None))
+            .ok_or(content);
     }
     let span = &content.spans[0];
     let lead = leading_blanks(&span.text);
@@ -2367,6 +2481,12 @@ fn split_label_owned(
         spans: vec![piece(span, lead, cut)],
     };
     let label = label_from_match(written.trimmed(), &m);
+    // The label's text is its letters, perhaps enclosed, then `)` and perhaps a suffix:
+    // its lower-case letters without the suffix are the match's letters, lower-cased.
+    let letters = match m.kind {
+        LabelShape::Letters { letters, .. } => LabelLetters::new(letters.as_bytes()),
+        _ => None,
+    };
     let Some(mut span) = content.spans.pop() else {
         return Err(content);
     };
@@ -2380,7 +2500,31 @@ fn split_label_owned(
         span.text.drain(..cut);
         content.spans.push(span);
     }
-    Ok((label, content))
+    Ok((label, content, letters))
+}
+
+/// The lower-case letters of a letter label (one to five ASCII letters), on the stack.
+struct LabelLetters {
+    bytes: [u8; 8],
+    len: usize,
+}
+
+impl LabelLetters {
+    fn new(letters: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; 8];
+        let to = bytes.get_mut(..letters.len())?;
+        for (to, b) in to.iter_mut().zip(letters) {
+            *to = b.to_ascii_lowercase();
+        }
+        Some(Self {
+            bytes,
+            len: letters.len(),
+        })
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
 }
 
 /// Whether `text` is all white space (`char::is_whitespace`); most text is decided by its
@@ -2893,6 +3037,7 @@ mod tests {
                     Some((caps.get(1).map(|m| (m.start(), m.end())), (year.start(), year.end())))
                 })
                 .collect();
+            proptest::prop_assert_eq!(last_place_year_ascii(&text), expected.last().copied());
             proptest::prop_assert_eq!(place_years_ascii(&text), expected);
         }
 

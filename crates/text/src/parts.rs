@@ -3,7 +3,7 @@
 //! whole collection being held at once.
 
 use amend_model::Document;
-use amend_model::layout::{LineRole, plain_line_role, plain_title_number};
+use amend_model::layout::{LineRole, plain_line_role_in, plain_title_number};
 
 use crate::find;
 use crate::read::{ReadOptions, read_plain_lines_at};
@@ -20,6 +20,9 @@ pub struct ResolutionText<'a> {
     pub number: String,
     /// Whether the part ends the text.
     pub last: bool,
+    /// The part's line ends (LF), which the cut counts as it goes: reading the part then
+    /// sizes its list of paragraphs without counting them again.
+    pub line_ends: usize,
 }
 
 /// Cuts plain text into its resolutions, or `None` when reading the parts one by one
@@ -41,11 +44,14 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
     let mut current: Option<(usize, &str)> = None;
     let mut last_role = LineRole::Blank;
     let mut pos = 0;
-    // Whether the line from `pos` to `end` leaves the text cuttable.
+    // The line ends of the current part.
+    let mut line_ends = 0;
+    // Whether the line from `pos` to `end` (a line end, or the text's end) leaves the text
+    // cuttable.
     let mut line = |pos: usize, end: usize| {
-        let line = &text[pos..end];
-        match plain_line_role(line) {
+        match plain_line_role_in(text, pos, end) {
             LineRole::Title => {
+                let line = &text[pos..end];
                 if let Some((start, title)) = current {
                     if last_role == LineRole::Note {
                         return false;
@@ -56,8 +62,10 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
                         title,
                         number: plain_title_number(title),
                         last: false,
+                        line_ends,
                     });
                 }
+                line_ends = 0;
                 current = Some((pos, line));
                 last_role = LineRole::Title;
             }
@@ -67,6 +75,7 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
             LineRole::Blank => {}
             role => last_role = role,
         }
+        line_ends += usize::from(end < text.len());
         true
     };
     // One pass finds the line ends, and the CRs and extractor markers that rule the cut
@@ -93,14 +102,16 @@ pub fn split_collection(text: &str) -> Option<Vec<ResolutionText<'_>>> {
         title,
         number: plain_title_number(title),
         last: true,
+        line_ends,
     });
     (parts.len() >= 2).then_some(parts)
 }
 
 /// Reads one part of [`split_collection`] as a document holding that one resolution, with
-/// source positions in the whole text.
+/// source positions in the whole text. The part is read for its resolution alone: lost
+/// hyphens are not looked for (reading the whole text reports them).
 pub fn read_part(part: &ResolutionText<'_>, options: &ReadOptions) -> Document {
-    read_plain_lines_at(part.text, part.offset, !part.last, options)
+    read_plain_lines_at(part.text, part.offset, !part.last, part.line_ends, options)
 }
 
 #[cfg(test)]
@@ -131,6 +142,7 @@ mod tests {
         let resolutions = whole(text);
         assert_eq!(parts.len(), resolutions.len());
         for (part, expected) in parts.iter().zip(&resolutions) {
+            assert_eq!(part.line_ends, part.text.matches('\n').count());
             assert_eq!(&one(read_part(part, &ReadOptions::default())), expected);
             assert_eq!(part.number, expected.title_block.instrument.number);
         }
@@ -171,6 +183,15 @@ mod tests {
                 "\u{a0}RESOLUTION 3 (Rev. Hammamet, 2016)"
             ]
         );
+        for part in &parts {
+            assert_eq!(part.line_ends, part.text.matches('\n').count());
+        }
+        let mut at = 0;
+        for line in COLLECTION.split('\n') {
+            let role = amend_model::layout::plain_line_role(line);
+            assert_eq!(plain_line_role_in(COLLECTION, at, at + line.len()), role);
+            at += line.len() + 1;
+        }
         let joined: String = parts.iter().map(|p| p.text).collect();
         assert_eq!(joined, COLLECTION);
         assert!(parts_read_as_the_whole(COLLECTION));

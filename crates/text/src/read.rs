@@ -50,14 +50,16 @@ pub fn read(text: &str, markup: Markup, options: &ReadOptions) -> Document {
 
 /// Reads `text` as [`read_at`] does, where the text is known to be plain lines ending with
 /// LF alone and to hold no extractor marker (a part of [`crate::split_collection`]).
+/// `line_ends` is the number of LFs in the text, which the cut counted.
 pub(crate) fn read_plain_lines_at(
     text: &str,
     base: usize,
     continues: bool,
+    line_ends: usize,
     options: &ReadOptions,
 ) -> Document {
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let paragraphs = plain_lines(text, body_start, base, true).unwrap_or_default();
+    let paragraphs = plain_lines(text, body_start, base, Some(line_ends)).unwrap_or_default();
     layout::build(LayoutInput {
         paragraphs,
         footnotes: Vec::new(),
@@ -65,6 +67,8 @@ pub(crate) fn read_plain_lines_at(
         source: options.source.clone(),
         continues,
         without_ids: options.without_ids,
+        // A part is read for its resolution; the whole text's reading reports them.
+        without_lost_hyphens: true,
     })
 }
 
@@ -86,6 +90,7 @@ pub(crate) fn read_at(
         source: options.source.clone(),
         continues,
         without_ids: options.without_ids,
+        without_lost_hyphens: false,
     });
     document.warnings.extend(scan.warnings);
     document
@@ -133,7 +138,7 @@ impl Scan {
 fn scan(text: &str, base: usize, markup: Markup) -> Scan {
     let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     if markup == Markup::Plain
-        && let Some(paragraphs) = plain_lines(text, body_start, base, false)
+        && let Some(paragraphs) = plain_lines(text, body_start, base, None)
     {
         return Scan {
             paragraphs,
@@ -150,17 +155,19 @@ fn scan(text: &str, base: usize, markup: Markup) -> Scan {
 
 /// The paragraphs of plain text whose lines all end with LF alone and that holds no
 /// extractor marker (most plain text): one unmarked span per non-empty line, found in one
-/// pass over the text. `None` at the first CR or marker, which the general scan handles;
-/// with `known_plain`, the caller knows there is neither, and only line ends are sought.
+/// pass over the text. `None` at the first CR or marker, which the general scan handles.
+/// With `known_line_ends`, the caller knows there is neither and how many LFs there are:
+/// only line ends are sought, and not counted first.
 fn plain_lines(
     text: &str,
     body_start: usize,
     base: usize,
-    known_plain: bool,
+    known_line_ends: Option<usize>,
 ) -> Option<Vec<Paragraph>> {
     let bytes = text.as_bytes();
     let body = &bytes[body_start..];
-    let mut paragraphs = Vec::with_capacity(find::count(body, b'\n') + 1);
+    let line_ends = known_line_ends.unwrap_or_else(|| find::count(body, b'\n'));
+    let mut paragraphs = Vec::with_capacity(line_ends + 1);
     let mut para_start = body_start;
     let mut on_hit = |at: usize| {
         let at = body_start + at;
@@ -176,7 +183,7 @@ fn plain_lines(
             _ => !bytes[at..].starts_with(b"[bookmark: "),
         }
     };
-    let all = if known_plain {
+    let all = if known_line_ends.is_some() {
         find::each_of(body, [b'\n'], &mut on_hit)
     } else {
         find::each_of(body, [b'\n', b'\r', b'['], &mut on_hit)
@@ -496,9 +503,10 @@ mod tests {
             let read = scan(&text, base, Markup::Plain);
             proptest::prop_assert_eq!(&read.paragraphs, &general.paragraphs);
             proptest::prop_assert_eq!(&read.removed, &general.removed);
-            if let Some(fast) = plain_lines(&text, body_start, base, false) {
+            if let Some(fast) = plain_lines(&text, body_start, base, None) {
                 proptest::prop_assert_eq!(&fast, &general.paragraphs);
-                let known = plain_lines(&text, body_start, base, true);
+                let line_ends = text.as_bytes()[body_start..].iter().filter(|&&b| b == b'\n').count();
+                let known = plain_lines(&text, body_start, base, Some(line_ends));
                 proptest::prop_assert_eq!(known.as_ref(), Some(&fast));
             }
         }
