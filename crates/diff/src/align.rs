@@ -285,19 +285,29 @@ impl WordSet {
         (self.used, self.old, self.new, self.both) = (0, 0, 0, 0);
     }
 
+    // Inlined into each word loop: it runs once a word.
+    #[inline(always)]
     fn insert(&mut self, hash: u64, sides: u8) {
-        if self.used * 2 >= self.slots.len() {
-            self.grow();
-        }
         let mask = self.slots.len() - 1;
         let mut slot = hash as usize & mask;
         loop {
             let (h, was) = self.slots[slot];
-            if was == 0 || h == hash {
-                self.used += usize::from(was == 0);
+            if was == 0 {
+                // A new word: its sides are all gained.
+                self.slots[slot] = (hash, sides);
+                self.used += 1;
+                self.old += usize::from(sides & OLD_SIDE != 0);
+                self.new += usize::from(sides & NEW_SIDE != 0);
+                self.both += usize::from(sides == BOTH_SIDES);
+                if self.used * 2 >= self.slots.len() {
+                    self.grow();
+                }
+                return;
+            }
+            if h == hash {
                 let now = was | sides;
                 if now != was {
-                    self.slots[slot] = (hash, now);
+                    self.slots[slot].1 = now;
                     let gained = now & !was;
                     self.old += usize::from(gained & OLD_SIDE != 0);
                     self.new += usize::from(gained & NEW_SIDE != 0);
