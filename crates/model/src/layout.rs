@@ -1883,6 +1883,25 @@ struct Level {
     last: Option<u32>,
 }
 
+/// A section with no items yet (ids are given later).
+fn empty_section(
+    kind: SectionKind,
+    heading: Content,
+    mark: Option<Box<Change>>,
+    span: SourceSpan,
+) -> Section {
+    Section {
+        eid: String::new(),
+        wid: String::new(),
+        kind,
+        heading,
+        title: None,
+        items: Vec::new(),
+        mark,
+        span,
+    }
+}
+
 struct SectionBuilder {
     section: Section,
     /// Path of the open items: indexes into the nested child lists.
@@ -1915,16 +1934,7 @@ impl SectionBuilder {
         span: SourceSpan,
     ) -> Self {
         Self {
-            section: Section {
-                eid: String::new(),
-                wid: String::new(),
-                kind,
-                heading,
-                title: None,
-                items: Vec::new(),
-                mark,
-                span,
-            },
+            section: empty_section(kind, heading, mark, span),
             levels: Vec::new(),
             flat: Vec::new(),
             chain: Vec::new(),
@@ -1941,16 +1951,7 @@ impl SectionBuilder {
         mark: Option<Box<Change>>,
         span: SourceSpan,
     ) {
-        self.section = Section {
-            eid: String::new(),
-            wid: String::new(),
-            kind,
-            heading,
-            title: None,
-            items: Vec::new(),
-            mark,
-            span,
-        };
+        self.section = empty_section(kind, heading, mark, span);
     }
 
     /// Adds a paragraph as an item; its content moves into the item.
