@@ -153,6 +153,11 @@ fn class(size: usize, align: usize) -> Option<usize> {
     )
 }
 
+/// Whether a freed block of the class of `size` bytes aligned to `align` is at hand.
+fn has_free(size: usize, align: usize) -> bool {
+    class(size, align).is_some_and(|class| FREE.with(|free| free[class].get() != 0))
+}
+
 /// Takes `size` bytes from the reservation itself; `None` once the budget is spent.
 fn take(size: usize) -> Option<usize> {
     let start = NEXT.fetch_add(size, Ordering::Relaxed);
@@ -246,10 +251,14 @@ unsafe impl GlobalAlloc for Allocator {
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
         let (next, end) = BUMP.get();
-        // The thread's last block grows or shrinks in place while its chunk has room.
+        // The thread's last block grows or shrinks in place while its chunk has room,
+        // unless a freed block of the new size is at hand: a buffer that grows in place
+        // from one size to another on every use would otherwise take fresh memory each
+        // time, while the blocks it leaves pile up in a class no one starts at.
         if LAST.get() == ptr as usize
             && next == ptr as usize + room(layout.size())
             && ptr as usize + room(new_size) <= end
+            && (new_size <= layout.size() || !has_free(new_size, layout.align()))
         {
             BUMP.set((ptr as usize + room(new_size), end));
             return ptr;
@@ -365,6 +374,26 @@ mod tests {
             allocator.dealloc(block, middle);
             let again = allocator.alloc(Layout::from_size_align(3072, 16).expect("layout"));
             assert_eq!(again, block);
+        }
+        // A last block that grows to a size of which a freed block is at hand moves
+        // there, with its bytes, instead of taking fresh room.
+        // SAFETY: as above.
+        unsafe {
+            let spare_layout = Layout::from_size_align(2000, 8).expect("layout");
+            let spare = allocator.alloc(spare_layout);
+            let _keep = allocator.alloc(Layout::from_size_align(24, 8).expect("layout"));
+            allocator.dealloc(spare, spare_layout);
+            let start = Layout::from_size_align(1000, 8).expect("layout");
+            let block = allocator.alloc(start);
+            std::ptr::write_bytes(block, 9, 1000);
+            let grown = allocator.realloc(block, start, 1990);
+            assert_eq!(grown, spare);
+            assert!((0..1000).all(|i| *grown.add(i) == 9));
+            // With no such block at hand, the last block grows in place (the first block
+            // of this size is the one freed by the move).
+            let _freed = allocator.alloc(start);
+            let last = allocator.alloc(start);
+            assert_eq!(allocator.realloc(last, start, 1990), last);
         }
         // Once the budget is spent, blocks come from the system allocator.
         let huge = Layout::from_size_align(128 << 20, 8).expect("layout");

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
 
 use amend_diff::align::Pair;
 use amend_diff::{DiffOptions, diff, diff_document};
-use amend_model::{Body, Document};
+use amend_model::{Body, Document, Resolution};
 use amend_render::{HtmlOptions, Layout, TermOptions};
 use amend_text::ReadOptions;
 use amend_text::ResolutionText;
@@ -113,9 +113,9 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
         && !output_is_an_input(args)
         && let (Some(old), Some(new)) =
             (MappedInput::open(&args.old)?, MappedInput::open(&args.new)?)
-        && let Some((old_parts, new_parts)) = cut_both(&old, &new, args.from)?
+        && write_markdown_of_collections(&args.output, &old, &new, args.from, &options)?
     {
-        return write_markdown_by_parts(&args.output, &old_parts, &new_parts, &options);
+        return Ok(());
     }
     let (old, new) = read_both(
         large,
@@ -180,13 +180,20 @@ fn any_docx(args: &DiffArgs) -> bool {
 
 type Parts<'t> = Vec<ResolutionText<'t>>;
 
-/// Both inputs cut into their resolutions (in parallel), when both are plain-text
-/// collections that can be (see `amend_text::split_collection`).
-fn cut_both<'m>(
+/// Writes the Markdown redline of two plain-text collections, made one resolution at a
+/// time; false, having written nothing, when either input is not such a collection (see
+/// `amend_text::split_collection`).
+///
+/// Both inputs are cut into their resolutions in parallel, and the thread that cuts the
+/// old one goes on as a worker: one thread start, and one thread's memory, fewer than a
+/// pool started after the cut.
+fn write_markdown_of_collections<'m>(
+    output: &Option<String>,
     old: &'m MappedInput,
     new: &'m MappedInput,
     forced: Option<Format>,
-) -> anyhow::Result<Option<(Parts<'m>, Parts<'m>)>> {
+    options: &DiffOptions,
+) -> anyhow::Result<bool> {
     let cut = |input: &'m MappedInput| -> anyhow::Result<Option<Parts<'m>>> {
         let (text, format) = input.text(forced)?;
         Ok(match format {
@@ -194,104 +201,157 @@ fn cut_both<'m>(
             _ => None,
         })
     };
-    let (old, new) = std::thread::scope(|s| {
-        let old = s.spawn(|| cut(old));
-        let new = cut(new);
-        (old.join().expect("reader thread"), new)
-    });
-    Ok(old?.zip(new?))
+    let job: OnceLock<CollectionRedline<'m, '_>> = OnceLock::new();
+    let made = std::thread::scope(|s| -> anyhow::Result<bool> {
+        let (old_cut, old_parts) = mpsc::sync_channel(1);
+        // Dropped unsent (an error, or nothing to share) it sends the worker home.
+        let (start, started) = mpsc::sync_channel::<()>(1);
+        let job = &job;
+        s.spawn(move || {
+            let parts = cut(old);
+            // Read here, beside the other cut, rather than after it.
+            let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+            if old_cut.send((parts, workers)).is_ok()
+                && started.recv().is_ok()
+                && let Some(job) = job.get()
+            {
+                job.work();
+            }
+        });
+        let new_parts = cut(new);
+        let Ok((old_parts, workers)) = old_parts.recv() else {
+            // The cutting thread panicked: the scope passes the panic on.
+            return Ok(false);
+        };
+        let (Some(old_parts), Some(new_parts)) = (old_parts?, new_parts?) else {
+            return Ok(false);
+        };
+        // The file is made before the work: a path that cannot be written costs none.
+        let out: Box<dyn Write + Send> = match output {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?,
+            )),
+            None => Box::new(std::io::stdout()),
+        };
+        let job = job.get_or_init(|| CollectionRedline::new(old_parts, new_parts, out, options));
+        let workers = workers.min(job.pairs.len()).max(1);
+        if workers > 1 {
+            let _ = start.send(());
+        }
+        for _ in 2..workers {
+            s.spawn(|| job.work());
+        }
+        // This thread is one of the workers.
+        job.work();
+        Ok(true)
+    })?;
+    let Some(job) = job.into_inner().filter(|_| made) else {
+        return Ok(false);
+    };
+    let written = match job.writer.into_inner() {
+        Ok(writer) => writer.finish(),
+        Err(_) => Err(std::io::Error::other("a worker failed")),
+    };
+    match (written, output) {
+        (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
+        (Err(e), Some(path)) => Err(e).with_context(|| format!("{path}: cannot write")),
+        (other, _) => other.map(|()| true).map_err(Into::into),
+    }
 }
 
-/// Writes the Markdown redline of two plain-text collections, made one resolution at a
+/// The Markdown redline of two collections, made by workers one resolution pair at a
 /// time: each pair is read, compared and laid out, and its memory goes to the next,
 /// instead of both whole models and the marked one being held at once. The parts, in
 /// order, are the output the whole documents give: each part reads as the whole reads
 /// it, and they are paired and compared as the collection's resolutions are.
 ///
-/// Workers (this thread one of them) take the pairs in order, and the one that finishes
-/// the next part to write writes it, so that writing overlaps the work instead of
-/// following it.
-fn write_markdown_by_parts(
-    output: &Option<String>,
-    old_parts: &[ResolutionText<'_>],
-    new_parts: &[ResolutionText<'_>],
-    options: &DiffOptions,
-) -> anyhow::Result<()> {
-    let pairs = amend_diff::pair_resolutions(
-        old_parts.iter().map(|p| p.number.as_str()),
-        new_parts.iter().map(|p| p.number.as_str()),
-    );
-    let read_options = ReadOptions {
-        without_ids: options.without_ids,
-        ..ReadOptions::default()
-    };
-    let read = |part: Option<&ResolutionText<'_>>| {
-        part.and_then(|p| match amend_text::read_part(p, &read_options).body {
-            Body::Resolution(r) => Some(r),
-            // Not reached: a part starts with its number line.
-            _ => None,
-        })
-    };
-    let markdown = |pair: &Pair| {
-        let (old, new) = pair.sides(old_parts, new_parts);
+/// Workers take the pairs in order, and the one that finishes the next part to write
+/// writes it, so that writing overlaps the work instead of following it.
+struct CollectionRedline<'t, 'o> {
+    old: Parts<'t>,
+    new: Parts<'t>,
+    pairs: Vec<Pair>,
+    options: &'o DiffOptions,
+    read_options: ReadOptions,
+    /// The next pair to take.
+    next: AtomicUsize,
+    writer: Mutex<InOrder>,
+}
+
+impl<'t, 'o> CollectionRedline<'t, 'o> {
+    fn new(
+        old: Parts<'t>,
+        new: Parts<'t>,
+        out: Box<dyn Write + Send>,
+        options: &'o DiffOptions,
+    ) -> Self {
+        let pairs = amend_diff::pair_resolutions(
+            old.iter().map(|p| p.number.as_str()),
+            new.iter().map(|p| p.number.as_str()),
+        );
+        CollectionRedline {
+            old,
+            new,
+            pairs,
+            options,
+            read_options: ReadOptions {
+                without_ids: options.without_ids,
+                ..ReadOptions::default()
+            },
+            next: AtomicUsize::new(0),
+            writer: Mutex::new(InOrder {
+                out,
+                next: 0,
+                waiting: BTreeMap::new(),
+                error: None,
+            }),
+        }
+    }
+
+    /// Takes pairs until none is left or writing has failed.
+    fn work(&self) {
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(pair) = self.pairs.get(k) else { break };
+            let part = self.markdown(pair);
+            let Ok(mut writer) = self.writer.lock() else {
+                break;
+            };
+            if !writer.write(k, part) {
+                break;
+            }
+        }
+    }
+
+    fn read(&self, part: Option<&ResolutionText<'_>>) -> Option<Resolution> {
+        part.and_then(
+            |p| match amend_text::read_part(p, &self.read_options).body {
+                Body::Resolution(r) => Some(r),
+                // Not reached: a part starts with its number line.
+                _ => None,
+            },
+        )
+    }
+
+    fn markdown(&self, pair: &Pair) -> String {
+        let (old, new) = pair.sides(&self.old, &self.new);
         let marked = match (old, new) {
             // A resolution the new version leaves as it was (most of a compilation's) is
             // read once and compared with itself: the Markdown shows no source positions,
             // the one thing the old reading would add.
             (Some(o), Some(n)) if o.text == n.text => {
-                let same = read(new);
-                amend_diff::diff_member(same.as_ref(), same.as_ref(), options)
+                let same = self.read(new);
+                amend_diff::diff_member(same.as_ref(), same.as_ref(), self.options)
             }
-            _ => amend_diff::diff_member(read(old).as_ref(), read(new).as_ref(), options),
+            _ => amend_diff::diff_member(
+                self.read(old).as_ref(),
+                self.read(new).as_ref(),
+                self.options,
+            ),
         };
         marked.map_or_else(String::new, |r| {
             amend_text::write_markdown(&Document::new(Body::Resolution(r)))
         })
-    };
-    let workers = std::thread::available_parallelism()
-        .map_or(2, std::num::NonZero::get)
-        .min(pairs.len())
-        .max(1);
-    // The file is made first: a path that cannot be written costs no work.
-    let out: Box<dyn Write + Send> = match output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("{path}: cannot write"))?,
-        )),
-        None => Box::new(std::io::stdout()),
-    };
-    let next = AtomicUsize::new(0);
-    let writer = Mutex::new(InOrder {
-        out,
-        next: 0,
-        waiting: BTreeMap::new(),
-        error: None,
-    });
-    let work = || {
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(pair) = pairs.get(k) else { break };
-            let part = markdown(pair);
-            let Ok(mut writer) = writer.lock() else { break };
-            if !writer.write(k, part) {
-                break;
-            }
-        }
-    };
-    // This thread is one of the workers.
-    std::thread::scope(|s| {
-        for _ in 1..workers {
-            s.spawn(work);
-        }
-        work();
-    });
-    let written = match writer.into_inner() {
-        Ok(writer) => writer.finish(),
-        Err(_) => Err(std::io::Error::other("a worker failed")),
-    };
-    match (written, output) {
-        (Err(e), None) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        (Err(e), Some(path)) => Err(e).with_context(|| format!("{path}: cannot write")),
-        (other, _) => other.map_err(Into::into),
     }
 }
 
