@@ -281,6 +281,7 @@ impl Content {
         self.spans.push(span);
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.spans.iter().all(|s| s.text.is_empty())
     }

@@ -109,21 +109,42 @@ struct MarkWriter<'o> {
 }
 
 impl MarkWriter<'_> {
+    #[inline]
     fn push(&mut self, text: &str, kind: Option<ChangeKind>) {
         if text.is_empty() {
             return;
         }
         if self.open != Some(kind) {
-            self.close();
-            self.out.push_str(delimiters(kind).0);
-            self.open = Some(kind);
+            self.switch(kind);
         }
         self.out.push_str(text);
     }
 
+    /// [`MarkWriter::push`] of one ASCII character (a tab, a line end): pushed as a
+    /// character, without a copy of a string.
+    #[inline]
+    fn push_char(&mut self, c: char, kind: Option<ChangeKind>) {
+        if self.open != Some(kind) {
+            self.switch(kind);
+        }
+        self.out.push(c);
+    }
+
+    /// Closes the open run and opens one of `kind` (most text is unmarked, whose
+    /// delimiters are empty: nothing is written for them).
+    #[inline]
+    fn switch(&mut self, kind: Option<ChangeKind>) {
+        self.close();
+        if kind.is_some() {
+            self.out.push_str(delimiters(kind).0);
+        }
+        self.open = Some(kind);
+    }
+
+    #[inline]
     fn close(&mut self) {
-        if let Some(kind) = self.open.take() {
-            self.out.push_str(delimiters(kind).1);
+        if let Some(Some(kind)) = self.open.take() {
+            self.out.push_str(delimiters(Some(kind)).1);
         }
     }
 }
@@ -148,7 +169,7 @@ fn line_segments(line: &LineRef<'_>, w: &mut MarkWriter<'_>) {
         if !line.content.is_empty() {
             let left = label.spans.last().and_then(kind_of);
             let right = line.content.spans.first().and_then(kind_of);
-            w.push("\t", if left == right { left } else { None });
+            w.push_char('\t', if left == right { left } else { None });
         }
     }
     for span in &line.content.spans {
@@ -165,7 +186,7 @@ fn line_segments(line: &LineRef<'_>, w: &mut MarkWriter<'_>) {
     });
     // Marking the line end of a wholly changed paragraph is harmless (an empty line
     // either way), and a split or joined paragraph needs it.
-    w.push("\n", newline_kind);
+    w.push_char('\n', newline_kind);
 }
 
 /// The CriticMarkup kind that renders a change kind (moves render as their text effect).
