@@ -475,12 +475,29 @@ pub fn plain_title_number(line: &str) -> String {
 /// before the line is cut out of the text.
 #[inline]
 pub fn plain_line_role_in(text: &str, start: usize, end: usize) -> LineRole {
-    let first = text.as_bytes()[start..end]
+    let line = &text.as_bytes()[start..end];
+    let first_at = line
         .iter()
-        .copied()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
-    if first.is_some_and(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'[') {
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'));
+    let Some(first_at) = first_at else {
+        return plain_line_role(&text[start..end]);
+    };
+    let first = line[first_at];
+    if first.is_ascii() && !first.is_ascii_uppercase() && first != b'[' {
         return LineRole::Other;
+    }
+    // A line that starts with a capital has a role only when its key starts with a word
+    // of a title, a margin mark or an envelope heading (all ASCII letters, which the key's
+    // trim and space normalisation leave as they are): most such lines (`The World ...`)
+    // start with none, and are decided without their key.
+    if first.is_ascii_uppercase() {
+        let rest = &line[first_at..];
+        let starts_role_word = [TITLE_WORDS, MARGIN_WORDS, ENVELOPE_WORDS]
+            .iter()
+            .any(|words| words.iter().any(|w| rest.starts_with(w.as_bytes())));
+        if !starts_role_word {
+            return LineRole::Other;
+        }
     }
     plain_line_role(&text[start..end])
 }
@@ -2765,6 +2782,12 @@ mod tests {
             };
             assert_eq!(classified, role, "classify: {line:?}");
             assert_eq!(plain_line_role(line), role, "{line:?}");
+            let text = format!("x\n{line}\ny");
+            assert_eq!(
+                plain_line_role_in(&text, 2, 2 + line.len()),
+                role,
+                "{line:?}"
+            );
             if role == Title {
                 let number = parse(line)
                     .resolutions()
@@ -2967,6 +2990,30 @@ mod tests {
             };
             let paragraph = Paragraph::new(Content::plain(text), SourceSpan::default());
             proptest::prop_assert_eq!(classify(&paragraph), expected);
+        }
+
+        /// A line's role read in place, by its first word where that decides, is the role
+        /// of the line cut out.
+        #[test]
+        fn plain_line_roles_in_place_are_those_of_the_line(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "A", "T", "The", "RESOLUTION", "Resolution", "DECISION", "MOD", "MO",
+                    "ADD", "Summary", "Summary:", "Contact", "Title", "Sub", "[1]", "[", " ",
+                    "\t", "\x0b", "\u{a0}", "\u{2003}", "\u{c9}", "12", "(Rev. Dubai, 2012)",
+                    "CITEL/1", ":", "x y", "\n",
+                ]),
+                0..8,
+            ),
+            before in 0usize..3,
+        ) {
+            let line = pieces.concat();
+            let text = format!("{}{line}\n", "x\n".repeat(before));
+            let start = 2 * before;
+            proptest::prop_assert_eq!(
+                plain_line_role_in(&text, start, start + line.len()),
+                plain_line_role(&line)
+            );
         }
     }
 
