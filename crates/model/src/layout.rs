@@ -582,6 +582,13 @@ fn heading_kind(key: &str, styled: bool) -> Option<SectionKind> {
 /// Calls `f` with the lower-case form of `word` (as `str::to_lowercase` gives it), on the
 /// stack for a short ASCII word.
 fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    // An ASCII word without capitals (most words asked about) is its own lower case.
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return f(word);
+    }
     let mut buffer = [0u8; 32];
     if word.is_ascii() && word.len() <= buffer.len() {
         let lower = &mut buffer[..word.len()];
