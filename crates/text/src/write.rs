@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use amend_model::{ChangeKind, Content, Document, Span, View};
+use amend_model::{Body, ChangeKind, Content, Document, Span, View};
 
 use rayon::prelude::*;
 
@@ -70,7 +70,7 @@ fn written_str(content: &Content) -> Cow<'_, str> {
 /// The whole document in the plain-text layout with its changes as CriticMarkup, so that
 /// accepting it gives the new text and rejecting it the old.
 pub fn write_markdown(document: &Document) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(markdown_size_hint(document));
     match collection_resolutions(document) {
         Some(resolutions) if resolutions.len() >= PARALLEL_FROM => {
             collection_front_lines(document, &mut |line| markdown_line(&mut out, &line));
@@ -91,6 +91,22 @@ pub fn write_markdown(document: &Document) -> String {
         _ => for_each_line(document, &mut |line| markdown_line(&mut out, &line)),
     }
     out
+}
+
+/// About the size of a resolution's Markdown, from the span of text it was read from:
+/// its text, and room for marks and deleted text (a redline with a tenth of its words
+/// changed is about a third longer than its text), so that the output is written into
+/// one buffer instead of one moved as it grows. Nothing for other documents.
+fn markdown_size_hint(document: &Document) -> usize {
+    match &document.body {
+        Body::Resolution(r) => {
+            let len = r.span.end.saturating_sub(r.span.start);
+            // Bounded: the span of another reader's source (a .docx's XML) may be
+            // larger than its text.
+            (len + len / 2 + 64).min(1 << 24)
+        }
+        _ => 0,
+    }
 }
 
 /// One line with its marks; a mark never spans two lines.
