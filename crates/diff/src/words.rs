@@ -1032,10 +1032,9 @@ const MAX_CHAIN: u32 = 63;
 #[derive(Default)]
 struct HistogramDiff {
     occurrences: Occurrences,
-    /// Per token: whether the old sequence's is removed, the new sequence's added (1 or
-    /// 0, bytes so that runs are read eight at a time).
-    removed: Vec<u8>,
-    added: Vec<u8>,
+    /// Per token: whether the old sequence's is removed, the new sequence's added.
+    removed: Marks,
+    added: Marks,
 }
 
 /// The first [`MAX_CHAIN`] + 1 positions of each token in a stretch of the old sequence,
@@ -1073,10 +1072,8 @@ impl HistogramDiff {
             removed,
             added,
         } = self;
-        removed.clear();
-        removed.resize(before.len(), 0);
-        added.clear();
-        added.resize(after.len(), 0);
+        removed.reset(before.len());
+        added.reset(after.len());
         if occurrences.chains.len() < distinct as usize {
             occurrences
                 .chains
@@ -1094,8 +1091,8 @@ impl HistogramDiff {
         if !occurrences.split(
             &before[head..b_end],
             &after[head..a_end],
-            &mut removed[head..b_end],
-            &mut added[head..a_end],
+            (removed, head),
+            (added, head),
         ) {
             return None;
         }
@@ -1104,19 +1101,21 @@ impl HistogramDiff {
         let mut hunks = spare(0, |s| s.hunks.pop());
         // Hunks lie between unchanged tokens, which pair off in order.
         let (mut i, mut j) = (0, 0);
-        while i < removed.len() || j < added.len() {
-            let unchanged = first_mark(removed, i.min(removed.len()))
-                .unwrap_or(removed.len() - i.min(removed.len()))
+        while i < removed.len || j < added.len {
+            let unchanged = removed
+                .first_mark(i.min(removed.len))
+                .unwrap_or(removed.len - i.min(removed.len))
                 .min(
-                    first_mark(added, j.min(added.len()))
-                        .unwrap_or(added.len() - j.min(added.len())),
+                    added
+                        .first_mark(j.min(added.len))
+                        .unwrap_or(added.len - j.min(added.len)),
                 );
             if unchanged > 0 {
                 i += unchanged;
                 j += unchanged;
                 continue;
             }
-            let (r, a) = (run_end(removed, i) - i, run_end(added, j) - j);
+            let (r, a) = (removed.run_end(i) - i, added.run_end(j) - j);
             hunks.push(Hunk {
                 old: i..i + r,
                 new: j..j + a,
@@ -1132,21 +1131,21 @@ impl Occurrences {
     /// Marks the tokens of `before` removed and of `after` added that are not in the
     /// common stretches Histogram finds: the longest common stretch of the rarest
     /// tokens, then the same on either side of it. `false` when a stretch is too
-    /// repetitive.
+    /// repetitive. The marks are given with the place of the stretches' first tokens.
     fn split(
         &mut self,
         mut before: &[Token],
         mut after: &[Token],
-        mut removed: &mut [u8],
-        mut added: &mut [u8],
+        (removed, mut r): (&mut Marks, usize),
+        (added, mut a): (&mut Marks, usize),
     ) -> bool {
         loop {
             if before.is_empty() {
-                added.fill(1);
+                added.fill(a..a + after.len());
                 return true;
             }
             if after.is_empty() {
-                removed.fill(1);
+                removed.fill(r..r + before.len());
                 return true;
             }
             self.count(before);
@@ -1154,23 +1153,23 @@ impl Occurrences {
                 return false;
             };
             if lcs.len == 0 {
-                added.fill(1);
-                removed.fill(1);
+                added.fill(a..a + after.len());
+                removed.fill(r..r + before.len());
                 return true;
             }
             if !self.split(
                 &before[..lcs.before],
                 &after[..lcs.after],
-                &mut removed[..lcs.before],
-                &mut added[..lcs.after],
+                (removed, r),
+                (added, a),
             ) {
                 return false;
             }
-            let (b, a) = (lcs.before + lcs.len, lcs.after + lcs.len);
-            before = &before[b..];
-            removed = &mut removed[b..];
-            after = &after[a..];
-            added = &mut added[a..];
+            let (b_next, a_next) = (lcs.before + lcs.len, lcs.after + lcs.len);
+            before = &before[b_next..];
+            r += b_next;
+            after = &after[a_next..];
+            a += a_next;
         }
     }
 
@@ -1299,7 +1298,7 @@ impl Occurrences {
 /// far up and then down as its tokens allow, merging with the hunks it meets, and
 /// back up to meet a hunk of `removed` (the other sequence's marks) when it passed
 /// one. Hunks are read as pairs of ranges: `added`'s and where it falls in `removed`.
-fn slide(added: &mut [u8], removed: &[u8], tokens: &[Token]) {
+fn slide(added: &mut Marks, removed: &Marks, tokens: &[Token]) {
     let mut at = Slider {
         added,
         removed,
@@ -1336,8 +1335,8 @@ fn slide(added: &mut [u8], removed: &[u8], tokens: &[Token]) {
 /// The state of [`slide`]: the current hunk's range in `added` (`mine`) and in
 /// `removed` (`theirs`, empty where the hunk is a pure insertion).
 struct Slider<'s> {
-    added: &'s mut [u8],
-    removed: &'s [u8],
+    added: &'s mut Marks,
+    removed: &'s Marks,
     tokens: &'s [Token],
     mine: Range<usize>,
     theirs: Range<usize>,
@@ -1347,14 +1346,16 @@ impl Slider<'_> {
     /// Moves to the next hunk of `added` after the current one, and finds where it
     /// falls in `removed` (after as many unchanged tokens). `false` when there is none.
     fn next_hunk(&mut self) -> bool {
-        let Some(gap) = first_mark(self.added, self.mine.end) else {
+        let Some(gap) = self.added.first_mark(self.mine.end) else {
             return false;
         };
         // Unchanged tokens of `removed` passed so far.
         let mut passed = 0;
         loop {
-            let unchanged = first_mark(self.removed, self.theirs.end)
-                .unwrap_or(self.removed.len() - self.theirs.end);
+            let unchanged = self
+                .removed
+                .first_mark(self.theirs.end)
+                .unwrap_or(self.removed.len - self.theirs.end);
             if passed + unchanged > gap {
                 self.theirs.start = self.theirs.end + (gap - passed);
                 self.theirs.end = self.theirs.start;
@@ -1362,13 +1363,13 @@ impl Slider<'_> {
             }
             passed += unchanged;
             self.theirs.start = self.theirs.end + unchanged;
-            self.theirs.end = run_end(self.removed, self.theirs.start);
+            self.theirs.end = self.removed.run_end(self.theirs.start);
             if passed == gap {
                 break;
             }
         }
         self.mine.start = self.mine.end + gap;
-        self.mine.end = run_end(self.added, self.mine.start);
+        self.mine.end = self.added.run_end(self.mine.start);
         true
     }
 
@@ -1381,12 +1382,12 @@ impl Slider<'_> {
         if self.tokens[self.mine.start] != next {
             return false;
         }
-        self.added[self.mine.start] = 0;
-        self.added[self.mine.end] = 1;
+        self.added.clear(self.mine.start);
+        self.added.set(self.mine.end);
         self.mine.start += 1;
-        self.mine.end = run_end(self.added, self.mine.end);
+        self.mine.end = self.added.run_end(self.mine.end);
         self.theirs.start = self.theirs.end + 1;
-        self.theirs.end = run_end(self.removed, self.theirs.start);
+        self.theirs.end = self.removed.run_end(self.theirs.start);
         true
     }
 
@@ -1398,62 +1399,106 @@ impl Slider<'_> {
         {
             return false;
         }
-        self.added[self.mine.start - 1] = 1;
-        self.added[self.mine.end - 1] = 0;
+        self.added.set(self.mine.start - 1);
+        self.added.clear(self.mine.end - 1);
         self.mine.end -= 1;
-        self.mine.start = run_start(self.added, self.mine.start - 1);
+        self.mine.start = self.added.run_start(self.mine.start - 1);
         self.theirs.end = self.theirs.start - 1;
-        self.theirs.start = run_start(self.removed, self.theirs.start - 1);
+        self.theirs.start = self.removed.run_start(self.theirs.start - 1);
         true
     }
 }
 
-/// The bytes of a word that are 0 (of bytes that are 0 or 1), as their low bits.
-#[inline(always)]
-fn zero_bytes(word: u64) -> u64 {
-    !word & 0x0101_0101_0101_0101
+/// Marks of the tokens of a sequence, a bit per token (bit `i % 64` of word `i / 64`),
+/// so that a run of marks or of unmarked tokens in a paragraph is read in one or two
+/// words. Bits past `len` are 0.
+#[derive(Default)]
+struct Marks {
+    words: Vec<u64>,
+    len: usize,
 }
 
-/// How far from `from` the first mark of `marks` is.
-fn first_mark(marks: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(chunk) = marks[at..].first_chunk::<8>() {
-        let word = u64::from_le_bytes(*chunk);
-        if word != 0 {
-            return Some(at - from + word.trailing_zeros() as usize / 8);
-        }
-        at += 8;
+impl Marks {
+    /// No marks, for `len` tokens.
+    fn reset(&mut self, len: usize) {
+        self.words.clear();
+        self.words.resize(len.div_ceil(64) + 1, 0);
+        self.len = len;
     }
-    marks[at..]
-        .iter()
-        .position(|&m| m != 0)
-        .map(|p| at - from + p)
-}
 
-/// The end of the run of marks at `from`.
-fn run_end(marks: &[u8], from: usize) -> usize {
-    let mut at = from;
-    while let Some(chunk) = marks[at..].first_chunk::<8>() {
-        let zeros = zero_bytes(u64::from_le_bytes(*chunk));
-        if zeros != 0 {
-            return at + zeros.trailing_zeros() as usize / 8;
-        }
-        at += 8;
+    #[cfg(test)]
+    fn get(&self, i: usize) -> bool {
+        self.words[i / 64] >> (i % 64) & 1 != 0
     }
-    at + marks[at..].iter().take_while(|&&m| m != 0).count()
-}
 
-/// The start of the run of marks that ends at `to`.
-fn run_start(marks: &[u8], to: usize) -> usize {
-    let mut at = to;
-    while let Some(chunk) = marks[..at].last_chunk::<8>() {
-        let zeros = zero_bytes(u64::from_le_bytes(*chunk));
-        if zeros != 0 {
-            return at - zeros.leading_zeros() as usize / 8;
-        }
-        at -= 8;
+    fn set(&mut self, i: usize) {
+        self.words[i / 64] |= 1 << (i % 64);
     }
-    at - marks[..at].iter().rev().take_while(|&&m| m != 0).count()
+
+    fn clear(&mut self, i: usize) {
+        self.words[i / 64] &= !(1 << (i % 64));
+    }
+
+    /// Marks the tokens `range`.
+    fn fill(&mut self, range: Range<usize>) {
+        for i in range {
+            self.set(i);
+        }
+    }
+
+    /// How far from `from` the first mark is.
+    fn first_mark(&self, from: usize) -> Option<usize> {
+        if from >= self.len {
+            return None;
+        }
+        let mut w = from / 64;
+        let mut word = self.words[w] & (u64::MAX << (from % 64));
+        loop {
+            if word != 0 {
+                return Some(w * 64 + word.trailing_zeros() as usize - from);
+            }
+            w += 1;
+            word = *self.words.get(w)?;
+        }
+    }
+
+    /// The end of the run of marks at `from`.
+    fn run_end(&self, from: usize) -> usize {
+        if from >= self.len {
+            return self.len;
+        }
+        let mut w = from / 64;
+        let mut zeros = !self.words[w] & (u64::MAX << (from % 64));
+        loop {
+            if zeros != 0 {
+                return (w * 64 + zeros.trailing_zeros() as usize).min(self.len);
+            }
+            w += 1;
+            // The last word always has a 0 past `len`.
+            zeros = !self.words[w];
+        }
+    }
+
+    /// The start of the run of marks that ends at `to`.
+    fn run_start(&self, to: usize) -> usize {
+        if to == 0 {
+            return 0;
+        }
+        let mut w = (to - 1) / 64;
+        // The bits below `to` in its word.
+        let below = to - w * 64;
+        let mut zeros = !self.words[w] & (u64::MAX >> (64 - below));
+        loop {
+            if zeros != 0 {
+                return w * 64 + 64 - zeros.leading_zeros() as usize;
+            }
+            if w == 0 {
+                return 0;
+            }
+            w -= 1;
+            zeros = !self.words[w];
+        }
+    }
 }
 
 /// Token ids for the diff (tokens with the same [`comparable`] form share one) and the
@@ -2414,6 +2459,36 @@ mod tests {
             // The ids are those of tokens read one by one.
             let ascii = old.is_ascii() && new.is_ascii();
             prop_assert_eq!(intern(&o, &n, ascii, same), intern(&o, &n, ascii, SameEnds::default()));
+        }
+
+        /// The marks' runs read as bits are those of their definitions, read mark by mark.
+        #[test]
+        fn marks_read_as_bits_follow_their_definitions(
+            marked in proptest::collection::vec(any::<bool>(), 0..200),
+            from in 0usize..210,
+        ) {
+            let len = marked.len();
+            let mut marks = Marks::default();
+            marks.reset(len);
+            for (i, &m) in marked.iter().enumerate() {
+                if m {
+                    marks.fill(i..i + 1);
+                }
+            }
+            prop_assert!((0..len).all(|i| marks.get(i) == marked[i]));
+            let from = from.min(len);
+            let first = (from..len).find(|&i| marked[i]).map(|i| i - from);
+            prop_assert_eq!(marks.first_mark(from), first);
+            let end = (from..len).find(|&i| !marked[i]).unwrap_or(len);
+            prop_assert_eq!(marks.run_end(from), end);
+            let start = (0..from).rev().find(|&i| !marked[i]).map_or(0, |i| i + 1);
+            prop_assert_eq!(marks.run_start(from), start);
+            if from < len {
+                marks.clear(from);
+                prop_assert!(!marks.get(from));
+                marks.set(from);
+                prop_assert!(marks.get(from));
+            }
         }
 
         /// The histogram diff kept per thread gives imara-diff's hunks, on sequences of
