@@ -1799,7 +1799,9 @@ fn sections(
         None,
         SourceSpan::default(),
     );
-    builder.flat.reserve((end - start).min(1024));
+    let room = (end - start).min(1024);
+    builder.flat.reserve(room);
+    builder.children.reserve(room);
     // Whether the builder holds a section begun and not yet finished.
     let mut open = false;
     let mut i = start;
@@ -1933,7 +1935,11 @@ struct SectionBuilder {
     /// The items in document order, each with its number of children:
     /// `finish` builds the tree, giving every list its final size at once (growing
     /// lists of items as they come costs more than reading the text).
-    flat: Vec<FlatItem>,
+    flat: Vec<Item>,
+    /// Beside each item of `flat`, its number of children: the items that hang from it,
+    /// later in `flat`. (Apart from the items, so that a section without nesting hands
+    /// its items over in one move.)
+    children: Vec<usize>,
     /// Indexes into `flat` of the last item at each depth: the chain a deeper item
     /// hangs from.
     chain: Vec<usize>,
@@ -1942,12 +1948,6 @@ struct SectionBuilder {
     /// The items `finish` has begun a list of children for, each with the number of
     /// children still to come (kept empty between uses).
     open: Vec<(Item, usize)>,
-}
-
-struct FlatItem {
-    /// Its number of children: the items that hang from it, later in `flat`.
-    children: usize,
-    item: Item,
 }
 
 impl SectionBuilder {
@@ -1961,6 +1961,7 @@ impl SectionBuilder {
             section: empty_section(kind, heading, mark, span),
             levels: Vec::new(),
             flat: Vec::new(),
+            children: Vec::new(),
             chain: Vec::new(),
             roots: 0,
             open: Vec::new(),
@@ -2044,11 +2045,12 @@ impl SectionBuilder {
         let depth = depth.min(self.chain.len());
         self.chain.truncate(depth);
         match self.chain.last() {
-            Some(&parent) => self.flat[parent].children += 1,
+            Some(&parent) => self.children[parent] += 1,
             None => self.roots += 1,
         }
         self.chain.push(self.flat.len());
-        self.flat.push(FlatItem { children: 0, item });
+        self.flat.push(item);
+        self.children.push(0);
     }
 
     /// Decides the label's family and depth, fixing its scheme; returns the depth.
@@ -2158,7 +2160,11 @@ impl SectionBuilder {
         }
         let open = &mut self.open;
         let mut items = Vec::with_capacity(self.roots);
-        for FlatItem { children, mut item } in self.flat.drain(..) {
+        if self.roots == self.flat.len() {
+            // Every item at the top level (no item has children): all move at once.
+            items.append(&mut self.flat);
+        }
+        for (children, mut item) in self.children.drain(..).zip(self.flat.drain(..)) {
             if children > 0 {
                 item.children = Vec::with_capacity(children);
                 open.push((item, children));
