@@ -114,43 +114,56 @@ impl Profile {
     /// [`Profile::pair_similarity`], or a lower bound of it that is at least `target`
     /// when one is found by reading only part of the texts.
     ///
-    /// Of two versions that differ only between a common beginning and end, the words
-    /// of those ends are in both; if `d` of them are distinct, and the middles have `a`
-    /// and `b` words, the Dice coefficient is at least `2d / (2d + a + b)` (each word
-    /// of a middle at most adds one word to one side). So when the middles are short
-    /// (a paragraph with one edit), a few of the ends' words show the pair alike
-    /// enough, and the rest need not be read.
+    /// The versions are cut into stretches found in both (the common beginning and end,
+    /// and the runs the middles share between edits, see [`Splits`]) and the rest. The
+    /// words of the rest are counted first, each with the versions it is in, then the
+    /// shared words, which are in both. Counting a word in both never lowers the Dice
+    /// coefficient (`2c / t` becomes `2(c + 1) / (t + 1)` or `2(c + 1) / (t + 2)`, with
+    /// `c <= t / 2`), so the figure of the words counted so far is a lower bound of the
+    /// whole one. When few words are edited (a paragraph with some edits), a few of the
+    /// shared words show the pair alike enough, and the rest need not be read; else all
+    /// of them, each read once, make the exact figure.
     pub fn pair_similarity_at_least(old: &str, new: &str, target: f64) -> Score {
-        let (start, end, new_end) = common_cuts(old, new);
-        let (old_middle, new_middle) = (&old[start..end], &new[start..new_end]);
-        // Middles longer than the ends: the bound would not get far; read them all.
-        if target >= 1.0 || old_middle.len() + new_middle.len() > old.len() - old_middle.len() {
+        if target >= 1.0 {
             return Score::Exact(Self::pair_similarity(old, new));
         }
-        let mut count = 0;
-        let mut words = |text: &str| for_each_word_hash(text, &mut |_| count += 1);
-        let middle_words = words(old_middle) + words(new_middle);
-        if middle_words == 0 {
-            // Only spaces or punctuation differ: the same words on both sides.
-            return Score::Exact(1.0);
-        }
-        // The distinct words of the ends that make the bound reach the target.
-        let needed = (target * middle_words as f64 / (2.0 * (1.0 - target))).ceil() as usize;
-        let bound = |d: usize| 2.0 * d as f64 / (2 * d + middle_words) as f64;
-        WORD_SETS.with_borrow_mut(|set| {
-            // Room for the words the bound needs; the table grows if more are read.
-            set.clear(needed + 8);
-            for piece in pieces(&old[..start]).chain(pieces(&old[end..])) {
-                for_each_word_hash(piece, &mut |h| set.insert(h, BOTH_SIDES));
-                // So far every word is in both versions: `both` counts the distinct ones.
-                if set.both >= needed.max(1) && bound(set.both) >= target {
-                    return Score::AtLeast(bound(set.both));
+        let (start, end, new_end) = common_cuts(old, new);
+        let (old_middle, new_middle) = (&old[start..end], &new[start..new_end]);
+        SPLITS.with_borrow_mut(|splits| {
+            splits.find(old_middle.as_bytes(), new_middle.as_bytes());
+            WORD_SETS.with_borrow_mut(|set| {
+                // Room for the words of the rest and some shared ones; the table grows if
+                // more are read.
+                let rest: usize = splits
+                    .old_rest
+                    .iter()
+                    .chain(&splits.new_rest)
+                    .map(|r| r.len())
+                    .sum();
+                set.clear(rest / 4 + 24);
+                for r in &splits.old_rest {
+                    let r = start + r.start..start + r.end;
+                    for_each_word_hash_in(old, r, &mut |h| set.insert(h, OLD_SIDE));
                 }
-            }
-            // All of the ends read: the middles make the exact figure.
-            for_each_word_hash(old_middle, &mut |h| set.insert(h, OLD_SIDE));
-            for_each_word_hash(new_middle, &mut |h| set.insert(h, NEW_SIDE));
-            Score::Exact(set.dice())
+                for r in &splits.new_rest {
+                    let r = start + r.start..start + r.end;
+                    for_each_word_hash_in(new, r, &mut |h| set.insert(h, NEW_SIDE));
+                }
+                if set.used == 0 {
+                    // Every word is in a shared stretch: the same words on both sides.
+                    return Score::Exact(1.0);
+                }
+                let shared = [0..start, end..old.len()]
+                    .into_iter()
+                    .chain(splits.shared.iter().map(|r| start + r.start..start + r.end));
+                for piece in shared.flat_map(|r| pieces(old.as_bytes(), r)) {
+                    if set.dice() >= target {
+                        return Score::AtLeast(set.dice());
+                    }
+                    for_each_word_hash_in(old, piece, &mut |h| set.insert(h, BOTH_SIDES));
+                }
+                Score::Exact(set.dice())
+            })
         })
     }
 
@@ -193,7 +206,6 @@ impl Profile {
 fn common_cuts(old: &str, new: &str) -> (usize, usize, usize) {
     let (o, n) = (old.as_bytes(), new.as_bytes());
     let (prefix, suffix) = crate::words::common_ends(o, n);
-    let between = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
     let start = (0..prefix).rev().find(|&i| between(o[i])).unwrap_or(0);
     let end = (o.len() - suffix..o.len())
         .find(|&i| between(o[i]))
@@ -201,24 +213,184 @@ fn common_cuts(old: &str, new: &str) -> (usize, usize, usize) {
     (start, end, n.len() - (o.len() - end))
 }
 
-/// A text in pieces of [`PIECE`] bytes and more, each twice the one before, cut at
+/// Whether a byte ends any word: an ASCII character that is not a letter or digit.
+fn between(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_alphanumeric()
+}
+
+/// Two middles (of texts cut by [`common_cuts`]) in parts: stretches of the old middle
+/// also found in the new, and the rest of each. Every part begins and ends where a word
+/// cannot run across (at a byte for which [`between`] holds, or at a middle's ends), so
+/// the words of a middle are those of its parts, and a shared stretch has the same
+/// words in both.
+///
+/// The middles are read from the start: a run of bytes both have is a shared stretch
+/// (up to its last word end), and after it, the next few word ends of each side are
+/// tried, in order of the words skipped, for a place where both go on alike. An edited
+/// word or two (most edits) is thus skipped and the rest of the run found. What is not
+/// found in both is only left in the rest: every stretch is compared byte by byte.
+#[derive(Default)]
+struct Splits {
+    /// Ranges of the old middle that are also in the new one.
+    shared: Vec<Range<usize>>,
+    /// Ranges of the old middle, and of the new, not shown to be in the other.
+    old_rest: Vec<Range<usize>>,
+    new_rest: Vec<Range<usize>>,
+}
+
+/// How many word ends after an edit are tried on each side (the edit itself first).
+const LOOKAHEAD: usize = 4;
+
+impl Splits {
+    fn find(&mut self, o: &[u8], n: &[u8]) {
+        self.shared.clear();
+        self.old_rest.clear();
+        self.new_rest.clear();
+        // Both at a place where no word runs across, the same on both sides.
+        let (mut i, mut j) = (0, 0);
+        loop {
+            let k = common_prefix(&o[i..], &n[j..]);
+            if i + k == o.len() && j + k == n.len() {
+                // The middles end alike: at the end of a middle no word runs on.
+                if k > 0 {
+                    self.shared.push(i..o.len());
+                }
+                return;
+            }
+            // The run's last word end: where the edit's part starts on both sides.
+            let e = (i..i + k).rev().find(|&x| between(o[x])).unwrap_or(i);
+            if e > i {
+                self.shared.push(i..e);
+            }
+            let f = j + (e - i);
+            match resync(o, n, e, f) {
+                Some((p, q)) => {
+                    if p > e {
+                        self.old_rest.push(e..p);
+                    }
+                    if q > f {
+                        self.new_rest.push(f..q);
+                    }
+                    (i, j) = (p, q);
+                }
+                None => {
+                    if e < o.len() {
+                        self.old_rest.push(e..o.len());
+                    }
+                    if f < n.len() {
+                        self.new_rest.push(f..n.len());
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// After an edit at `o[e..]` and `n[f..]` (places no word runs across), the nearest
+/// places past it, at word ends, where both sides go on with the same bytes: at least
+/// one side skips a word, so a reading of the middles always moves on.
+fn resync(o: &[u8], n: &[u8], e: usize, f: usize) -> Option<(usize, usize)> {
+    // The word ends of each side, found as the tries need them (most edits are a word
+    // or two): `at[k]` is where `k` words are skipped, `usize::MAX` past the text.
+    struct Ends<'b> {
+        b: &'b [u8],
+        at: [usize; LOOKAHEAD],
+        known: usize,
+    }
+    impl Ends<'_> {
+        fn get(&mut self, k: usize) -> usize {
+            while self.known <= k {
+                let mut x = self.at[self.known - 1];
+                if x != usize::MAX {
+                    // Past the word end at `x`, then the next word, to the byte ending it.
+                    x += 1;
+                    while x < self.b.len() && between(self.b[x]) {
+                        x += 1;
+                    }
+                    while x < self.b.len() && !between(self.b[x]) {
+                        x += 1;
+                    }
+                    if x >= self.b.len() {
+                        x = usize::MAX;
+                    }
+                }
+                self.at[self.known] = x;
+                self.known += 1;
+            }
+            self.at[k]
+        }
+    }
+    let first = |b: &[u8], x: usize| if x < b.len() { x } else { usize::MAX };
+    let mut old_at = Ends {
+        b: o,
+        at: [first(o, e); LOOKAHEAD],
+        known: 1,
+    };
+    let mut new_at = Ends {
+        b: n,
+        at: [first(n, f); LOOKAHEAD],
+        known: 1,
+    };
+    for skipped in 1..2 * LOOKAHEAD - 1 {
+        for a in skipped.saturating_sub(LOOKAHEAD - 1)..=skipped.min(LOOKAHEAD - 1) {
+            let (p, q) = (old_at.get(a), new_at.get(skipped - a));
+            if p != usize::MAX && q != usize::MAX && agree(&o[p..], &n[q..]) {
+                return Some((p, q));
+            }
+        }
+    }
+    None
+}
+
+/// Whether two texts (neither empty) begin with the same eight bytes, or as many as the
+/// shorter has.
+fn agree(a: &[u8], b: &[u8]) -> bool {
+    match (a.first_chunk::<8>(), b.first_chunk::<8>()) {
+        (Some(x), Some(y)) => x == y,
+        _ => {
+            let len = a.len().min(b.len());
+            a[..len] == b[..len]
+        }
+    }
+}
+
+/// The length of the longest common prefix of two byte strings, compared eight bytes at
+/// a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut done = 0;
+    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
+        let differ = eight_bytes(x) ^ eight_bytes(y);
+        if differ != 0 {
+            // The first differing byte is the lowest nonzero byte (little-endian).
+            return done + differ.trailing_zeros() as usize / 8;
+        }
+        done += 8;
+    }
+    done + a[done..]
+        .iter()
+        .zip(&b[done..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// A range of a text in pieces of [`PIECE`] bytes and more, each twice the one before, cut at
 /// ASCII characters that are not letters or digits, so that no word runs across a cut.
-fn pieces(text: &str) -> impl Iterator<Item = &str> {
-    let b = text.as_bytes();
-    let mut at = 0;
+fn pieces(b: &[u8], range: Range<usize>) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = range.start;
     let mut size = PIECE;
     std::iter::from_fn(move || {
-        if at >= b.len() {
+        if at >= range.end {
             return None;
         }
         let start = at;
-        at = (start + size).min(b.len());
+        at = (start + size).min(range.end);
         size *= 2;
         // Past the word (or character outside ASCII) the cut falls in.
-        while at < b.len() && (b[at].is_ascii_alphanumeric() || !b[at].is_ascii()) {
+        while at < range.end && (b[at].is_ascii_alphanumeric() || !b[at].is_ascii()) {
             at += 1;
         }
-        Some(&text[start..at])
+        Some(start..at)
     })
 }
 
@@ -257,6 +429,7 @@ thread_local! {
     static HASHES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static BOTH: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
     static WORD_SETS: RefCell<WordSet> = RefCell::default();
+    static SPLITS: RefCell<Splits> = RefCell::default();
 }
 
 const OLD_SIDE: u8 = 1;
@@ -352,25 +525,31 @@ fn word_hashes(text: &str, words: &mut Vec<u64>) -> usize {
 /// Gives `sink` the hash of every word of `text` (runs of letters and digits,
 /// lower-cased), in order, and returns their number.
 fn for_each_word_hash(text: &str, sink: &mut impl FnMut(u64)) -> usize {
+    for_each_word_hash_in(text, 0..text.len(), sink)
+}
+
+/// [`for_each_word_hash`] of `text[range]`, a range no word runs into or out of: the
+/// bytes around it are read, so a short range needs no copy.
+fn for_each_word_hash_in(text: &str, range: Range<usize>, sink: &mut impl FnMut(u64)) -> usize {
     let b = text.as_bytes();
     let mut len = 0;
-    let mut at = 0;
+    let mut at = range.start;
     // ASCII stretches (most of any text) by `ascii_word_hashes`, the words around other
     // characters by `general_word_hashes`: cut at ASCII bytes that are not letters or
     // digits, so that no word runs across a cut.
-    while let Some(other) = first_non_ascii(&b[at..]).map(|k| at + k) {
+    while let Some(other) = first_non_ascii(&b[at..range.end]).map(|k| at + k) {
         let cut = (at..other)
             .rev()
             .find(|&i| !b[i].is_ascii_alphanumeric())
             .unwrap_or(at);
         len += ascii_word_hashes(b, at..cut, sink);
-        let resume = (other..b.len())
+        let resume = (other..range.end)
             .find(|&i| b[i].is_ascii() && !b[i].is_ascii_alphanumeric())
-            .unwrap_or(b.len());
+            .unwrap_or(range.end);
         len += general_word_hashes(&text[cut..resume], sink);
         at = resume;
     }
-    len + ascii_word_hashes(b, at..b.len(), sink)
+    len + ascii_word_hashes(b, at..range.end, sink)
 }
 
 /// Where the first byte of `b` outside ASCII is, read eight bytes at a time.
@@ -452,7 +631,12 @@ fn ascii_word_hashes(b: &[u8], range: Range<usize>, sink: &mut impl FnMut(u64)) 
     let mut base = range.start;
     while base < range.end {
         let block = &b[base..range.end.min(base + 64)];
-        let mask = alnum_mask(block);
+        let mask = match b.get(base..base + 64) {
+            // A short block inside the text: the 64 bytes from its start, those past the
+            // range left out (no copy).
+            Some(whole) if block.len() < 64 => alnum_mask(whole) & ((1u64 << block.len()) - 1),
+            _ => alnum_mask(block),
+        };
         let before = mask << 1 | carry;
         let mut starts = mask & !before;
         // Bit i: byte i ends a word (it is not a letter or digit, the one before is); a
@@ -1051,6 +1235,71 @@ mod tests {
                     proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
                     proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Texts with several edits between runs both have: the parts found share only
+        /// what is in both, cover each middle, and the bound is below the figure.
+        #[test]
+        fn bounds_of_similarity_hold_between_several_edits(
+            runs in proptest::collection::vec(
+                (
+                    proptest::collection::vec(PIECES, 0..12),
+                    proptest::collection::vec(PIECES, 0..3),
+                    proptest::collection::vec(PIECES, 0..3),
+                ),
+                0..8,
+            ),
+            target in 0.0f64..=1.0,
+        ) {
+            let (mut old, mut new) = (String::new(), String::new());
+            for (shared, old_edit, new_edit) in &runs {
+                let shared = shared.concat();
+                old.push_str(&shared);
+                old.push_str(&old_edit.concat());
+                new.push_str(&shared);
+                new.push_str(&new_edit.concat());
+            }
+            let exact = Profile::pair_similarity(&old, &new);
+            match Profile::pair_similarity_at_least(&old, &new, target) {
+                Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
+                Score::AtLeast(s) => {
+                    proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
+                    proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
+                }
+            }
+            // The parts of the middles: every word of a middle is in one of its parts,
+            // and the shared ones are in the new middle too.
+            let (start, end, new_end) = common_cuts(&old, &new);
+            let (o, n) = (&old[start..end], &new[start..new_end]);
+            let mut splits = Splits::default();
+            splits.find(o.as_bytes(), n.as_bytes());
+            let words = |text: &str| {
+                let mut all = Vec::new();
+                word_hashes(text, &mut all);
+                all
+            };
+            let of = |text: &str, ranges: &[Range<usize>]| -> Vec<u64> {
+                let mut all: Vec<u64> = ranges.iter().flat_map(|r| words(&text[r.clone()])).collect();
+                all.sort_unstable();
+                all
+            };
+            let sorted = |mut all: Vec<u64>| {
+                all.sort_unstable();
+                all
+            };
+            let mut old_parts = splits.shared.clone();
+            old_parts.extend(splits.old_rest.iter().cloned());
+            old_parts.sort_by_key(|r| r.start);
+            proptest::prop_assert!(old_parts.windows(2).all(|w| w[0].end <= w[1].start));
+            proptest::prop_assert_eq!(of(o, &old_parts), sorted(words(o)));
+            let mut new_words = of(n, &splits.new_rest);
+            new_words.extend(of(o, &splits.shared));
+            proptest::prop_assert_eq!(sorted(new_words), sorted(words(n)));
+            for r in &splits.shared {
+                proptest::prop_assert!(n.contains(&o[r.clone()]));
             }
         }
     }
