@@ -1214,6 +1214,13 @@ impl Occurrences {
         }
     }
 
+    /// [`Occurrences::occurs`] of a token of the stretch counted (its chain is of this
+    /// generation).
+    #[inline(always)]
+    fn counted(&self, t: Token) -> u32 {
+        self.chains[t.0 as usize].len
+    }
+
     /// The common stretch to split on: scanning `after`, each token no commoner than
     /// the best so far is extended both ways from each of its places in `before`; a
     /// longer stretch, or one whose rarest token is rarer, wins. `None` when common
@@ -1260,11 +1267,11 @@ impl Occurrences {
             while b0 > 0 && a0 > 0 && before[b0 - 1] == after[a0 - 1] {
                 b0 -= 1;
                 a0 -= 1;
-                occurs = occurs.min(self.occurs(before[b0]));
+                occurs = occurs.min(self.counted(before[b0]));
             }
             let (mut b1, mut a1) = (place + 1, at + 1);
             while b1 < before.len() && a1 < after.len() && before[b1] == after[a1] {
-                occurs = occurs.min(self.occurs(before[b1]));
+                occurs = occurs.min(self.counted(before[b1]));
                 b1 += 1;
                 a1 += 1;
             }
