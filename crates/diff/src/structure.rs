@@ -199,6 +199,89 @@ impl Similarity for ItemSimilarity<'_, '_> {
     }
 }
 
+/// A section's heading as sections are aligned by: its accepted text, trimmed, without
+/// closing punctuation, in lower case.
+fn section_heading(s: &Section) -> String {
+    s.heading
+        .accepted()
+        .trim()
+        .trim_end_matches([',', ':', ';', '.'])
+        .to_lowercase()
+}
+
+/// The texts of all of a section's items, in order.
+fn section_texts(s: &Section) -> impl Iterator<Item = Cow<'_, str>> {
+    s.items
+        .iter()
+        .flat_map(Item::walk)
+        .map(|i| i.content.accepted_str())
+}
+
+/// How alike two sections are: the mean of their headings' and their items' word
+/// similarities (the items' words taken together), 0 for sections of other kinds.
+struct SectionSimilarity<'s> {
+    old: &'s [Section],
+    new: &'s [Section],
+    /// The heading's and the items' profiles, made on demand and kept for the gap.
+    old_profiles: Vec<OnceCell<(Profile, Profile)>>,
+    new_profiles: Vec<OnceCell<(Profile, Profile)>>,
+}
+
+impl SectionSimilarity<'_> {
+    fn profiles(s: &Section) -> (Profile, Profile) {
+        let texts: Vec<Cow<'_, str>> = section_texts(s).collect();
+        (
+            Profile::new(&section_heading(s)),
+            Profile::of_texts(texts.iter().map(|t| t.as_ref())),
+        )
+    }
+
+    /// The items' texts joined by spaces: the words [`Profile::of_texts`] reads.
+    fn joined(s: &Section) -> String {
+        let mut joined = String::new();
+        for (k, text) in section_texts(s).enumerate() {
+            if k > 0 {
+                joined.push(' ');
+            }
+            joined.push_str(&text);
+        }
+        joined
+    }
+}
+
+impl Similarity for SectionSimilarity<'_> {
+    fn similar(&self, a: usize, b: usize) -> f64 {
+        if self.old[a].kind != self.new[b].kind {
+            return 0.0;
+        }
+        let po = self.old_profiles[a].get_or_init(|| Self::profiles(&self.old[a]));
+        let pn = self.new_profiles[b].get_or_init(|| Self::profiles(&self.new[b]));
+        let h = po.0.similarity(&pn.0);
+        let c = po.1.similarity(&pn.1);
+        (h + c) / 2.0
+    }
+
+    /// A section whose heading was edited is mostly matched on its gap's diagonal alone:
+    /// its items' words are compared as one text, read only as far as the target
+    /// needs, without profiles.
+    fn diagonal(&self, a: usize, b: usize, target: f64) -> Score {
+        let (old, new) = (&self.old[a], &self.new[b]);
+        if old.kind != new.kind {
+            return Score::Exact(0.0);
+        }
+        let heading = |s: &Section| Profile::new(&section_heading(s));
+        let h = heading(old).similarity(&heading(new));
+        // The items' figure that brings the mean to the target.
+        let (old_text, new_text) = (Self::joined(old), Self::joined(new));
+        match Profile::pair_similarity_at_least(&old_text, &new_text, 2.0 * target - h) {
+            Score::Exact(c) => Score::Exact((h + c) / 2.0),
+            Score::AtLeast(c) if (h + c) / 2.0 >= target => Score::AtLeast((h + c) / 2.0),
+            // Short of the target by a rounding: the exact figure.
+            Score::AtLeast(_) => Score::Exact(self.similar(a, b)),
+        }
+    }
+}
+
 /// The alignment of a list of items, before moves are known.
 enum Node<'a> {
     Matched {
@@ -361,40 +444,14 @@ impl<'a> Aligner<'a> {
     }
 
     fn sections(&mut self, old: &'a [Section], new: &'a [Section]) -> Vec<SectionNode<'a>> {
-        let heading = |s: &Section| {
-            s.heading
-                .accepted()
-                .trim()
-                .trim_end_matches([',', ':', ';', '.'])
-                .to_lowercase()
-        };
-        let old_keys: Vec<u64> = old.iter().map(|s| key(&heading(s))).collect();
-        let new_keys: Vec<u64> = new.iter().map(|s| key(&heading(s))).collect();
-        // The words of all the section's items (as if joined by spaces, without joining).
-        let body = |s: &Section| {
-            let texts: Vec<Cow<'_, str>> = s
-                .items
-                .iter()
-                .flat_map(Item::walk)
-                .map(|i| i.content.accepted_str())
-                .collect();
-            Profile::of_texts(texts.iter().map(|t| t.as_ref()))
-        };
+        let old_keys: Vec<u64> = old.iter().map(|s| key(&section_heading(s))).collect();
+        let new_keys: Vec<u64> = new.iter().map(|s| key(&section_heading(s))).collect();
         // Profiles are only needed for sections in gaps: computed on demand.
-        let profile = |s: &Section| (Profile::new(&heading(s)), body(s));
-        let old_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
-            old.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let new_profiles: Vec<std::cell::OnceCell<(Profile, Profile)>> =
-            new.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let similar = |a: usize, b: usize| {
-            if old[a].kind != new[b].kind {
-                return 0.0;
-            }
-            let po = old_profiles[a].get_or_init(|| profile(&old[a]));
-            let pn = new_profiles[b].get_or_init(|| profile(&new[b]));
-            let h = po.0.similarity(&pn.0);
-            let c = po.1.similarity(&pn.1);
-            (h + c) / 2.0
+        let similar = SectionSimilarity {
+            old,
+            new,
+            old_profiles: old.iter().map(|_| OnceCell::new()).collect(),
+            new_profiles: new.iter().map(|_| OnceCell::new()).collect(),
         };
         let pairs = align(&old_keys, &new_keys, &similar, PARAGRAPH_THRESHOLD);
         pairs
@@ -759,6 +816,80 @@ mod tests {
         "seven\u{a0}",
         "eight nine",
     ];
+
+    /// The sections of a resolution read from its heading and items.
+    fn sections_of(sections: &[(usize, Vec<String>)]) -> Vec<Section> {
+        const HEADINGS: &[&str] = &["considering", "noting further", "resolves", "instructs"];
+        let mut text = String::from(
+            "RESOLUTION 1 (Rev. Dubai, 2012)\nT\n(Dubai, 2012)\n\
+             The World Telecommunication Standardization Assembly (Dubai, 2012),\n",
+        );
+        for (heading, items) in sections {
+            text.push_str(HEADINGS[*heading]);
+            text.push('\n');
+            for (k, item) in items.iter().enumerate() {
+                text.push_str(&format!("{})\t{item}\n", char::from(b'a' + k as u8)));
+            }
+        }
+        match amend_text::read_plain(&text, &amend_text::ReadOptions::default()).body {
+            amend_model::Body::Resolution(r) => r.sections,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Item texts of a few words, some shared, for sections alike and not.
+    const WORDS: &str = "(the|role|ITU|of|2012|\u{e9}t\u{e9}|and|sector|members) ";
+
+    proptest::proptest! {
+        /// A section pair on a gap's diagonal scores as from its profiles, or at least the
+        /// target and no more than that.
+        #[test]
+        fn section_diagonals_are_bounds_of_their_similarity(
+            old in proptest::collection::vec(
+                (0..4usize, proptest::collection::vec(proptest::collection::vec(WORDS, 1..12), 0..4)),
+                1..4,
+            ),
+            edits in proptest::collection::vec((0..4usize, 0..12usize, WORDS), 0..6),
+            target in 0.0f64..=1.0,
+        ) {
+            let join = |words: &Vec<String>| words.concat().trim_end().to_string();
+            let old: Vec<(usize, Vec<String>)> =
+                old.iter().map(|(h, items)| (*h, items.iter().map(join).collect())).collect();
+            // The same sections with some words replaced and a heading changed.
+            let mut new = old.clone();
+            for (k, (at, word, by)) in edits.iter().enumerate() {
+                let section = &mut new[k % old.len()];
+                if k == 0 {
+                    section.0 = *at;
+                }
+                if let Some(item) = section.1.get_mut(*at) {
+                    let mut words: Vec<&str> = item.split(' ').collect();
+                    let spot = word % words.len();
+                    words[spot] = by.trim_end();
+                    *item = words.join(" ");
+                }
+            }
+            let (old, new) = (sections_of(&old), sections_of(&new));
+            let fresh = || SectionSimilarity {
+                old: &old,
+                new: &new,
+                old_profiles: old.iter().map(|_| OnceCell::new()).collect(),
+                new_profiles: new.iter().map(|_| OnceCell::new()).collect(),
+            };
+            for a in 0..old.len() {
+                for b in 0..new.len() {
+                    let exact = fresh().similar(a, b);
+                    match fresh().diagonal(a, b, target) {
+                        Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
+                        Score::AtLeast(s) => {
+                            proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
+                            proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     proptest::proptest! {
         /// Aligning only the items between the texts both lists begin and end with gives
