@@ -532,6 +532,25 @@ fn for_each_word_hash(text: &str, sink: &mut impl FnMut(u64)) -> usize {
 /// bytes around it are read, so a short range needs no copy.
 fn for_each_word_hash_in(text: &str, range: Range<usize>, sink: &mut impl FnMut(u64)) -> usize {
     let b = text.as_bytes();
+    if range.len() <= SHORT_RANGE && b[range.clone()].is_ascii() {
+        // A word or two (most of what an edit changes): read byte by byte, as the
+        // 64-byte masks would cost more than the words.
+        let mut len = 0;
+        let mut word: Option<usize> = None;
+        for i in range.clone() {
+            if b[i].is_ascii_alphanumeric() {
+                word.get_or_insert(i);
+            } else if let Some(start) = word.take() {
+                sink(ascii_word_hash(b, start, i));
+                len += 1;
+            }
+        }
+        if let Some(start) = word {
+            sink(ascii_word_hash(b, start, range.end));
+            len += 1;
+        }
+        return len;
+    }
     let mut len = 0;
     let mut at = range.start;
     // ASCII stretches (most of any text) by `ascii_word_hashes`, the words around other
@@ -551,6 +570,9 @@ fn for_each_word_hash_in(text: &str, range: Range<usize>, sink: &mut impl FnMut(
     }
     len + ascii_word_hashes(b, at..range.end, sink)
 }
+
+/// Ranges this short are hashed byte by byte (see [`for_each_word_hash_in`]).
+const SHORT_RANGE: usize = 24;
 
 /// Where the first byte of `b` outside ASCII is, read eight bytes at a time.
 fn first_non_ascii(b: &[u8]) -> Option<usize> {
@@ -1183,6 +1205,26 @@ mod tests {
                 general_word_hashes(&text[start..], &mut |h| general.push(h));
                 proptest::prop_assert_eq!(ascii, general);
             }
+        }
+
+        #[test]
+        fn ranges_of_text_are_hashed_as_their_text_alone(
+            text in "[a-c1 .,\u{e9}]{0,60}",
+            from in 0usize..64,
+            to in 0usize..64,
+        ) {
+            // Ranges from and to a character no word runs across (or the text's ends).
+            let cuts: Vec<usize> = std::iter::once(0)
+                .chain(text.bytes().enumerate().filter(|&(_, b)| between(b)).map(|(i, _)| i))
+                .chain(std::iter::once(text.len()))
+                .collect();
+            let (a, b) = (cuts[from % cuts.len()], cuts[to % cuts.len()]);
+            let range = a.min(b)..a.max(b);
+            let (mut ranged, mut general) = (Vec::new(), Vec::new());
+            let len = for_each_word_hash_in(&text, range.clone(), &mut |h| ranged.push(h));
+            let general_len = general_word_hashes(&text[range], &mut |h| general.push(h));
+            proptest::prop_assert_eq!(len, general_len);
+            proptest::prop_assert_eq!(ranged, general);
         }
 
         #[test]
