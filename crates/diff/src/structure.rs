@@ -209,6 +209,21 @@ fn section_heading(s: &Section) -> String {
         .to_lowercase()
 }
 
+/// The fingerprint of [`section_heading`], which is made only when the heading has
+/// letters to lower-case: most headings are read as they stand.
+fn section_key(s: &Section) -> u64 {
+    let text = s.heading.accepted_str();
+    let trimmed = text.trim().trim_end_matches([',', ':', ';', '.']);
+    if trimmed
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        key(trimmed)
+    } else {
+        key(&trimmed.to_lowercase())
+    }
+}
+
 /// The texts of all of a section's items, in order.
 fn section_texts(s: &Section) -> impl Iterator<Item = Cow<'_, str>> {
     s.items
@@ -444,8 +459,8 @@ impl<'a> Aligner<'a> {
     }
 
     fn sections(&mut self, old: &'a [Section], new: &'a [Section]) -> Vec<SectionNode<'a>> {
-        let old_keys: Vec<u64> = old.iter().map(|s| key(&section_heading(s))).collect();
-        let new_keys: Vec<u64> = new.iter().map(|s| key(&section_heading(s))).collect();
+        let old_keys: Vec<u64> = old.iter().map(section_key).collect();
+        let new_keys: Vec<u64> = new.iter().map(section_key).collect();
         // Profiles are only needed for sections in gaps: computed on demand.
         let similar = SectionSimilarity {
             old,
@@ -834,6 +849,32 @@ mod tests {
         match amend_text::read_plain(&text, &amend_text::ReadOptions::default()).body {
             amend_model::Body::Resolution(r) => r.sections,
             _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn section_keys_are_those_of_their_headings() {
+        let headings = [
+            "considering",
+            "Noting further:",
+            " resolves, ",
+            "\u{c9}T\u{c9}.",
+            "a\tb",
+        ];
+        let sections: Vec<(usize, Vec<String>)> = (0..4).map(|h| (h, Vec::new())).collect();
+        for section in sections_of(&sections) {
+            assert_eq!(section_key(&section), key(&section_heading(&section)));
+        }
+        for text in headings {
+            let section = Section {
+                heading: Content::plain(text),
+                ..sections_of(&sections)[0].clone()
+            };
+            assert_eq!(
+                section_key(&section),
+                key(&section_heading(&section)),
+                "{text:?}"
+            );
         }
     }
 
