@@ -249,7 +249,7 @@ impl Splits {
         // Both at a place where no word runs across, the same on both sides.
         let (mut i, mut j) = (0, 0);
         loop {
-            let k = common_prefix(&o[i..], &n[j..]);
+            let k = crate::words::common_prefix(&o[i..], &n[j..]);
             if i + k == o.len() && j + k == n.len() {
                 // The middles end alike: at the end of a middle no word runs on.
                 if k > 0 {
@@ -353,25 +353,6 @@ fn agree(a: &[u8], b: &[u8]) -> bool {
             a[..len] == b[..len]
         }
     }
-}
-
-/// The length of the longest common prefix of two byte strings, compared eight bytes at
-/// a time.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let mut done = 0;
-    for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
-        let differ = eight_bytes(x) ^ eight_bytes(y);
-        if differ != 0 {
-            // The first differing byte is the lowest nonzero byte (little-endian).
-            return done + differ.trailing_zeros() as usize / 8;
-        }
-        done += 8;
-    }
-    done + a[done..]
-        .iter()
-        .zip(&b[done..])
-        .take_while(|(x, y)| x == y)
-        .count()
 }
 
 /// A range of a text in pieces of [`PIECE`] bytes and more, each twice the one before, cut at
@@ -1109,6 +1090,24 @@ fn finish_gap(
 mod tests {
     use super::*;
 
+    /// `pair_similarity_at_least` gives the exact figure, or a bound between the target
+    /// and the figure.
+    fn bound_holds(
+        old: &str,
+        new: &str,
+        target: f64,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let exact = Profile::pair_similarity(old, new);
+        match Profile::pair_similarity_at_least(old, new, target) {
+            Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
+            Score::AtLeast(s) => {
+                proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
+                proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
+            }
+        }
+        Ok(())
+    }
+
     #[test]
     fn deleted_item_does_not_shift_the_rest() {
         let old = ["one two three", "four five six", "seven eight", "nine ten"];
@@ -1270,14 +1269,7 @@ mod tests {
             let (head, tail) = (head.concat(), tail.concat());
             let old = format!("{head}{}{tail}", old_middle.concat());
             let new = format!("{head}{}{tail}", new_middle.concat());
-            let exact = Profile::pair_similarity(&old, &new);
-            match Profile::pair_similarity_at_least(&old, &new, target) {
-                Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
-                Score::AtLeast(s) => {
-                    proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
-                    proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
-                }
-            }
+            bound_holds(&old, &new, target)?;
         }
     }
 
@@ -1304,14 +1296,7 @@ mod tests {
                 new.push_str(&shared);
                 new.push_str(&new_edit.concat());
             }
-            let exact = Profile::pair_similarity(&old, &new);
-            match Profile::pair_similarity_at_least(&old, &new, target) {
-                Score::Exact(s) => proptest::prop_assert_eq!(s.to_bits(), exact.to_bits()),
-                Score::AtLeast(s) => {
-                    proptest::prop_assert!(s >= target, "{} below the target {}", s, target);
-                    proptest::prop_assert!(s <= exact, "{} above the figure {}", s, exact);
-                }
-            }
+            bound_holds(&old, &new, target)?;
             // The parts of the middles: every word of a middle is in one of its parts,
             // and the shared ones are in the new middle too.
             let (start, end, new_end) = common_cuts(&old, &new);

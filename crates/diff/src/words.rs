@@ -943,7 +943,7 @@ pub(crate) fn common_ends(o: &[u8], n: &[u8]) -> (usize, usize) {
 
 /// The length of the longest common prefix of two byte strings, compared eight bytes at
 /// a time.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+pub(crate) fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     let mut done = 0;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
         let word = |c: &[u8]| u64::from_le_bytes(c.try_into().unwrap_or_default());
