@@ -341,12 +341,15 @@ pub fn comparable(token: &str) -> Cow<'_, str> {
 /// The tokens of ASCII text as [`tokens`] cuts them (Unicode word boundaries, UAX #29),
 /// computed directly: letters and digits run together (`C2`, `2012Busan`), joined across
 /// `.`, `'` and `:` between letters and `.`, `,`, `;`, `'` between digits (`ITU's`,
-/// `e.g`, `1,000`, `3.5`); runs of spaces and tabs are one token, `\r\n` is one token,
-/// anything else is a token of its own. Appended to `out` (no vector per piece of a
+/// `e.g`, `1,000`, `3.5`); runs of spaces, tabs, vertical tabs and form feeds are one
+/// token (as in text that is not ASCII, and as [`comparable`] compares them: the Unicode
+/// rules would cut vertical tabs and form feeds apart, and then the same text would be
+/// cut differently with and without a character that is not ASCII), `\r\n` is one
+/// token, anything else is a token of its own. Appended to `out` (no vector per piece of a
 /// longer text).
 fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     let mut last = 0;
-    ascii_cut(text, false, |at| {
+    ascii_cut(text, true, |at| {
         if at > 0 {
             out.push(&text[last..at]);
             last = at;
@@ -360,7 +363,7 @@ fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
 /// The offsets where the [`ascii_tokens_into`] of `text` start, plus `offset`, appended
 /// to `out`.
 fn ascii_starts_into(text: &str, offset: usize, out: &mut Vec<usize>) {
-    ascii_cut(text, false, |at| out.push(offset + at));
+    ascii_cut(text, true, |at| out.push(offset + at));
 }
 
 /// Calls `start` with the offset of every token of ASCII text ([`ascii_tokens_into`]), in
@@ -2186,6 +2189,34 @@ mod tests {
         assert_eq!(show(&e), "one [-two -]three");
     }
 
+    /// Spaces of any kind run together whether or not the text holds a character that is
+    /// not ASCII: a run of vertical tabs was once one token in such text and several in
+    /// ASCII text, and the kept and old parts of a diff then no longer compared as the old
+    /// text.
+    #[test]
+    fn spaces_of_any_kind_are_one_token_with_or_without_other_characters() {
+        assert_eq!(word_tokens("a \u{b}\u{b}\tb"), ["a", " \u{b}\u{b}\t", "b"]);
+        assert_eq!(
+            word_tokens("a \u{b}\u{b}\tb\u{e9}"),
+            ["a", " \u{b}\u{b}\t", "b\u{e9}"]
+        );
+        let (old, new) = (" \tAbstract x", "\u{b}\u{b}\u{b}5 x\u{2019}");
+        let kept_and_old: String = diff_words(old, new)
+            .iter()
+            .map(|e| match e {
+                Edit::Equal(t) => *t,
+                Edit::Replace { old, .. } => *old,
+            })
+            .collect();
+        let compared = |t: &str| -> String {
+            word_tokens(t)
+                .into_iter()
+                .map(|t| comparable(t).into_owned())
+                .collect()
+        };
+        assert_eq!(compared(&kept_and_old), compared(old));
+    }
+
     /// The tokens' texts.
     fn strs<'t>(tokens: &Tokens<'t>) -> Vec<&'t str> {
         (0..tokens.len()).map(|k| tokens.get(k)).collect()
@@ -2374,8 +2405,9 @@ mod tests {
         ) {
             let joined = parts.concat();
             for text in [text.as_str(), joined.as_str()] {
-                prop_assert_eq!(ascii_tokens(text), bytewise_tokens(text, false));
-                prop_assert_eq!(strs(&Tokens::of(text, true)), bytewise_tokens(text, false));
+                // ASCII text is cut with spaces of any kind running together.
+                prop_assert_eq!(ascii_tokens(text), bytewise_tokens(text, true));
+                prop_assert_eq!(strs(&Tokens::of(text, true)), bytewise_tokens(text, true));
                 prop_assert_eq!(block_tokens(text, true), bytewise_tokens(text, true));
                 // Cut with spaces of any kind running together: the tokens of ASCII
                 // text with runs of spaces of any kind joined.
