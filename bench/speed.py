@@ -1,27 +1,49 @@
 #!/usr/bin/env python3
 """Whole-process speed of `amend diff` against git's word diff, dwdiff and Python
-diff-match-patch (word mode) on the inputs of gen.py: one run each, same inputs.
+diff-match-patch (word mode) on the inputs of gen.py, same inputs.
 
 usage: speed.py AMEND_BINARY DATA_DIR [PYTHON_WITH_DIFF_MATCH_PATCH]
-Prints a Markdown table and the ratios the acceptance criteria name."""
+Prints a Markdown table and the ratios the acceptance criteria name.
+
+Each tool runs SPEED_REPEAT times (default 5) per input, the tools in turn, and the table
+gives the median: a single run of a few milliseconds varies by half its time on a shared
+machine. A tool whose run takes over a second, or times out, runs once."""
 
 import os
 import shutil
 import subprocess
+import threading
 import sys
+import statistics
 import time
 
 TIMEOUT = int(os.environ.get("SPEED_TIMEOUT", "600"))
+REPEAT = max(1, int(os.environ.get("SPEED_REPEAT", "5")))
+SLOW = 1.0
 
 
 def run(cmd):
+    """The wall time of one run of `cmd`, or None when it ran out of time.
+
+    The process is waited for with a blocking wait and killed by a timer: waiting with a
+    timeout (`subprocess.run(timeout=...)`) polls with growing sleeps (0.5, 1, 2, 4 ms ...),
+    which rounds a run of a few milliseconds up to the next poll, to as much as twice
+    its time."""
     start = time.perf_counter()
-    try:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timer = threading.Timer(TIMEOUT, process.kill)
+    timer.start()
+    process.wait()
+    elapsed = time.perf_counter() - start
+    timer.cancel()
+    return None if elapsed >= TIMEOUT else elapsed
+
+
+def median(samples):
+    """The median of the runs, or None when one timed out."""
+    if any(t is None for t in samples):
         return None
-    return time.perf_counter() - start
+    return statistics.median(samples)
 
 
 def main():
@@ -43,9 +65,14 @@ def main():
         for rate in ["1", "10"]:
             a = os.path.join(data, f"{size}-{rate}.old.txt")
             b = os.path.join(data, f"{size}-{rate}.new.txt")
-            row = {}
-            for n in names:
-                row[n] = run(tools[n](a, b))
+            samples = {n: [] for n in names}
+            for _ in range(REPEAT):
+                for n in names:
+                    done = samples[n]
+                    if done and (done[-1] is None or done[-1] > SLOW):
+                        continue
+                    done.append(run(tools[n](a, b)))
+            row = {n: median(samples[n]) for n in names}
             times[(size, rate)] = row
             fmt = lambda t: f">{TIMEOUT}" if t is None else f"{t:.3f}"
             ratio = (row["git"] / row["amend"]) if row["amend"] and row["git"] else float("nan")
