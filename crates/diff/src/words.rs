@@ -349,7 +349,7 @@ pub fn comparable(token: &str) -> Cow<'_, str> {
 /// longer text).
 fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
     let mut last = 0;
-    ascii_cut(text, true, |at| {
+    ascii_cut(text, |at| {
         if at > 0 {
             out.push(&text[last..at]);
             last = at;
@@ -363,22 +363,21 @@ fn ascii_tokens_into<'t>(text: &'t str, out: &mut Vec<&'t str>) {
 /// The offsets where the [`ascii_tokens_into`] of `text` start, plus `offset`, appended
 /// to `out`.
 fn ascii_starts_into(text: &str, offset: usize, out: &mut Vec<usize>) {
-    ascii_cut(text, true, |at| out.push(offset + at));
+    ascii_cut(text, |at| out.push(offset + at));
 }
 
 /// Calls `start` with the offset of every token of ASCII text ([`ascii_tokens_into`]), in
-/// order, the first (0) included when the text is not empty. `any_space`: vertical tabs
-/// and form feeds run together with spaces and tabs too (as runs of spaces of any kind
-/// are joined in text that is not ASCII).
+/// order, the first (0) included when the text is not empty. Runs of spaces of any kind
+/// (spaces, tabs, vertical tabs, form feeds) are one token, as in text that is not ASCII.
 #[inline(always)]
-fn ascii_cut(text: &str, any_space: bool, start: impl FnMut(usize)) {
+fn ascii_cut(text: &str, start: impl FnMut(usize)) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of every x86_64 processor (the target's baseline).
     unsafe {
-        ascii_cut_sse2(text.as_bytes(), any_space, start);
+        ascii_cut_sse2(text.as_bytes(), start);
     }
     #[cfg(not(target_arch = "x86_64"))]
-    ascii_cut_bytewise(text.as_bytes(), any_space, start);
+    ascii_cut_bytewise(text.as_bytes(), true, start);
 }
 
 /// Whether a byte is a space of any kind (a space, tab, vertical tab or form feed).
@@ -387,7 +386,8 @@ fn is_any_space(b: u8) -> bool {
 }
 
 /// [`ascii_cut`] a byte at a time: the definition the block-wise cut follows, and the cut
-/// on targets without SSE2.
+/// on targets without SSE2. With `any_space` false only spaces and tabs run together (the
+/// Unicode rules' cut of ASCII text, which the tests join runs of spaces in).
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn ascii_cut_bytewise(b: &[u8], any_space: bool, mut start: impl FnMut(usize)) {
     let word = |c: u8| BYTE_CLASS[usize::from(c)] == WORD_BYTE;
@@ -438,7 +438,7 @@ fn ascii_cut_bytewise(b: &[u8], any_space: bool, mut start: impl FnMut(usize)) {
 struct Classes {
     /// Letters, digits and `_`: they run together.
     word: u64,
-    /// Spaces and tabs (and other spaces in `any_space` mode): they run together.
+    /// Spaces of any kind: they run together.
     blank: u64,
     alpha: u64,
     digit: u64,
@@ -453,10 +453,9 @@ struct Classes {
 /// [`Classes`] of 64 bytes, 16 at a time.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn classes_sse2(block: &[u8; 64], any_space: bool) -> Classes {
+fn classes_sse2(block: &[u8; 64]) -> Classes {
     use std::arch::x86_64::*;
     let mut c = Classes::default();
-    let other_spaces = _mm_set1_epi8(if any_space { -1 } else { 0 });
     for (k, chunk) in block.chunks_exact(16).enumerate() {
         let lo = u64::from_le_bytes(chunk[..8].try_into().unwrap_or_default());
         let hi = u64::from_le_bytes(chunk[8..].try_into().unwrap_or_default());
@@ -470,7 +469,7 @@ fn classes_sse2(block: &[u8; 64], any_space: bool) -> Classes {
         let alpha = within(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
         let digit = within(v, b'0', 10);
         let word = _mm_or_si128(_mm_or_si128(alpha, digit), is(b'_'));
-        let vertical = _mm_and_si128(other_spaces, _mm_or_si128(is(b'\x0b'), is(b'\x0c')));
+        let vertical = _mm_or_si128(is(b'\x0b'), is(b'\x0c'));
         let blank = _mm_or_si128(_mm_or_si128(is(b' '), is(b'\t')), vertical);
         let dot_or_apostrophe = _mm_or_si128(is(b'.'), is(b'\''));
         let joins_letters = _mm_or_si128(dot_or_apostrophe, is(b':'));
@@ -494,7 +493,7 @@ fn classes_sse2(block: &[u8; 64], any_space: bool) -> Classes {
 /// byte after it), read off with `trailing_zeros`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn ascii_cut_sse2(b: &[u8], any_space: bool, mut start: impl FnMut(usize)) {
+fn ascii_cut_sse2(b: &[u8], mut start: impl FnMut(usize)) {
     // The previous block's classes (its last byte is read as bit 63) and its joins (one
     // at its last byte carries into this block's first).
     let mut before = Classes::default();
@@ -511,7 +510,7 @@ fn ascii_cut_sse2(b: &[u8], any_space: bool, mut start: impl FnMut(usize)) {
                 (&tail, (1u64 << rest.len()) - 1)
             }
         };
-        let c = classes_sse2(block, any_space);
+        let c = classes_sse2(block);
         let next = rest.get(64).copied().unwrap_or(0);
         // Each class one byte earlier and one byte later, across the blocks' edges.
         let prev = |now: u64, then: u64| (now << 1) | (then >> 63);
@@ -630,11 +629,11 @@ fn standalone_starts_into(text: &str, offset: usize, out: &mut Vec<usize>) -> bo
         let at = next_non_ascii(b, done);
         let piece = &text[done..at.unwrap_or(b.len())];
         if let Some(&first) = piece.as_bytes().first() {
-            // The piece's runs of spaces are whole (`any_space`); its first token joins
+            // The piece's runs of spaces are whole; its first token joins
             // the last one when both are spaces.
             let join = last_is_space && is_any_space(first);
             let piece_from = out.len();
-            ascii_cut(piece, true, |start| {
+            ascii_cut(piece, |start| {
                 if !(join && start == 0) {
                     out.push(offset + done + start);
                 }
@@ -2231,9 +2230,9 @@ mod tests {
     }
 
     /// The tokens of ASCII text cut block-wise ([`ascii_cut`]).
-    fn block_tokens(text: &str, any_space: bool) -> Vec<&str> {
+    fn block_tokens(text: &str) -> Vec<&str> {
         let mut starts = Vec::new();
-        ascii_cut(text, any_space, |at| starts.push(at));
+        ascii_cut(text, |at| starts.push(at));
         starts.push(text.len());
         starts.windows(2).map(|w| &text[w[0]..w[1]]).collect()
     }
@@ -2408,7 +2407,7 @@ mod tests {
                 // ASCII text is cut with spaces of any kind running together.
                 prop_assert_eq!(ascii_tokens(text), bytewise_tokens(text, true));
                 prop_assert_eq!(strs(&Tokens::of(text, true)), bytewise_tokens(text, true));
-                prop_assert_eq!(block_tokens(text, true), bytewise_tokens(text, true));
+                prop_assert_eq!(block_tokens(text), bytewise_tokens(text, true));
                 // Cut with spaces of any kind running together: the tokens of ASCII
                 // text with runs of spaces of any kind joined.
                 let mut joined: Vec<String> = Vec::new();
