@@ -201,8 +201,9 @@ fn write_markdown_of_collections<'m>(
             _ => None,
         })
     };
+    // Set only once both inputs are cut as collections: then the work is done.
     let job: OnceLock<CollectionRedline<'m, '_>> = OnceLock::new();
-    let made = std::thread::scope(|s| -> anyhow::Result<bool> {
+    std::thread::scope(|s| -> anyhow::Result<()> {
         let (old_cut, old_parts) = mpsc::sync_channel(1);
         // Dropped unsent (an error, or nothing to share) it sends the worker home.
         let (start, started) = mpsc::sync_channel::<()>(1);
@@ -221,10 +222,10 @@ fn write_markdown_of_collections<'m>(
         let new_parts = cut(new);
         let Ok((old_parts, workers)) = old_parts.recv() else {
             // The cutting thread panicked: the scope passes the panic on.
-            return Ok(false);
+            return Ok(());
         };
         let (Some(old_parts), Some(new_parts)) = (old_parts?, new_parts?) else {
-            return Ok(false);
+            return Ok(());
         };
         // The file is made before the work: a path that cannot be written costs none.
         let out: Box<dyn Write + Send> = match output {
@@ -243,9 +244,9 @@ fn write_markdown_of_collections<'m>(
         }
         // This thread is one of the workers.
         job.work();
-        Ok(true)
+        Ok(())
     })?;
-    let Some(job) = job.into_inner().filter(|_| made) else {
+    let Some(job) = job.into_inner() else {
         return Ok(false);
     };
     let written = match job.writer.into_inner() {
